@@ -1,0 +1,244 @@
+/**
+ * The `Client`: Python's `ecflow.Client` in camelCase, composed from endpoint
+ * resolution, identity, the wire codec and a transport.
+ *
+ * @module
+ */
+import { type Endpoint, type EndpointOptions, resolveEndpoint } from "./endpoint.ts";
+import {
+  ConfigError,
+  ConnectionError,
+  ProtocolError,
+  ServerError,
+  TimeoutError,
+} from "./errors.ts";
+import { type EnvReader, readEnv } from "./env.ts";
+import { clientHostName, userName } from "./identity.ts";
+import { type Command, encodeRequest, type Identity } from "./wire/request.ts";
+import { decodeReply, type Reply } from "./wire/reply.ts";
+import { pingCommand, serverVersionCommand } from "./wire/user_commands.ts";
+import { TcpTransport } from "./transport/tcp.ts";
+import type { Transport, TransportLimits } from "./transport/types.ts";
+import { VERSION } from "./version.ts";
+
+/** How a refused connection is retried. */
+export interface RetryPolicy {
+  /** Connection attempts in all (ecflow_client: 2). */
+  attempts?: number;
+  /**
+   * Milliseconds between attempts. Default as ecflow_client: 1,000 for
+   * `ping`, 10,000 for other user commands.
+   */
+  delayMs?: number;
+}
+
+/** Options of a {@linkcode Client}; all optional. */
+export interface ClientOptions extends TransportLimits {
+  /** Host, or `"host:port"`, `"host@port"`, `"[::1]:3141"`. */
+  host?: string;
+  /** Port, a number or decimal string. */
+  port?: number | string;
+  /** Environment to read `ECF_*` variables from (default: the process environment). */
+  env?: EnvReader;
+  /** User name sent with user commands (default: `ECF_USER`, `USER`, `LOGNAME`). */
+  user?: string;
+  /** Host name sent as `cl_host_` (default: this machine's). */
+  clientHost?: string;
+  /** Retry policy for refused connections. */
+  retry?: RetryPolicy;
+  /** The transport (default: plain TCP). */
+  transport?: Transport;
+  /** How host and port options are named in messages (the CLI uses `--host`/`--port`). */
+  labels?: EndpointOptions["labels"];
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+function connectFailed(e: unknown): boolean {
+  return (e instanceof ConnectionError && e.reason === "refused") ||
+    (e instanceof TimeoutError && e.phase === "connect");
+}
+
+/**
+ * A client of one ecflow_server.
+ *
+ * @example Ping the server named by ECF_HOST/ECF_PORT (default localhost:3141)
+ * ```ts ignore
+ * import { Client } from "@ecflow-ts/client";
+ * const client = new Client();
+ * const ms = await client.ping();
+ * console.log(`${client.getHost()}:${client.getPort()} answered in ${ms.toFixed(3)} ms`);
+ * ```
+ *
+ * @example The constructor forms
+ * ```ts
+ * import { Client } from "@ecflow-ts/client";
+ * console.log(new Client("oetzi:3444").getPort()); // "3444"
+ * console.log(new Client("machineX", 4141).getHost()); // "machineX"
+ * const c = new Client({ host: "localhost", port: 3199 });
+ * c.setHostPort("machineX:4141");
+ * console.log(c.getHost(), c.getPort()); // machineX 4141
+ * ```
+ */
+export class Client {
+  #options: ClientOptions;
+  #endpoint: Endpoint;
+  #transport: Transport;
+  #env: EnvReader;
+
+  /** `new Client()`: `ECF_HOST`/`ECF_PORT`, then `localhost:3141`. */
+  constructor(options?: ClientOptions);
+  /** `new Client("host:port")` (also `"host@port"`, `"[::1]:3141"`). */
+  constructor(hostPort: string, options?: ClientOptions);
+  /** `new Client(host, port)`. */
+  constructor(host: string, port: number | string, options?: ClientOptions);
+  constructor(
+    a?: string | ClientOptions,
+    b?: number | string | ClientOptions,
+    c?: ClientOptions,
+  ) {
+    let options: ClientOptions;
+    if (typeof a === "string") {
+      if (typeof b === "number" || typeof b === "string") {
+        options = { ...c, host: a, port: b };
+      } else {
+        options = { ...b, host: a };
+      }
+    } else {
+      options = { ...a };
+    }
+    this.#options = options;
+    this.#env = options.env ?? readEnv;
+    this.#endpoint = resolveEndpoint({
+      host: options.host,
+      port: options.port,
+      env: this.#env,
+      labels: options.labels ?? { host: "Client() host", port: "Client() port" },
+    });
+    this.#transport = options.transport ?? new TcpTransport(options);
+  }
+
+  /** Points the client at another server: `setHostPort("host:port")` or `setHostPort(host, port)`. */
+  setHostPort(hostPort: string): void;
+  /** Points the client at another server. */
+  setHostPort(host: string, port: number | string): void;
+  setHostPort(host: string, port?: number | string): void {
+    this.#endpoint = resolveEndpoint({
+      host,
+      port,
+      env: () => undefined,
+      labels: { host: "setHostPort() host", port: "setHostPort() port" },
+    });
+  }
+
+  /** The server host. */
+  getHost(): string {
+    return this.#endpoint.host;
+  }
+
+  /** The server port, as text (as Python's `get_port()`). */
+  getPort(): string {
+    return String(this.#endpoint.port);
+  }
+
+  /** The resolved endpoint with where host and port came from. */
+  get endpoint(): Endpoint {
+    return this.#endpoint;
+  }
+
+  /** The transport in use (`tcp`, `tls`, `http`, `https`). */
+  get transportKind(): string {
+    return this.#transport.kind;
+  }
+
+  /** The ecflow-ts version (Python's `version()` gives the client's version too). */
+  version(): string {
+    return VERSION;
+  }
+
+  /** Checks the server answers; resolves with the round trip in milliseconds. */
+  async ping(): Promise<number> {
+    let rtt = 0;
+    await this.invoke(pingCommand(), (ms) => rtt = ms);
+    return rtt;
+  }
+
+  /** The server's version, e.g. `5.9.2`. */
+  async serverVersion(): Promise<string> {
+    const reply = await this.invoke(serverVersionCommand());
+    if (reply.kind !== "string") throw unexpected(reply, "--server_version");
+    return reply.value;
+  }
+
+  /** The identity user commands are sent with. */
+  userIdentity(): Identity {
+    return {
+      kind: "user",
+      user: {
+        user: this.#options.user ?? userName(this.#env),
+        clientHost: this.#options.clientHost ?? clientHostName(this.#env),
+      },
+    };
+  }
+
+  /**
+   * Sends one command and returns the decoded reply, retrying a refused
+   * connection as ecflow_client does. An `ErrorCmd` reply becomes a
+   * {@linkcode ServerError}. Low level: prefer the named methods.
+   */
+  async invoke(
+    cmd: Command,
+    onRoundTrip?: (ms: number) => void,
+    identity: Identity = this.userIdentity(),
+  ): Promise<Reply> {
+    const payload = encodeRequest(cmd, identity);
+    const retry = this.#options.retry ?? {};
+    const attempts = Math.max(1, retry.attempts ?? 2);
+    const delayMs = retry.delayMs ?? (cmd.label === "--ping" ? 1000 : 10_000);
+    const target = { host: this.#endpoint.host, port: this.#endpoint.port };
+    const replyTimeoutMs = this.#replyTimeoutMs(cmd);
+    let bytes: Uint8Array | undefined;
+    for (let attempt = 1; bytes === undefined; attempt++) {
+      const t0 = performance.now();
+      try {
+        bytes = await this.#transport.exchange(target, payload, { replyTimeoutMs });
+        onRoundTrip?.(performance.now() - t0);
+      } catch (e) {
+        if (!connectFailed(e)) throw e;
+        if (attempt >= attempts) {
+          const detail = (e as Error).message.replace(/^.*?: /, "");
+          throw new ConnectionError(
+            `cannot connect (${detail}) after ${attempts} attempt${attempts > 1 ? "s" : ""}`,
+            target,
+            (e as ConnectionError).reason ?? "timeout",
+            { cause: e },
+          );
+        }
+        await sleep(delayMs);
+      }
+    }
+    const reply = decodeReply(bytes);
+    if (reply.kind === "error") throw new ServerError(reply.message, cmd.label);
+    return reply;
+  }
+
+  #replyTimeoutMs(cmd: Command): number {
+    if (this.#options.replyTimeoutMs !== undefined) return this.#options.replyTimeoutMs;
+    const override = this.#env("ECF_CONNECT_TIMEOUT");
+    if (override !== undefined && override.trim() !== "") {
+      const s = Number(override);
+      if (!Number.isFinite(s) || s <= 0) {
+        throw new ConfigError(
+          `invalid ECF_CONNECT_TIMEOUT '${override}': expected a positive number of seconds`,
+        );
+      }
+      return s * 1000;
+    }
+    return (cmd.timeoutSeconds ?? 60) * 1000;
+  }
+}
+
+/** A reply of a class the command does not produce. */
+export function unexpected(reply: Reply, label: string): ProtocolError {
+  return new ProtocolError(`unexpected '${reply.kind}' reply to ${label}`);
+}

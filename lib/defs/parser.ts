@@ -1,0 +1,1554 @@
+/**
+ * Parser for ecFlow's definition language, including the runtime annotations of the
+ * NET, STATE and MIGRATE styles that the server sends.
+ *
+ * Line oriented: each line is split into whitespace separated tokens once, the first
+ * token selects the handler. Rules follow ecFlow 5.9.2's parser (and HEAD additions:
+ * `repeat datetime`, `repeat datetimelist`, `aviso`, `mirror`).
+ *
+ * @module
+ */
+
+import { DefsParseError } from "./errors.ts";
+import {
+  Alias,
+  type AutoArchive,
+  type AutoTime,
+  type ClockAttr,
+  type CronAttr,
+  DAY_NAMES,
+  Defs,
+  type DefsStyle,
+  type DefStatus,
+  type Expression,
+  Family,
+  type LateAttr,
+  Node,
+  NODE_STATES,
+  NodeContainer,
+  type NodeState,
+  type OptionAttr,
+  type Repeat,
+  type ServerState,
+  Suite,
+  Task,
+  type TimeSeries,
+  type TimeSlot,
+  type ZombieType,
+} from "./model.ts";
+
+/** Options of {@link parseDefs}. */
+export interface ParseOptions {
+  /** Name used in error messages (default `<text>`). */
+  fileName?: string;
+}
+
+const ZOMBIE_TYPES: readonly string[] = [
+  "user",
+  "ecf",
+  "ecf_pid",
+  "ecf_pid_passwd",
+  "ecf_passwd",
+  "path",
+];
+const ZOMBIE_ACTIONS: readonly string[] = ["fob", "fail", "remove", "block", "adopt", "kill"];
+const CHILD_CMDS: readonly string[] = [
+  "init",
+  "event",
+  "meter",
+  "label",
+  "wait",
+  "queue",
+  "abort",
+  "complete",
+];
+const DEF_STATUSES: readonly string[] = [...NODE_STATES, "suspended"];
+const INT_RE = /^[-+]?\d+$/;
+
+/** Keywords accepted inside a suite, family, task, alias (5.9.2 tables + HEAD aviso/mirror). */
+const COMMON_ATTRS = [
+  "edit",
+  "limit",
+  "inlimit",
+  "defstatus",
+  "repeat",
+  "late",
+  "cron",
+  "autocancel",
+  "verify",
+  "zombie",
+  "event",
+  "label",
+  "meter",
+  "queue",
+  "autorestore",
+  "generic",
+  "aviso",
+  "mirror",
+];
+const NOT_SUITE = ["trigger", "complete", "time", "today", "date", "day"];
+const ALLOWED: Record<string, Set<string>> = {
+  suite: new Set([...COMMON_ATTRS, "clock", "endclock", "calendar", "autoarchive"]),
+  family: new Set([...COMMON_ATTRS, ...NOT_SUITE, "autoarchive"]),
+  task: new Set([...COMMON_ATTRS, ...NOT_SUITE]),
+  alias: new Set([...COMMON_ATTRS, ...NOT_SUITE]),
+};
+
+function validName(s: string): boolean {
+  if (s.length === 0) return false;
+  const c0 = s.charCodeAt(0);
+  if (!isAlnum(c0) && c0 !== 95) return false;
+  for (let i = 1; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (!isAlnum(c) && c !== 95 && c !== 46) return false;
+  }
+  return true;
+}
+
+function isAlnum(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+function unquote(s: string): string {
+  if (s.length >= 2) {
+    const f = s[0], l = s[s.length - 1];
+    if ((f === '"' && l === '"') || (f === "'" && l === "'")) return s.slice(1, -1);
+  }
+  return s;
+}
+
+/** ecFlow removes double quotes first, then single quotes. */
+function stripQuotes(s: string): string {
+  if (s.length >= 2 && s[0] === '"' && s[s.length - 1] === '"') s = s.slice(1, -1);
+  if (s.length >= 2 && s[0] === "'" && s[s.length - 1] === "'") s = s.slice(1, -1);
+  return s;
+}
+
+function daysInMonth(y: number, m: number): number {
+  return [
+    31,
+    (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28,
+    31,
+    30,
+    31,
+    30,
+    31,
+    31,
+    30,
+    31,
+    30,
+    31,
+  ][
+    m - 1
+  ];
+}
+
+/** Why a yyyymmdd string is not a valid date, or "" when it is. */
+export function ymdError(s: string): string {
+  if (s.length !== 8 || !/^\d{8}$/.test(s)) return "must be 8 digits i.e yyyymmdd";
+  const y = +s.slice(0, 4), m = +s.slice(4, 6), d = +s.slice(6, 8);
+  if (y < 1400 || y > 9999) return "year is out of valid range 1400..9999";
+  if (m < 1 || m > 12) return "month number is out of range 1..12";
+  if (d < 1 || d > daysInMonth(y, m)) return "day of month value is out of range";
+  return "";
+}
+
+interface Line {
+  /** The line text (one statement). */
+  text: string;
+  /** Tokens. */
+  toks: string[];
+  /** 0-based start column of each token in `text`. */
+  cols: number[];
+  /** 1-based line number. */
+  no: number;
+  /** Column offset of `text` within the physical line (for `;` statements). */
+  offset: number;
+}
+
+function tokenize(text: string, no: number, offset: number): Line {
+  const toks: string[] = [];
+  const cols: number[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    let c = text.charCodeAt(i);
+    while (i < n && (c === 32 || c === 9 || c === 13)) c = text.charCodeAt(++i);
+    if (i >= n) break;
+    const start = i;
+    while (i < n && c !== 32 && c !== 9 && c !== 13) c = text.charCodeAt(++i);
+    toks.push(text.slice(start, i));
+    cols.push(start);
+  }
+  return { text, toks, cols, no, offset };
+}
+
+/** Index of the first token starting with `#` at or after `from`, or toks.length. */
+function commentIndex(toks: string[], from: number): number {
+  for (let i = from; i < toks.length; i++) if (toks[i].charCodeAt(0) === 35) return i;
+  return toks.length;
+}
+
+class Parser {
+  readonly defs = new Defs();
+  private readonly file: string;
+  private readonly lines: string[];
+  private pos = 0;
+  private pending: Line[] = [];
+  /** Current node stack top (undefined at defs level). */
+  private node: Node | undefined;
+  /** True when parsing a state style (annotations after `#` are read). */
+  private stateful = false;
+  /** True for NET style: name checks bypassed like ecFlow does. */
+  private net = false;
+  private persist = false;
+  private cur!: Line;
+  /** For node-only texts (SNodeCmd): the top node. */
+  topNode: Node | undefined;
+  private readonly nodeOnly: boolean;
+  private readonly dsSeen = new Set<Node>();
+
+  constructor(text: string, fileName: string, nodeOnly: boolean) {
+    this.file = fileName;
+    this.lines = text.split("\n");
+    if (this.lines.length > 0 && this.lines[this.lines.length - 1] === "") this.lines.pop();
+    this.defs.text = text;
+    this.defs.fileName = fileName;
+    this.nodeOnly = nodeOnly;
+    if (nodeOnly) {
+      // SNodeCmd text is NET style without a defs_state line
+      this.stateful = this.net = this.persist = true;
+      this.defs.style = "NET";
+    }
+  }
+
+  fail(reason: string, tokIndex = -1, line: Line = this.cur): never {
+    const tok = tokIndex >= 0 && tokIndex < line.toks.length ? line.toks[tokIndex] : "";
+    const col = tokIndex >= 0 && tokIndex < line.cols.length
+      ? line.cols[tokIndex] + line.offset + 1
+      : 1;
+    throw new DefsParseError(this.file, line.no, col, tok, reason);
+  }
+
+  /** Next statement, or undefined at end of text. */
+  private next(): Line | undefined {
+    if (this.pending.length > 0) return this.pending.shift();
+    if (this.pos >= this.lines.length) return undefined;
+    const no = this.pos + 1;
+    const text = this.lines[this.pos++];
+    if (this.persist || text.indexOf(";") < 0) return tokenize(text, no, 0);
+    const whole = tokenize(text, no, 0);
+    if (whole.toks.length === 0 || whole.toks[0][0] === "#" || whole.toks[0] === "label") {
+      return whole;
+    }
+    const hash = text.indexOf("#");
+    const body = hash >= 0 ? text.slice(0, hash) : text;
+    const parts: Line[] = [];
+    let start = 0;
+    for (let i = 0; i <= body.length; i++) {
+      if (i === body.length || body[i] === ";") {
+        if (i > start) parts.push(tokenize(body.slice(start, i), no, start));
+        start = i + 1;
+      }
+    }
+    // ecFlow keeps the line whole when an `edit` value contains `;`
+    if (parts.length > 0 && parts[0].text.indexOf("edit") >= 0) {
+      for (const p of parts) {
+        if (p.text.trim().indexOf("edit") !== 0) return whole;
+      }
+    }
+    if (parts.length === 0) return whole;
+    this.pending = parts.slice(1);
+    return parts[0];
+  }
+
+  run(): void {
+    let first = true;
+    for (let line = this.next(); line; line = this.next()) {
+      this.cur = line;
+      const toks = line.toks;
+      if (toks.length === 0) continue;
+      if (first && line.offset === 0) {
+        first = false;
+        const t0 = toks[0];
+        if (t0.length > 1 && t0[0] === "#" && toks.length === 1 && /^#\d/.test(t0)) {
+          this.defs.version = t0.slice(1);
+          continue;
+        }
+      }
+      this.statement(line);
+    }
+    if (this.node && !this.nodeOnly) {
+      const s = this.node.suite;
+      this.failAt(
+        this.lines.length,
+        `end of text inside ${this.node.kind} ${this.node.absPath}: missing 'end${
+          s === this.node ? "suite" : this.node.kind === "family" ? "family" : "suite"
+        }'`,
+      );
+    }
+  }
+
+  private failAt(lineNo: number, reason: string): never {
+    throw new DefsParseError(this.file, lineNo, 1, "", reason);
+  }
+
+  private statement(line: Line): void {
+    const kw = line.toks[0];
+    const node = this.node;
+    if (node === undefined) {
+      switch (kw) {
+        case "suite":
+          return this.addSuite(line);
+        case "edit":
+          return this.defsVariable(line);
+        case "extern":
+          return this.extern(line);
+        case "defs_state":
+          return this.defsState(line);
+        case "history":
+          return this.historyLine(line);
+        case "family":
+        case "task":
+        case "alias":
+          if (this.nodeOnly && this.topNode === undefined) return this.addTopNode(line);
+          break;
+      }
+      if (kw[0] === "#") return;
+      if (kw === "endsuite") this.fail("misplaced endsuite", 0);
+      this.fail(`unexpected keyword '${kw}' at definition level`, 0);
+    }
+    switch (kw) {
+      case "suite":
+        if (node.kind === "suite") this.fail("can't have hierarchical suites", 0);
+        this.fail(`unexpected keyword 'suite' inside ${node.kind} ${node.absPath}`, 0);
+        break;
+      case "family":
+        return this.addFamily(line);
+      case "task":
+        return this.addTask(line);
+      case "alias":
+        return this.addAlias(line);
+      case "endsuite":
+        if (this.nodeOnly && this.topNode && this.topNode.kind !== "suite") {
+          this.fail("unexpected 'endsuite'", 0);
+        }
+        this.node = undefined;
+        return;
+      case "endfamily":
+        return this.endFamily(line);
+      case "endtask":
+        if (node.kind === "task") this.node = node.parent;
+        else if (node.kind === "alias") this.node = node.parent?.parent;
+        return;
+      case "endalias":
+        if (node.kind === "alias") this.node = node.parent;
+        return;
+    }
+    const target = node;
+    if (!ALLOWED[target.kind].has(kw)) {
+      if (kw[0] === "#") return;
+      if (this.persist) return; // ecFlow is fault tolerant in NET/MIGRATE
+      this.fail(`unexpected keyword '${kw}' inside ${target.kind} ${target.absPath}`, 0);
+    }
+    this.attribute(kw, line, target);
+  }
+
+  // ---------------------------------------------------------------- nodes
+
+  private nodeName(line: Line, kind: string): string {
+    if (line.toks.length < 2 || line.toks[1][0] === "#") {
+      this.fail(`${kind} name missing`, 0);
+    }
+    const name = line.toks[1];
+    if (!this.net && !validName(name)) {
+      this.fail(
+        `invalid ${kind} name: valid names consist of alphanumeric characters, underscores and dots; the first character cannot be a dot`,
+        1,
+      );
+    }
+    return name;
+  }
+
+  private addSuite(line: Line): void {
+    const name = this.nodeName(line, "suite");
+    if (this.defs.suite(name)) this.fail(`a suite of name '${name}' already exists`, 1);
+    const s = new Suite(name);
+    s.line = line.no;
+    if (this.stateful) this.nodeState(s, line);
+    this.defs.addSuite(s);
+    this.node = s;
+    if (this.nodeOnly && !this.topNode) this.topNode = s;
+  }
+
+  private addTopNode(line: Line): void {
+    const kw = line.toks[0];
+    const name = this.nodeName(line, kw);
+    const n = kw === "family" ? new Family(name) : kw === "task" ? new Task(name) : new Alias(name);
+    n.line = line.no;
+    this.stateful = true;
+    this.nodeState(n, line);
+    this.topNode = n;
+    this.node = n;
+  }
+
+  /** The container a new family/task goes into, popping tasks/aliases. */
+  private container(): NodeContainer {
+    let n = this.node;
+    while (n && (n.kind === "task" || n.kind === "alias")) n = n.parent;
+    if (!n) this.fail("no suite or family to add to", 0);
+    return n as NodeContainer;
+  }
+
+  private checkUnique(c: NodeContainer, name: string, kind: string): void {
+    if (c.child(name)) {
+      this.fail(
+        `a family/task of name '${name}' already exists on ${c.kind} ${c.absPath}`,
+        1,
+      );
+    }
+    void kind;
+  }
+
+  private addFamily(line: Line): void {
+    const name = this.nodeName(line, "family");
+    if (this.node && this.node.kind === "alias" && this.topNode === this.node) {
+      this.fail("unexpected 'family' in an alias", 0);
+    }
+    const c = this.container();
+    this.checkUnique(c, name, "family");
+    const f = c.add(new Family(name));
+    f.line = line.no;
+    if (this.stateful) this.nodeState(f, line);
+    this.node = f;
+  }
+
+  private addTask(line: Line): void {
+    const name = this.nodeName(line, "task");
+    const c = this.container();
+    this.checkUnique(c, name, "task");
+    const t = c.add(new Task(name));
+    t.line = line.no;
+    if (this.stateful) this.nodeState(t, line);
+    this.node = t;
+  }
+
+  private addAlias(line: Line): void {
+    if (line.toks.length < 2) this.fail("alias name missing", 0);
+    const name = line.toks[1];
+    let n = this.node;
+    if (n && n.kind === "alias") n = n.parent;
+    if (!n || n.kind !== "task") this.fail("an alias can only be added to a task", 0);
+    const a = (n as Task).addAlias(new Alias(name));
+    a.line = line.no;
+    this.nodeState(a, line);
+    this.node = a;
+  }
+
+  private endFamily(_line: Line): void {
+    let n = this.node;
+    while (n && n.kind !== "family") {
+      if (n.kind === "suite") this.fail("misplaced endfamily", 0);
+      n = n.parent;
+    }
+    if (!n) this.fail("misplaced endfamily", 0);
+    this.node = n.parent;
+  }
+
+  /** Reads `# state:… flag:… …` after a node header. */
+  private nodeState(n: Node, line: Line): void {
+    const toks = line.toks;
+    const h = commentIndex(toks, 2);
+    if (h >= toks.length) return;
+    for (let i = h + 1; i < toks.length; i++) {
+      const t = toks[i];
+      const colon = t.indexOf(":");
+      if (colon < 0) continue;
+      const key = t.slice(0, colon);
+      const val = t.slice(colon + 1);
+      switch (key) {
+        case "state":
+          if (!NODE_STATES.includes(val as NodeState)) this.fail(`invalid state '${val}'`, i);
+          n.state = val as NodeState;
+          break;
+        case "dur":
+          n.stateDuration = val;
+          break;
+        case "flag":
+          n.flags = val.split(",").filter((f) => f !== "");
+          break;
+        case "suspended":
+          n.suspended = val === "1";
+          break;
+        case "rt":
+          n.runtime = val;
+          break;
+        case "begun":
+          if (n instanceof Suite) n.begun = val === "1";
+          break;
+        case "alias_no":
+          if (n instanceof Task) n.aliasNo = this.int(val, i, "alias_no");
+          break;
+        case "passwd":
+          if (n instanceof Task || n instanceof Alias) n.password = val;
+          break;
+        case "rid":
+          if (n instanceof Task || n instanceof Alias) n.rid = val;
+          break;
+        case "try":
+          if (n instanceof Task || n instanceof Alias) n.tryNo = this.int(val, i, "try");
+          break;
+        case "abort<": {
+          if (n instanceof Task || n instanceof Alias) {
+            const s = line.text.indexOf("abort<:");
+            const e = line.text.indexOf(">abort", s + 7);
+            if (s >= 0 && e >= 0) {
+              n.abortReason = line.text.slice(s + 7, e);
+              // skip tokens that belong to the reason
+              while (i < toks.length && toks[i].indexOf(">abort") < 0) i++;
+            }
+          }
+          break;
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- defs level
+
+  private defsVariable(line: Line): void {
+    const toks = line.toks;
+    if (toks.length < 3) this.fail(`edit: expected a name and a value`, 0);
+    if (toks[2][0] === "#") this.fail("edit: expected a value but found a comment", 2);
+    const h = commentIndex(toks, 2);
+    const value = stripQuotes(toks.slice(2, h).join(" "));
+    const v = { name: toks[1], value };
+    const server = h + 1 < toks.length && toks[h + 1] === "server";
+    const list = server ? this.defs.serverVariables : this.defs.userVariables;
+    const existing = list.find((x) => x.name === v.name);
+    if (existing) existing.value = value;
+    else list.push(v);
+  }
+
+  private extern(line: Line): void {
+    if (line.toks.length < 2 || line.toks[1][0] === "#") this.fail("extern: missing path", 0);
+    const p = line.toks[1];
+    if (!this.defs.externs.includes(p)) this.defs.externs.push(p);
+  }
+
+  private defsState(line: Line): void {
+    const toks = line.toks;
+    if (toks.length < 2) this.fail("defs_state: missing style", 0);
+    const style = toks[1];
+    if (style !== "NET" && style !== "STATE" && style !== "MIGRATE" && style !== "DEFS") {
+      this.fail(`defs_state: unknown style '${style}'`, 1);
+    }
+    const d = this.defs;
+    d.style = style as DefsStyle;
+    this.stateful = style !== "DEFS";
+    this.net = style === "NET";
+    this.persist = style === "NET" || style === "MIGRATE";
+    for (let i = 2; i < toks.length; i++) {
+      const t = toks[i];
+      const c = t.indexOf(":");
+      if (c < 0) continue;
+      const key = t.slice(0, c), val = t.slice(c + 1);
+      switch (key) {
+        case "state>":
+          d.state = val as NodeState;
+          break;
+        case "flag":
+          d.flags = val.split(",").filter((f) => f !== "");
+          break;
+        case "state_change":
+          d.stateChange = this.int(val, i, "state_change");
+          break;
+        case "modify_change":
+          d.modifyChange = this.int(val, i, "modify_change");
+          break;
+        case "server_state":
+          d.serverState = val as ServerState;
+          break;
+        case "cal_count":
+          d.calCount = this.int(val, i, "cal_count");
+          break;
+      }
+    }
+  }
+
+  private historyLine(line: Line): void {
+    const text = line.text;
+    const toks = line.toks;
+    if (toks.length < 2) this.fail("history: missing node path", 0);
+    const path = toks[1];
+    const start = line.cols[1] + path.length;
+    const rest = text.slice(start);
+    const parts = rest.split("\b");
+    // parts[0] is the separator space after the path
+    this.defs.history.push({ path, requests: parts.slice(1) });
+  }
+
+  // ---------------------------------------------------------------- attributes
+
+  private int(s: string, tok: number, what: string): number {
+    if (!INT_RE.test(s)) this.fail(`${what}: expected an integer but found '${s}'`, tok);
+    return parseInt(s, 10);
+  }
+
+  /** `HH:MM` or `+HH:MM`; returns the slot and whether it was relative. */
+  private time(s: string, tok: number, check = true): [TimeSlot, boolean] {
+    const colon = s.indexOf(":");
+    if (colon < 0) this.fail(`invalid time '${s}': expected HH:MM`, tok);
+    let rel = false;
+    let h = s.slice(0, colon);
+    if (h[0] === "+") {
+      rel = true;
+      h = h.slice(1);
+    }
+    const m = s.slice(colon + 1);
+    if (check && h.length !== 2) this.fail(`invalid hour '${h}': expected two digits`, tok);
+    if (m.length !== 2) this.fail(`invalid minute '${m}': expected two digits`, tok);
+    if (!/^\d+$/.test(h) || !/^\d+$/.test(m)) this.fail(`invalid time '${s}'`, tok);
+    const hour = +h, minute = +m;
+    if (check && hour > 23) this.fail(`time hour(${hour}) must be in range 0-23`, tok);
+    if (check && minute > 59) this.fail(`time minute(${minute}) must be in range 0-59`, tok);
+    return [{ hour, minute }, rel];
+  }
+
+  /** Parses a time series starting at token `i`; returns the series and next index. */
+  private series(toks: string[], i: number): [TimeSeries, number] {
+    if (i >= toks.length || toks[i][0] === "#") this.fail("missing time", i - 1);
+    const [start, relative] = this.time(toks[i], i);
+    i++;
+    const ts: TimeSeries = { relative, start, free: false, isValid: true };
+    if (i < toks.length && toks[i][0] !== "#") {
+      if (i + 1 >= toks.length || toks[i + 1][0] === "#") {
+        this.fail("invalid time series: expected <start> <finish> <increment>", i);
+      }
+      ts.finish = this.time(toks[i], i)[0];
+      ts.increment = this.time(toks[i + 1], i + 1)[0];
+      const s = start.hour * 60 + start.minute;
+      const f = ts.finish.hour * 60 + ts.finish.minute;
+      const inc = ts.increment.hour * 60 + ts.increment.minute;
+      if (s > f) {
+        this.fail(`invalid time series: start time ${toks[i - 1]} is greater than end time`, i);
+      }
+      if (inc <= 0) {
+        this.fail("invalid time series: increment must be greater than 0 minutes", i + 1);
+      }
+      if (inc > f - s) {
+        this.fail(
+          "invalid time series: increment is greater than the duration from start to finish",
+          i + 1,
+        );
+      }
+      i += 2;
+    }
+    if (this.stateful) {
+      const h = commentIndex(toks, i);
+      for (let k = h + 1; k < toks.length; k++) {
+        const t = toks[k];
+        if (t === "free") ts.free = true;
+        else if (t === "isValid:false") ts.isValid = false;
+        else if (t.startsWith("nextTimeSlot/")) ts.nextTimeSlot = t.slice(13);
+        else if (t.startsWith("relativeDuration/")) ts.relativeDuration = t.slice(17);
+      }
+    }
+    return [ts, i];
+  }
+
+  private expression(line: Line, n: Node, kw: "trigger" | "complete"): void {
+    let toks = line.toks;
+    if (toks.length < 2) this.fail(`${kw}: missing expression`, 0);
+    let type: "first" | "and" | "or" = "first";
+    let from = 1;
+    if (toks[1] === "-a") {
+      type = "and";
+      from = 2;
+    } else if (toks[1] === "-o") {
+      type = "or";
+      from = 2;
+    }
+    let free = false;
+    const hasExt = (l: Line) =>
+      l.text.endsWith("\\") ||
+      (l.toks.length > 0 && l.toks[l.toks.length - 1].endsWith("\\"));
+    let text: string;
+    if (hasExt(line)) {
+      const acc = toks.slice(from);
+      for (;;) {
+        const l2 = this.next();
+        if (!l2) this.fail(`${kw}: continuation line missing`, toks.length - 1);
+        acc.push(...l2.toks);
+        if (!hasExt(l2)) break;
+        if (acc[acc.length - 1] === "\\") acc.pop();
+      }
+      const out: string[] = [];
+      for (let t of acc) {
+        if (t.endsWith("\\")) t = t.slice(0, -1);
+        if (t === "") continue;
+        if (t[0] === "#") break;
+        out.push(t);
+      }
+      text = out.join(" ");
+    } else {
+      const h = commentIndex(toks, from);
+      text = toks.slice(from, h).join(" ");
+      if (this.stateful) {
+        for (let i = h + 1; i < toks.length; i++) if (toks[i] === "free") free = true;
+      }
+    }
+    toks = line.toks;
+    if (text === "") this.fail(`${kw}: missing expression`, 0);
+    let e: Expression | undefined = kw === "trigger" ? n.trigger : n.complete;
+    if (!e) {
+      if (type !== "first") {
+        this.fail(`${kw}: the first expression should not have -a or -o set`, 1);
+      }
+      e = { parts: [], free: false };
+      if (kw === "trigger") n.trigger = e;
+      else n.complete = e;
+    } else if (type === "first") {
+      this.fail(`${kw}: a subsequent expression must have -a or -o set`, 0);
+    }
+    e.parts.push({ type, text });
+    if (free) e.free = true;
+  }
+
+  private attribute(kw: string, line: Line, n: Node): void {
+    const toks = line.toks;
+    const len = toks.length;
+    switch (kw) {
+      case "edit": {
+        if (len < 3) this.fail(`edit: expected at least 3 tokens, found ${len}`, 0);
+        if (toks[2][0] === "#") this.fail("edit: expected a value but found a comment", 2);
+        const name = toks[1];
+        if (!this.net && n.kind !== "alias" && !validName(name)) {
+          this.fail(
+            `invalid variable name '${name}': valid names consist of alphanumeric characters, underscores and dots; the first character cannot be a dot`,
+            1,
+          );
+        }
+        let value: string;
+        if (len === 3) value = stripQuotes(toks[2]);
+        else {
+          const h = commentIndex(toks, 2);
+          value = stripQuotes(toks.slice(2, h).join(" "));
+        }
+        const ex = n.variable(name);
+        if (ex) ex.value = value;
+        else n.variables.push({ name, value });
+        return;
+      }
+      case "trigger":
+      case "complete":
+        return this.expression(line, n, kw);
+      case "event":
+        return this.event(line, n);
+      case "meter":
+        return this.meter(line, n);
+      case "label":
+        return this.label(line, n);
+      case "limit": {
+        if (len < 3 || toks[2][0] === "#") this.fail("limit: expected a name and a maximum", 0);
+        const name = toks[1];
+        if (!this.net && !validName(name)) this.fail(`invalid limit name '${name}'`, 1);
+        const max = this.int(toks[2], 2, "limit");
+        if (n.limits.some((l) => l.name === name)) {
+          this.fail(`duplicate limit '${name}' on ${n.kind} ${n.absPath}`, 1);
+        }
+        const lim = { name, max, value: 0, paths: [] as string[] };
+        if (this.stateful) {
+          const h = commentIndex(toks, 3);
+          if (h + 1 < len) {
+            lim.value = this.int(toks[h + 1], h + 1, "limit value");
+            lim.paths = toks.slice(h + 2);
+          }
+        }
+        n.limits.push(lim);
+        return;
+      }
+      case "inlimit":
+        return this.inlimit(line, n);
+      case "defstatus": {
+        if (len < 2 || toks[1][0] === "#") this.fail("defstatus: missing state", 0);
+        if (!DEF_STATUSES.includes(toks[1])) this.fail(`defstatus: invalid state '${toks[1]}'`, 1);
+        if (this.dsSeen.has(n)) this.fail(`${n.kind} ${n.name} already has a default status`, 0);
+        this.dsSeen.add(n);
+        n.defStatus = toks[1] as DefStatus;
+        return;
+      }
+      case "repeat":
+        return this.repeat(line, n);
+      case "late":
+        return this.late(line, n);
+      case "time":
+      case "today": {
+        if (len < 2) this.fail(`${kw}: missing time`, 0);
+        const [series] = this.series(toks, 1);
+        if (kw === "time") n.times.push({ kind: "time", series });
+        else n.todays.push({ kind: "today", series });
+        return;
+      }
+      case "cron":
+        return this.cron(line, n);
+      case "date":
+        return this.date(line, n);
+      case "day": {
+        if (len < 2 || toks[1][0] === "#") this.fail("day: missing week day", 0);
+        if (!DAY_NAMES.includes(toks[1])) this.fail(`day: invalid week day '${toks[1]}'`, 1);
+        const d = { day: toks[1], free: false, expired: false } as {
+          day: string;
+          free: boolean;
+          expired: boolean;
+          date?: string;
+        };
+        if (this.stateful) {
+          const h = commentIndex(toks, 2);
+          for (let i = h + 1; i < len; i++) {
+            if (toks[i] === "free") d.free = true;
+            else if (toks[i] === "expired") d.expired = true;
+            else if (toks[i].startsWith("date:")) d.date = toks[i].slice(5);
+          }
+        }
+        n.days.push(d);
+        return;
+      }
+      case "autocancel": {
+        if (n.autoArchive) this.fail("cannot add autocancel and autoarchive on the same node", 0);
+        if (n.autoCancel) this.fail("a node can only have one autocancel", 0);
+        n.autoCancel = this.autoTime(toks, kw);
+        return;
+      }
+      case "autoarchive": {
+        if (n.autoCancel) this.fail("cannot add autocancel and autoarchive on the same node", 0);
+        if (n.autoArchive) this.fail("a node can only have one autoarchive", 0);
+        const a = this.autoTime(toks, kw) as AutoArchive;
+        a.idle = false;
+        for (let i = 2; i < len && toks[i][0] !== "#"; i++) if (toks[i] === "-i") a.idle = true;
+        n.autoArchive = a;
+        return;
+      }
+      case "autorestore": {
+        if (n.autoRestore) this.fail(`can only have one autorestore per node`, 0);
+        const h = commentIndex(toks, 1);
+        if (h < 2) this.fail("autorestore: missing node paths", 0);
+        n.autoRestore = toks.slice(1, h);
+        return;
+      }
+      case "zombie":
+        return this.zombie(line, n);
+      case "verify": {
+        if (len < 2) this.fail("verify: missing state:expected", 0);
+        const p = toks[1].split(":");
+        if (p.length !== 2 || !NODE_STATES.includes(p[0] as NodeState) || !INT_RE.test(p[1])) {
+          this.fail(`verify: expected <state>:<count> but found '${toks[1]}'`, 1);
+        }
+        const v = { state: p[0] as NodeState, expected: +p[1], actual: 0 };
+        if (this.stateful) {
+          const h = commentIndex(toks, 2);
+          if (h + 1 < len) v.actual = this.int(toks[h + 1], h + 1, "verify");
+        }
+        n.verifies.push(v);
+        return;
+      }
+      case "queue": {
+        if (len < 2) this.fail("queue: missing name", 0);
+        const name = toks[1];
+        if (!validName(name)) this.fail(`invalid queue name '${name}'`, 1);
+        const h = commentIndex(toks, 2);
+        const values = toks.slice(2, h);
+        if (values.length === 0) this.fail("queue: has no values", 0);
+        if (n.queues.some((q) => q.name === name)) {
+          this.fail(`${n.absPath} already has a queue attribute of name ${name}`, 1);
+        }
+        const q = { name, values, index: 0, states: values.map(() => "queued" as NodeState) };
+        if (this.stateful && h + 1 < len) {
+          q.index = this.int(toks[h + 1], h + 1, "queue index");
+          const st = toks.slice(h + 2);
+          if (st.length === values.length) q.states = st as NodeState[];
+        }
+        n.queues.push(q);
+        return;
+      }
+      case "generic": {
+        if (len < 2) this.fail("generic: missing name", 0);
+        const name = toks[1];
+        if (n.generics.some((g) => g.name === name)) {
+          this.fail(`${n.absPath} already has a generic attribute of name ${name}`, 1);
+        }
+        const h = commentIndex(toks, 2);
+        n.generics.push({ name, values: toks.slice(2, h) });
+        return;
+      }
+      case "clock":
+      case "endclock":
+        return this.clock(line, n as Suite, kw);
+      case "calendar":
+        return this.calendar(line, n as Suite);
+      case "aviso":
+      case "mirror":
+        return this.optionAttr(line, n, kw);
+    }
+    this.fail(`unexpected keyword '${kw}'`, 0);
+  }
+
+  private event(line: Line, n: Node): void {
+    const toks = line.toks;
+    const len = toks.length;
+    if (len < 2) this.fail("event: missing name or number", 0);
+    let name = "";
+    let number: number | undefined;
+    let initial = false;
+    const c0 = toks[1].charCodeAt(0);
+    if (c0 >= 48 && c0 <= 57 && /^\d+$/.test(toks[1])) {
+      number = parseInt(toks[1], 10);
+      if (len >= 3 && toks[2][0] !== "#") {
+        name = toks[2];
+        if (len >= 4 && toks[3] === "set") initial = true;
+      } else if (len >= 3 && toks[2] === "set") initial = true;
+      if (name === "set") {
+        name = "";
+        initial = true;
+      }
+    } else {
+      name = toks[1];
+      if (len >= 3 && toks[2] === "set") initial = true;
+    }
+    if (!this.net && name !== "" && !validName(name)) {
+      this.fail(
+        `invalid event name '${name}': valid names consist of alphanumeric characters, underscores and dots; the first character cannot be a dot`,
+        number === undefined ? 1 : 2,
+      );
+    }
+    let value = initial;
+    if (this.stateful) {
+      const last = toks[len - 1];
+      if (last === "set") value = true;
+      else if (last === "clear") value = false;
+    }
+    const key = name !== "" ? name : String(number);
+    for (const e of n.events) {
+      const k = e.name !== "" ? e.name : String(e.number);
+      if (k === key || (number !== undefined && e.number === number && name === "")) {
+        this.fail(`duplicate event '${key}' on ${n.kind} ${n.absPath}`, 1);
+      }
+    }
+    n.events.push(
+      number === undefined ? { name, initial, value } : { number, name, initial, value },
+    );
+  }
+
+  private meter(line: Line, n: Node): void {
+    const toks = line.toks;
+    if (toks.length < 4) this.fail("meter: expected <name> <min> <max> [<colour change>]", 0);
+    const name = toks[1];
+    if (!this.net && !validName(name)) this.fail(`invalid meter name '${name}'`, 1);
+    const min = this.int(toks[2], 2, "meter min");
+    const max = this.int(toks[3], 3, "meter max");
+    let cc = max;
+    let i = 4;
+    if (toks.length > 4 && toks[4][0] !== "#") {
+      cc = this.int(toks[4], 4, "meter colour change");
+      i = 5;
+    }
+    if (min > max) this.fail(`invalid meter: min(${min}) must be less than max(${max})`, 2);
+    if (cc < min || cc > max) {
+      this.fail(
+        `invalid meter: colour change(${cc}) must be between min(${min}) and max(${max})`,
+        4,
+      );
+    }
+    if (n.meters.some((m) => m.name === name)) {
+      this.fail(`duplicate meter '${name}' on ${n.kind} ${n.absPath}`, 1);
+    }
+    let value = min;
+    if (this.stateful) {
+      const h = commentIndex(toks, i);
+      if (h + 1 < toks.length) value = this.int(toks[h + 1], h + 1, "meter value");
+    }
+    n.meters.push({ name, min, max, colorChange: cc, value });
+  }
+
+  private label(line: Line, n: Node): void {
+    const toks = line.toks;
+    const len = toks.length;
+    if (len < 3) this.fail("label: expected a name and a value", 0);
+    const name = toks[1];
+    let value: string;
+    let newValue = "";
+    if (len === 3) value = stripQuotes(toks[2]);
+    else {
+      const h = commentIndex(toks, 2);
+      value = stripQuotes(toks.slice(2, h).join(" "));
+      if (this.stateful) {
+        const t = line.text;
+        let first = -1, last = -1;
+        let found = false;
+        for (let i = t.length - 1; i > 0; i--) {
+          const c = t[i];
+          if (c === "#") {
+            found = true;
+            break;
+          }
+          if (c === '"') {
+            if (last < 0) last = i;
+            first = i;
+          }
+        }
+        if (found && first !== last) newValue = t.slice(first + 1, last).replaceAll("\\n", "\n");
+      }
+    }
+    value = value.replaceAll("\\n", "\n");
+    if (n.labels.some((l) => l.name === name)) {
+      this.fail(`duplicate label '${name}' on ${n.kind} ${n.absPath}`, 1);
+    }
+    n.labels.push({ name, value, newValue });
+  }
+
+  private inlimit(line: Line, n: Node): void {
+    const toks = line.toks;
+    const len = toks.length;
+    if (len < 2) this.fail("inlimit: missing limit name", 0);
+    let i = 1;
+    let nodeOnly = false, submission = false;
+    if (toks[i] === "-n") {
+      nodeOnly = true;
+      i++;
+    }
+    if (i < len && toks[i] === "-s") {
+      submission = true;
+      i++;
+    }
+    if (nodeOnly && submission) this.fail("inlimit: can't use -n and -s together", i - 1);
+    if (i >= len || toks[i][0] === "#") this.fail("inlimit: missing limit name", i - 1);
+    const spec = toks[i];
+    const c = spec.lastIndexOf(":");
+    const path = c >= 0 ? spec.slice(0, c) : "";
+    const name = c >= 0 ? spec.slice(c + 1) : spec;
+    if (name === "") this.fail(`inlimit: invalid limit reference '${spec}'`, i);
+    if (!this.net && !validName(name)) this.fail(`invalid inlimit name '${name}'`, i);
+    i++;
+    let tokens = 1;
+    if (i < len && toks[i][0] !== "#") {
+      tokens = this.int(toks[i], i, "inlimit tokens");
+      i++;
+    }
+    let incremented = false;
+    if (this.stateful) {
+      for (let k = i; k < len; k++) if (toks[k].indexOf("incremented:1") >= 0) incremented = true;
+    }
+    if (!this.net && n.inLimits.some((l) => l.name === name && l.path === path)) {
+      this.fail(`duplicate inlimit '${spec}' on ${n.kind} ${n.absPath}`, i - 1);
+    }
+    n.inLimits.push({ name, path, tokens, nodeOnly, submission, incremented });
+  }
+
+  private repeat(line: Line, n: Node): void {
+    const toks = line.toks;
+    const len = toks.length;
+    if (len < 3) this.fail("repeat: expected a kind and arguments", 0);
+    if (n.repeat) this.fail(`a node can only have one repeat; ${n.absPath} already has one`, 1);
+    if (n.crons.length > 0) {
+      this.fail(
+        `${n.absPath} already has a cron: a repeat and a cron cannot be on the same node`,
+        0,
+      );
+    }
+    const kind = toks[1];
+    const stateVal = (from: number): string | undefined => {
+      if (!this.stateful) return undefined;
+      for (let i = len - 1; i > from; i--) if (toks[i] === "#") return toks[i + 1];
+      return undefined;
+    };
+    let r: Repeat;
+    switch (kind) {
+      case "integer": {
+        if (len < 5) this.fail("repeat integer: expected <name> <start> <end> [<step>]", 1);
+        const start = this.int(toks[3], 3, "repeat start");
+        const end = this.int(toks[4], 4, "repeat end");
+        const delta = len > 5 && toks[5][0] !== "#" ? this.int(toks[5], 5, "repeat step") : 1;
+        const sv = stateVal(3);
+        r = {
+          kind,
+          name: toks[2],
+          start,
+          end,
+          delta,
+          value: sv !== undefined ? this.int(sv, len - 1, "repeat value") : start,
+        };
+        break;
+      }
+      case "date": {
+        if (len < 5) this.fail("repeat date: expected <name> <start> <end> [<step>]", 1);
+        for (const k of [3, 4]) {
+          const err = ymdError(toks[k]);
+          if (err) this.fail(`repeat date: invalid date '${toks[k]}': ${err}`, k);
+        }
+        const start = +toks[3], end = +toks[4];
+        const delta = len > 5 && toks[5][0] !== "#" ? this.int(toks[5], 5, "repeat step") : 1;
+        if (delta === 0) this.fail("repeat date: the step cannot be zero", 5);
+        if (delta > 0 && start > end) {
+          this.fail(
+            "repeat date: the end must be greater than the start date when the step is positive",
+            4,
+          );
+        }
+        if (delta < 0 && start < end) {
+          this.fail(
+            "repeat date: the start must be greater than the end date when the step is negative",
+            4,
+          );
+        }
+        const sv = stateVal(3);
+        r = {
+          kind,
+          name: toks[2],
+          start,
+          end,
+          delta,
+          value: sv !== undefined ? this.int(sv, len - 1, "repeat value") : start,
+        };
+        break;
+      }
+      case "datelist":
+      case "enumerated":
+      case "string":
+      case "datetimelist": {
+        const h = commentIndex(toks, 3);
+        const vals = toks.slice(3, h).map((v) => unquoteBoth(v));
+        if (vals.length === 0) this.fail(`repeat ${kind}: empty list`, 1);
+        if (toks[2][0] === "#") this.fail(`repeat ${kind}: missing name`, 2);
+        const sv = stateVal(3);
+        const index = sv !== undefined ? this.int(sv, len - 1, "repeat index") : 0;
+        if (kind === "datelist") {
+          const dates: number[] = [];
+          vals.forEach((v, k) => {
+            const err = ymdError(v);
+            if (err) this.fail(`repeat datelist: invalid date '${v}': ${err}`, 3 + k);
+            dates.push(+v);
+          });
+          r = { kind, name: toks[2], values: dates, index };
+        } else if (kind === "datetimelist") {
+          vals.forEach((v, k) => {
+            if (!/^\d{8}T\d{6}$/.test(v)) {
+              this.fail(
+                `repeat datetimelist: invalid instant '${v}': expected yyyymmddTHHMMSS`,
+                3 + k,
+              );
+            }
+          });
+          r = { kind, name: toks[2], values: vals, index };
+        } else {
+          r = { kind, name: toks[2], values: vals, index };
+        }
+        break;
+      }
+      case "day": {
+        const step = this.int(toks[2], 2, "repeat day");
+        if (len >= 4 && toks[3][0] !== "#") this.fail("repeat day: <end-date> not supported", 3);
+        r = { kind, step };
+        break;
+      }
+      case "datetime": {
+        if (len < 5) this.fail("repeat datetime: expected <name> <start> <end> [<step>]", 1);
+        for (const k of [3, 4]) {
+          if (!/^\d{8}T\d{6}$/.test(toks[k])) {
+            this.fail(`repeat datetime: invalid instant '${toks[k]}': expected yyyymmddTHHMMSS`, k);
+          }
+        }
+        const step = len > 5 && toks[5][0] !== "#" ? toks[5] : "24:00:00";
+        const sv = stateVal(3);
+        r = { kind, name: toks[2], start: toks[3], end: toks[4], step, value: sv ?? toks[3] };
+        break;
+      }
+      case "month":
+      case "year":
+        this.fail(`repeat ${kind} not supported`, 1);
+        break;
+      default:
+        this.fail(`invalid repeat kind '${kind}'`, 1);
+    }
+    n.repeat = r!;
+  }
+
+  private late(line: Line, n: Node): void {
+    const toks = line.toks;
+    const len = toks.length;
+    if (n.late) this.fail(`a node can only have one late attribute; see ${n.absPath}`, 0);
+    const late: LateAttr = { completeRelative: false, isLate: false };
+    let i = 1;
+    for (; i < len; i++) {
+      const t = toks[i];
+      if (t[0] === "#") break;
+      if (t !== "-s" && t !== "-a" && t !== "-c") this.fail(`late: invalid option '${t}'`, i);
+      if (i + 1 >= len || toks[i + 1][0] === "#") this.fail(`late: ${t} needs a time`, i);
+      const [slot, rel] = this.time(toks[i + 1], i + 1);
+      if (t === "-s") {
+        if (late.submitted) this.fail("late: submitted specified twice", i);
+        late.submitted = slot;
+      } else if (t === "-a") {
+        if (late.active) this.fail("late: active specified twice", i);
+        late.active = slot;
+      } else {
+        if (late.complete) this.fail("late: complete specified twice", i);
+        late.complete = slot;
+        late.completeRelative = rel;
+      }
+      i++;
+    }
+    if (!late.submitted && !late.active && !late.complete) {
+      this.fail("late: expected at least one of -s, -a, -c", 0);
+    }
+    if (this.stateful && toks[len - 1] === "late") late.isLate = true;
+    n.late = late;
+  }
+
+  private cron(line: Line, n: Node): void {
+    const toks = line.toks;
+    const len = toks.length;
+    if (len < 2) this.fail("cron: missing time", 0);
+    if (n.repeat) {
+      this.fail(
+        `${n.absPath} already has a repeat: a cron and a repeat cannot be on the same node`,
+        0,
+      );
+    }
+    const c: CronAttr = {
+      kind: "cron",
+      weekDays: [],
+      lastWeekDaysOfMonth: [],
+      daysOfMonth: [],
+      lastDayOfMonth: false,
+      months: [],
+      series: { relative: false, start: { hour: 0, minute: 0 }, free: false, isValid: true },
+    };
+    let i = 1;
+    let haveTime = false;
+    while (i < len) {
+      const t = toks[i];
+      if (t[0] === "#") {
+        if (this.stateful && i + 1 < len && toks[i + 1] === "free") c.series.free = true;
+        break;
+      }
+      if (t === "-w" || t === "-d" || t === "-m") {
+        if (i + 1 >= len) this.fail(`cron: ${t} needs a list`, i);
+        const list = toks[i + 1].split(",");
+        for (const item of list) {
+          if (t === "-w") {
+            if (item.endsWith("L")) {
+              const v = item.slice(0, -1);
+              if (!/^\d+$/.test(v) || +v > 6) {
+                this.fail(`cron: invalid last week day '${item}': expected range 0-6`, i + 1);
+              }
+              c.lastWeekDaysOfMonth.push(+v);
+            } else {
+              if (!/^\d+$/.test(item)) this.fail(`cron: invalid week day '${item}'`, i + 1);
+              if (+item > 6) {
+                this.fail(
+                  `cron: invalid week day(${item}): expected range 0==Sun to 6==Sat`,
+                  i + 1,
+                );
+              }
+              c.weekDays.push(+item);
+            }
+          } else if (t === "-d") {
+            if (item === "L") c.lastDayOfMonth = true;
+            else {
+              if (!/^\d+$/.test(item)) this.fail(`cron: invalid day of month '${item}'`, i + 1);
+              if (+item < 1 || +item > 31) {
+                this.fail(`cron: invalid day of month(${item}): expected range 1-31`, i + 1);
+              }
+              c.daysOfMonth.push(+item);
+            }
+          } else {
+            if (!/^\d+$/.test(item)) this.fail(`cron: invalid month '${item}'`, i + 1);
+            if (+item < 1 || +item > 12) {
+              this.fail(`cron: invalid month(${item}): expected range 1==Jan to 12==Dec`, i + 1);
+            }
+            c.months.push(+item);
+          }
+        }
+        i += 2;
+        continue;
+      }
+      if (!haveTime && t.indexOf(":") >= 0) {
+        const [ts, next] = this.series(toks, i);
+        const free = c.series.free;
+        c.series = ts;
+        if (free) c.series.free = true;
+        haveTime = true;
+        i = next;
+        if (!this.stateful) break;
+        continue;
+      }
+      this.fail(`cron: unexpected token '${t}'`, i);
+    }
+    if (!haveTime) this.fail("cron: no time specified", 0);
+    n.crons.push(c);
+  }
+
+  private date(line: Line, n: Node): void {
+    const toks = line.toks;
+    if (toks.length < 2 || toks[1][0] === "#") this.fail("date: missing day.month.year", 0);
+    const p = toks[1].split(".");
+    if (p.length !== 3) this.fail(`date: invalid date '${toks[1]}': expected day.month.year`, 1);
+    const nums = p.map((x) => {
+      if (x === "*") return 0;
+      if (!/^\d+$/.test(x)) this.fail(`date: invalid date '${toks[1]}'`, 1);
+      return +x;
+    });
+    const [d, m, y] = nums;
+    if (p[0] !== "*" && (d < 1 || d > 31)) this.fail(`date: invalid day in '${toks[1]}'`, 1);
+    if (p[1] !== "*" && (m < 1 || m > 12)) this.fail(`date: invalid month in '${toks[1]}'`, 1);
+    if (p[2] !== "*" && (y < 1400 || y > 9999)) {
+      this.fail(`date: year is out of valid range 1400..9999 in '${toks[1]}'`, 1);
+    }
+    if (d && m && y && d > daysInMonth(y, m)) this.fail(`date: invalid date '${toks[1]}'`, 1);
+    if (d && m && !y && d > daysInMonth(2000, m)) this.fail(`date: invalid date '${toks[1]}'`, 1);
+    let free = false;
+    if (this.stateful) {
+      const h = commentIndex(toks, 2);
+      for (let i = h + 1; i < toks.length; i++) if (toks[i] === "free") free = true;
+    }
+    n.dates.push({ day: d, month: m, year: y, free });
+  }
+
+  private autoTime(toks: string[], kw: string): AutoTime {
+    if (toks.length < 2 || toks[1][0] === "#") this.fail(`${kw}: missing time or days`, 0);
+    if (toks[1].indexOf(":") < 0) {
+      return { days: this.int(toks[1], 1, kw), relative: false };
+    }
+    const [time, relative] = this.time(toks[1], 1);
+    return { time, relative };
+  }
+
+  private zombie(line: Line, n: Node): void {
+    const toks = line.toks;
+    if (toks.length < 2) this.fail("zombie: missing type:action:children:lifetime", 0);
+    const s = toks[1];
+    const p = s.split(":");
+    if (p.length < 2) {
+      this.fail(`zombie: invalid zombie '${s}': expected type:action:children:lifetime`, 1);
+    }
+    if (p.length > 4) this.fail(`zombie: too many ':' fields in '${s}'`, 1);
+    const [type, action, children = "", life = ""] = p;
+    if (!ZOMBIE_TYPES.includes(type)) {
+      this.fail(`zombie: invalid type '${type}': expected one of ${ZOMBIE_TYPES.join(" | ")}`, 1);
+    }
+    if (action !== "" && !ZOMBIE_ACTIONS.includes(action)) {
+      this.fail(
+        `zombie: invalid action '${action}': expected one of ${ZOMBIE_ACTIONS.join(" | ")}`,
+        1,
+      );
+    }
+    const kids = children === "" ? [] : children.split(",");
+    for (const k of kids) {
+      if (!CHILD_CMDS.includes(k)) {
+        this.fail(
+          `zombie: invalid child command '${k}': expected some of ${CHILD_CMDS.join(",")}`,
+          1,
+        );
+      }
+    }
+    let lifetime = -1;
+    if (life !== "") {
+      if (!INT_RE.test(life)) this.fail(`zombie: lifetime must be an integer: '${life}'`, 1);
+      lifetime = +life;
+    }
+    if (action === "" && lifetime === -1) {
+      this.fail("zombie: an action or a lifetime must be specified", 1);
+    }
+    if (lifetime <= 0) lifetime = type === "user" ? 300 : type === "path" ? 900 : 3600;
+    else if (lifetime < 60) lifetime = 60;
+    if (n.zombies.some((z) => z.type === type)) {
+      this.fail(`${n.absPath} already has a zombie attribute of type ${type}`, 1);
+    }
+    n.zombies.push({ type: type as ZombieType, action, children: kids, lifetime });
+  }
+
+  private clock(line: Line, s: Suite, kw: "clock" | "endclock"): void {
+    const toks = line.toks;
+    const len = toks.length;
+    if (len < 2) this.fail(`${kw}: missing arguments`, 0);
+    const c: ClockAttr = { hybrid: false, day: 0, month: 0, year: 0, gain: 0, positiveGain: false };
+    let i = 1;
+    if (kw === "clock") {
+      if (toks[1] === "hybrid") c.hybrid = true;
+      else if (toks[1] !== "real") {
+        this.fail(`clock: expected real or hybrid but found '${toks[1]}'`, 1);
+      }
+      i = 2;
+    }
+    if (i < len && toks[i][0] !== "#") {
+      if (toks[i].indexOf(".") >= 0) {
+        const p = toks[i].split(".");
+        const ok = p.length === 3 && p.every((x) => /^\d+$/.test(x));
+        const [d, m, y] = ok ? p.map(Number) : [0, 0, 0];
+        if (!ok || m < 1 || m > 12 || d < 1 || y < 1400 || y > 9999 || d > daysInMonth(y, m)) {
+          this.fail(`${kw}: invalid date '${toks[i]}'`, i);
+        }
+        c.day = d;
+        c.month = m;
+        c.year = y;
+        i++;
+      }
+      if (i < len && toks[i][0] !== "#" && !(kw === "clock" && toks[i] === "-s")) {
+        const g = toks[i];
+        if (!/^[-+]?\d+$/.test(g)) this.fail(`${kw}: invalid clock gain '${g}'`, i);
+        c.positiveGain = g[0] === "+";
+        c.gain = parseInt(g, 10);
+      }
+    }
+    const start = kw === "clock" ? c : s.clock;
+    const end = kw === "endclock" ? c : s.endClock;
+    if (start && end) {
+      const sv = start.year * 10000 + start.month * 100 + start.day;
+      const ev = end.year * 10000 + end.month * 100 + end.day;
+      if (sv !== 0 || ev !== 0) {
+        if ((start.day === 0) !== (end.day === 0) || ev <= sv) {
+          if (!(end.day === 0 && start.day === 0)) {
+            this.fail(`${kw}: end time must be greater than start time`, 0);
+          }
+        }
+      } else if (end.gain <= start.gain) {
+        this.fail(`${kw}: end time must be greater than start time`, 0);
+      }
+    }
+    if (kw === "clock") s.clock = c;
+    else s.endClock = c;
+  }
+
+  private calendar(line: Line, s: Suite): void {
+    const toks = line.toks;
+    const cal = {
+      initTime: "",
+      suiteTime: "",
+      duration: "",
+      initLocalTime: "",
+      lastTime: "",
+      dayChanged: false,
+    } as Suite["calendar"] & object;
+    for (let i = 1; i < toks.length; i++) {
+      const t = toks[i];
+      const c = t.indexOf(":");
+      if (c < 0) continue;
+      const key = t.slice(0, c), val = t.slice(c + 1);
+      const two = () => (i + 1 < toks.length ? val + " " + toks[++i] : val);
+      switch (key) {
+        case "initTime":
+          cal.initTime = two();
+          break;
+        case "suiteTime":
+          cal.suiteTime = two();
+          break;
+        case "initLocalTime":
+          cal.initLocalTime = two();
+          break;
+        case "lastTime":
+          cal.lastTime = two();
+          break;
+        case "duration":
+          cal.duration = val;
+          break;
+        case "calendarIncrement":
+          cal.increment = val;
+          break;
+        case "dayChanged":
+          cal.dayChanged = val === "1";
+          break;
+      }
+    }
+    s.calendar = cal;
+  }
+
+  private optionAttr(line: Line, n: Node, kw: "aviso" | "mirror"): void {
+    const text = line.text;
+    const opts: [string, string | undefined][] = [];
+    let i = line.cols[0] + kw.length;
+    const len = text.length;
+    while (i < len) {
+      while (i < len && (text[i] === " " || text[i] === "\t")) i++;
+      if (i >= len || text[i] === "#") break;
+      let j = i;
+      while (j < len && text[j] !== " " && text[j] !== "\t") j++;
+      const flag = text.slice(i, j);
+      if (!flag.startsWith("--")) {
+        this.fail(`${kw}: expected an option starting with -- but found '${flag}'`, 0);
+      }
+      i = j;
+      while (i < len && (text[i] === " " || text[i] === "\t")) i++;
+      if (i >= len || text.startsWith("--", i) || text[i] === "#") {
+        opts.push([flag, undefined]);
+        continue;
+      }
+      let v: string;
+      if (text[i] === "'" || text[i] === '"') {
+        const q = text[i];
+        const e = text.indexOf(q, i + 1);
+        if (e < 0) this.fail(`${kw}: unterminated quote in ${flag}`, 0);
+        v = text.slice(i, e + 1);
+        i = e + 1;
+      } else {
+        j = i;
+        while (j < len && text[j] !== " " && text[j] !== "\t") j++;
+        v = text.slice(i, j);
+        i = j;
+      }
+      opts.push([flag, v]);
+    }
+    const attr: OptionAttr = { options: opts };
+    if (!opts.some(([f]) => f === "--name")) this.fail(`${kw}: --name is required`, 0);
+    if (kw === "aviso") n.avisos.push(attr);
+    else n.mirrors.push(attr);
+  }
+}
+
+/** Removes single quotes then double quotes, like ecFlow does for list values. */
+function unquoteBoth(s: string): string {
+  if (s.length >= 2 && s[0] === "'" && s[s.length - 1] === "'") s = s.slice(1, -1);
+  if (s.length >= 2 && s[0] === '"' && s[s.length - 1] === '"') s = s.slice(1, -1);
+  return s;
+}
+
+void unquote;
+
+/**
+ * Parse a whole definition text (a `.def` file, or the NET/STATE/MIGRATE text a server sends).
+ *
+ * Structural and attribute errors throw a {@link DefsParseError}. Reference checks
+ * (triggers, inlimits, autorestore) are done by `checkDefs`.
+ *
+ * @example
+ * ```ts
+ * import { parseDefs } from "@ecflow-ts/client";
+ * const defs = parseDefs("suite s\n  family f\n    task t\n  endfamily\nendsuite\n");
+ * console.log(defs.find("/s/f/t")?.absPath); // "/s/f/t"
+ * ```
+ */
+export function parseDefs(text: string, options: ParseOptions = {}): Defs {
+  const p = new Parser(text, options.fileName ?? "<text>", false);
+  p.run();
+  return p.defs;
+}
+
+/**
+ * Parse the text of a single node as sent in an `SNodeCmd` reply (`--get=/path`):
+ * a `suite`, `family`, `task` or `alias` with its attributes and children, with state
+ * annotations. The returned node is detached (no parent); its `absPath` is therefore
+ * relative to itself unless you pass `parentPath`.
+ *
+ * @example
+ * ```ts
+ * import { parseNode } from "@ecflow-ts/client";
+ * const f = parseNode("  family f1 # state:queued\n    task t1\n  endfamily\n");
+ * console.log(f.kind, f.state, f.children.length); // family queued 1
+ * ```
+ */
+export function parseNode(text: string, options: ParseOptions = {}): Node {
+  const p = new Parser(text, options.fileName ?? "<text>", true);
+  p.run();
+  const n = p.topNode;
+  if (!n) throw new DefsParseError(options.fileName ?? "<text>", 1, 1, "", "no node found");
+  return n;
+}

@@ -1,0 +1,47 @@
+/**
+ * Reading environment variables without ever prompting or crashing.
+ *
+ * Each variable is queried on its own: a permission that was not granted
+ * (`--allow-env` missing, or scoped to other names) counts as "unset".
+ *
+ * @module
+ */
+
+/** A function that returns a variable's value, or `undefined` when unset or not readable. */
+export type EnvReader = (name: string) => string | undefined;
+
+/**
+ * Reads one environment variable; `undefined` when it is unset or when this
+ * process was not granted `--allow-env` for it. Never prompts.
+ *
+ * @example Read ECF_HOST when allowed
+ * ```ts
+ * import { readEnv } from "@ecflow-ts/client";
+ * const host = readEnv("ECF_HOST") ?? "localhost";
+ * console.log(typeof host);
+ * ```
+ */
+export function readEnv(name: string): string | undefined {
+  try {
+    const status = Deno.permissions.querySync({ name: "env", variable: name });
+    if (status.state !== "granted") return undefined;
+    return Deno.env.get(name);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Builds an {@linkcode EnvReader} over a fixed record, for tests and for
+ * callers that want to pin the environment.
+ *
+ * @example
+ * ```ts
+ * import { envFrom } from "@ecflow-ts/client";
+ * const env = envFrom({ ECF_PORT: "4141" });
+ * console.log(env("ECF_PORT")); // "4141"
+ * ```
+ */
+export function envFrom(record: Record<string, string | undefined>): EnvReader {
+  return (name) => record[name];
+}

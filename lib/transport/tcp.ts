@@ -1,0 +1,232 @@
+/**
+ * Plain TCP transport on `Deno.connect`: one request per connection, the
+ * 8-byte hex header, then exactly the declared number of bytes. Every wait has
+ * a deadline; every failure is a typed error naming `host:port`.
+ *
+ * @module
+ */
+import { decodeHeader, encodeFrame, HEADER_SIZE } from "../wire/frame.ts";
+import { ConfigError, ConnectionError, ProtocolError, TimeoutError } from "../errors.ts";
+import { formatHostPort } from "../endpoint.ts";
+import {
+  DEFAULT_LIMITS,
+  type Transport,
+  type TransportLimits,
+  type TransportTarget,
+} from "./types.ts";
+
+/** A stream the framing code can read from and write to (a TCP or TLS connection). */
+export interface ByteStream {
+  /** Reads into `p`; `null` at end of stream. */
+  read(p: Uint8Array): Promise<number | null>;
+  /** Writes some of `p`, resolving with the count. */
+  write(p: Uint8Array): Promise<number>;
+  /** Closes the stream. */
+  close(): void;
+}
+
+/**
+ * Refuses early, with the flag to add, when this process may not connect to
+ * `target` (instead of a prompt or an opaque permission error).
+ */
+export function requireNetPermission(target: TransportTarget): void {
+  const host = formatHostPort(target.host, target.port);
+  let state: Deno.PermissionState = "granted";
+  try {
+    state = Deno.permissions.querySync({ name: "net", host }).state;
+  } catch {
+    return;
+  }
+  if (state !== "granted") {
+    throw new ConfigError(`no network permission for ${host}: run deno with --allow-net=${host}`);
+  }
+}
+
+/** Maps a socket error to a typed {@linkcode ConnectionError}. */
+export function connectionFailure(e: unknown, target: TransportTarget): ConnectionError {
+  const err = e as Error;
+  const msg = err?.message ?? String(e);
+  if (e instanceof Deno.errors.ConnectionRefused) {
+    return new ConnectionError("connection refused", target, "refused", { cause: e });
+  }
+  if (e instanceof Deno.errors.ConnectionReset) {
+    return new ConnectionError("connection reset by the server", target, "reset", { cause: e });
+  }
+  if (/lookup|resolve|name or service|nodename|no address/i.test(msg)) {
+    return new ConnectionError(`cannot resolve host '${target.host}'`, target, "dns", {
+      cause: e,
+    });
+  }
+  if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) {
+    const hp = formatHostPort(target.host, target.port);
+    return new ConnectionError(
+      `not allowed to connect: run deno with --allow-net=${hp}`,
+      target,
+      "permission",
+      { cause: e },
+    );
+  }
+  return new ConnectionError(msg.split("\n")[0], target, "other", { cause: e });
+}
+
+/** Runs `work` with a deadline; when it passes, `onTimeout` is called (it should abort the work). */
+async function withDeadline<T>(ms: number, onTimeout: () => void, work: () => Promise<T>) {
+  let fired = false;
+  const timer = setTimeout(() => {
+    fired = true;
+    onTimeout();
+  }, ms);
+  try {
+    return { value: await work(), fired: false as const };
+  } catch (e) {
+    if (fired) return { fired: true as const, error: e };
+    throw e;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function readFull(
+  conn: ByteStream,
+  buf: Uint8Array,
+  target: TransportTarget,
+  part: string,
+): Promise<void> {
+  let off = 0;
+  while (off < buf.length) {
+    const n = await conn.read(buf.subarray(off));
+    if (n === null) {
+      throw new ConnectionError(
+        `server closed the connection ${part} (${off} of ${buf.length} bytes read); ` +
+          "is it an ecFlow server, and does it expect TLS (--ssl)?",
+        target,
+        "eof",
+      );
+    }
+    off += n;
+  }
+}
+
+async function writeAll(conn: ByteStream, data: Uint8Array): Promise<void> {
+  let off = 0;
+  while (off < data.length) off += await conn.write(data.subarray(off));
+}
+
+/**
+ * Sends one framed request on an open stream and reads the framed reply,
+ * within `replyTimeoutMs` in all. Closes the stream.
+ */
+export async function exchangeOnStream(
+  conn: ByteStream,
+  target: TransportTarget,
+  payload: Uint8Array,
+  limits: Required<TransportLimits>,
+): Promise<Uint8Array> {
+  const result = await withDeadline(limits.replyTimeoutMs, () => conn.close(), async () => {
+    await writeAll(conn, encodeFrame(payload));
+    const header = new Uint8Array(HEADER_SIZE);
+    await readFull(conn, header, target, "before a whole reply header");
+    let length: number;
+    try {
+      length = decodeHeader(header);
+    } catch (e) {
+      throw new ProtocolError(
+        `${formatHostPort(target.host, target.port)}: ${
+          (e as Error).message
+        }; not an ecFlow server?`,
+      );
+    }
+    if (length > limits.maxReplyBytes) {
+      throw new ProtocolError(
+        `${formatHostPort(target.host, target.port)}: reply of ${length} bytes exceeds the ` +
+          `${limits.maxReplyBytes}-byte limit`,
+      );
+    }
+    const body = new Uint8Array(length);
+    await readFull(conn, body, target, "in the middle of the reply");
+    return body;
+  }).catch((e) => {
+    if (e instanceof ConnectionError || e instanceof ProtocolError) throw e;
+    throw connectionFailure(e, target);
+  }).finally(() => {
+    try {
+      conn.close();
+    } catch { /* already closed */ }
+  });
+  if (result.fired) {
+    throw new TimeoutError(
+      `no complete reply within ${limits.replyTimeoutMs / 1000} s`,
+      target,
+      "reply",
+    );
+  }
+  return result.value;
+}
+
+/**
+ * Connects with a deadline; maps failures to typed errors.
+ */
+export async function connectWithin<T extends ByteStream>(
+  target: TransportTarget,
+  timeoutMs: number,
+  open: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const ac = new AbortController();
+  const result = await withDeadline(timeoutMs, () => ac.abort(), () => open(ac.signal))
+    .catch((e) => {
+      throw connectionFailure(e, target);
+    });
+  if (result.fired) {
+    throw new TimeoutError(`no connection within ${timeoutMs / 1000} s`, target, "connect");
+  }
+  return result.value;
+}
+
+/**
+ * The plain TCP transport (ecFlow's default).
+ *
+ * @example
+ * ```ts ignore
+ * import { TcpTransport } from "@ecflow-ts/client";
+ * const tcp = new TcpTransport({ connectTimeoutMs: 2000 });
+ * const reply = await tcp.exchange({ host: "localhost", port: 3141 }, payload);
+ * ```
+ */
+export class TcpTransport implements Transport {
+  /** Always `tcp`. */
+  readonly kind = "tcp";
+  #limits: Required<TransportLimits>;
+
+  /** Creates the transport with default limits overridden by `limits`. */
+  constructor(limits: TransportLimits = {}) {
+    this.#limits = { ...DEFAULT_LIMITS, ...stripUndefined(limits) };
+  }
+
+  /** Sends one request on a new connection and returns the reply payload. */
+  async exchange(
+    target: TransportTarget,
+    payload: Uint8Array,
+    limits: TransportLimits = {},
+  ): Promise<Uint8Array> {
+    const l = { ...this.#limits, ...stripUndefined(limits) };
+    requireNetPermission(target);
+    const conn = await connectWithin(
+      target,
+      l.connectTimeoutMs,
+      (signal) => Deno.connect({ hostname: target.host, port: target.port, signal }),
+    );
+    try {
+      conn.setNoDelay(true);
+    } catch { /* not fatal */ }
+    return await exchangeOnStream(conn, target, payload, l);
+  }
+}
+
+/** Drops `undefined` members so they do not override defaults. */
+export function stripUndefined<T extends object>(o: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const [k, v] of Object.entries(o)) {
+    if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  }
+  return out;
+}

@@ -1,0 +1,89 @@
+/**
+ * ecflow-ts: an independent TypeScript client for ECMWF's ecFlow server.
+ * It speaks the real 5.x wire protocol to unmodified servers; no C++ build.
+ *
+ * @example Ping a server
+ * ```ts ignore
+ * import { Client } from "@ecflow-ts/client";
+ * const client = new Client("localhost:3141");
+ * console.log(await client.ping(), "ms");
+ * console.log(await client.serverVersion());
+ * ```
+ *
+ * @module
+ */
+export { Client, type ClientOptions, type RetryPolicy, unexpected } from "./lib/client.ts";
+export {
+  DEFAULT_HOST,
+  DEFAULT_PORT,
+  describeEndpoint,
+  type Endpoint,
+  type EndpointOptions,
+  formatHostPort,
+  type HostPort,
+  parseHostPort,
+  parsePort,
+  resolveEndpoint,
+  type ValueSource,
+} from "./lib/endpoint.ts";
+export {
+  ConfigError,
+  ConnectionError,
+  EcflowError,
+  type ErrorTarget,
+  ProtocolError,
+  ServerError,
+  TimeoutError,
+} from "./lib/errors.ts";
+export { envFrom, type EnvReader, readEnv } from "./lib/env.ts";
+export { clientHostName, FALLBACK_USER, userName } from "./lib/identity.ts";
+export {
+  decodeHeader,
+  encodeFrame,
+  encodeHeader,
+  HEADER_SIZE,
+  MAX_FRAME_LENGTH,
+} from "./lib/wire/frame.ts";
+export {
+  ArchiveReader,
+  ArchiveWriter,
+  formatCereal,
+  type JsonObject,
+  type JsonValue,
+  type PolymorphicObject,
+} from "./lib/wire/cereal.ts";
+export {
+  type Command,
+  encodeRequest,
+  type Identity,
+  requestDocument,
+  type TaskIdentity,
+  type UserIdentity,
+} from "./lib/wire/request.ts";
+export {
+  CHILD_COMMANDS,
+  type ChildCommandName,
+  decodeReply,
+  type Reply,
+  type StcStatus,
+  type Zombie,
+  ZOMBIE_ACTIONS,
+  ZOMBIE_TYPES,
+  type ZombieAction,
+  type ZombieType,
+} from "./lib/wire/reply.ts";
+export {
+  CTS_API,
+  type CtsApi,
+  ctsCommand,
+  pingCommand,
+  serverVersionCommand,
+} from "./lib/wire/user_commands.ts";
+export { TcpTransport } from "./lib/transport/tcp.ts";
+export {
+  DEFAULT_LIMITS,
+  type Transport,
+  type TransportLimits,
+  type TransportTarget,
+} from "./lib/transport/types.ts";
+export { PROTOCOL, SUPPORTED_SERVERS, VERSION } from "./lib/version.ts";

@@ -1,0 +1,207 @@
+/**
+ * A private, real `ecflow_server` for tests: a free port in 1024–49151, a
+ * temporary ECF_HOME, started RUNNING (or HALTED), stopped with a terminate
+ * request and then SIGKILL by PID. Use with `await using`.
+ */
+import { getAvailablePort } from "../deps.ts";
+import { Client, ctsCommand } from "../../mod.ts";
+
+/** Where Debian installs the server. */
+export const SERVER_BIN = "/usr/sbin/ecflow_server";
+/** Where Debian installs the reference client. */
+export const CLIENT_BIN = "/usr/bin/ecflow_client";
+
+/** Options for {@linkcode startServer}. */
+export interface ServerOptions {
+  /** Leave the server in its initial HALTED state (default: send a restart). */
+  halted?: boolean;
+  /** Extra environment for the server process. */
+  env?: Record<string, string>;
+  /** Files to create in ECF_HOME before start (name → content). */
+  files?: Record<string, string>;
+  /** Extra server arguments. */
+  args?: string[];
+}
+
+/** A running private server. */
+export interface EcflowServer extends AsyncDisposable {
+  /** The port it listens on. */
+  port: number;
+  /** Its ECF_HOME. */
+  home: string;
+  /** Its process id. */
+  pid: number;
+  /** A client for it (127.0.0.1, fast retries). */
+  client(): Client;
+  /** True when it still answers a ping. */
+  alive(): Promise<boolean>;
+  /** Stops it (terminate, then SIGKILL by PID) and removes ECF_HOME. */
+  stop(): Promise<void>;
+}
+
+/** Picks a free TCP port the server accepts (1024–49151). */
+export function freeServerPort(): number {
+  for (let i = 0; i < 200; i++) {
+    const candidate = 20000 + Math.floor(Math.random() * 29000);
+    if (getAvailablePort({ preferredPort: candidate }) === candidate) return candidate;
+  }
+  throw new Error("no free port in 20000-49000");
+}
+
+/** True when the Debian ecflow packages are installed. */
+export function ecflowInstalled(): boolean {
+  try {
+    Deno.statSync(SERVER_BIN);
+    Deno.statSync(CLIENT_BIN);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function fastClient(port: number): Client {
+  return new Client("127.0.0.1", port, {
+    retry: { attempts: 1 },
+    connectTimeoutMs: 2000,
+    replyTimeoutMs: 10_000,
+    env: () => undefined,
+    user: Deno.env.get("USER") || "root",
+  });
+}
+
+/** Starts a private server; throws with its output when it does not come up. */
+export async function startServer(options: ServerOptions = {}): Promise<EcflowServer> {
+  if (!ecflowInstalled()) {
+    throw new Error(
+      `${SERVER_BIN} is missing: apt-get install -y ecflow-server ecflow-client python3-ecflow`,
+    );
+  }
+  for (let tries = 0; tries < 5; tries++) {
+    const port = freeServerPort();
+    const home = await Deno.makeTempDir({ prefix: "ecflow-ts-home." });
+    for (const [name, content] of Object.entries(options.files ?? {})) {
+      await Deno.writeTextFile(`${home}/${name}`, content);
+    }
+    const child = new Deno.Command(SERVER_BIN, {
+      args: [`--port=${port}`, ...(options.args ?? [])],
+      cwd: home,
+      env: { ECF_HOME: home, LANG: "C.UTF-8", TZ: "UTC", ...options.env },
+      stdin: "null",
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    const client = fastClient(port);
+    let exited = false;
+    child.status.then(() => exited = true);
+    const deadline = Date.now() + 15_000;
+    let up = false;
+    while (!exited && Date.now() < deadline) {
+      try {
+        await client.ping();
+        up = true;
+        break;
+      } catch {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }
+    if (!up) {
+      try {
+        child.kill("SIGKILL");
+      } catch { /* gone */ }
+      await child.status;
+      await Deno.remove(home, { recursive: true }).catch(() => {});
+      continue; // port race or slow start: try another port
+    }
+    if (!options.halted) await client.invoke(ctsCommand("restart"));
+    let stopped = false;
+    const stop = async () => {
+      if (stopped) return;
+      stopped = true;
+      if (!exited) {
+        await client.invoke(ctsCommand("terminate")).catch(() => {});
+        const gone = await Promise.race([
+          child.status.then(() => true),
+          new Promise<boolean>((r) => setTimeout(() => r(false), 5000)),
+        ]);
+        if (!gone) {
+          try {
+            child.kill("SIGKILL");
+          } catch { /* gone */ }
+          await child.status;
+        }
+      }
+      await Deno.remove(home, { recursive: true }).catch(() => {});
+    };
+    return {
+      port,
+      home,
+      pid: child.pid,
+      client: () => fastClient(port),
+      alive: async () => {
+        try {
+          await fastClient(port).ping();
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      stop,
+      [Symbol.asyncDispose]: stop,
+    };
+  }
+  throw new Error("ecflow_server did not start on any of 5 ports");
+}
+
+/** Result of running a program. */
+export interface RunResult {
+  /** Exit code. */
+  code: number;
+  /** Standard output, as text. */
+  stdout: string;
+  /** Standard error, as text. */
+  stderr: string;
+}
+
+/** Runs a program to completion with a clean environment plus `env`. */
+export async function run(
+  cmd: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<RunResult> {
+  const out = await new Deno.Command(cmd, {
+    args,
+    env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", ...env },
+    clearEnv: true,
+    stdin: "null",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+/** Runs the reference `ecflow_client`. */
+export function ecflowClient(args: string[], env: Record<string, string> = {}) {
+  return run(CLIENT_BIN, args, { USER: Deno.env.get("USER") ?? "root", ...env });
+}
+
+const CLI = new URL("../../cli.ts", import.meta.url).pathname;
+
+/**
+ * Runs the ecflow-ts CLI in a child `deno run` with `--allow-net --allow-env`
+ * (the flags the README promises), a clean environment plus `env`.
+ */
+export function ecflowTs(
+  args: string[],
+  env: Record<string, string> = {},
+  permissions: string[] = ["--allow-net", "--allow-env"],
+): Promise<RunResult> {
+  const denoEnv: Record<string, string> = {};
+  for (const k of ["DENO_DIR", "JSR_URL", "HOME", "DENO_NO_UPDATE_CHECK"]) {
+    const v = Deno.env.get(k);
+    if (v !== undefined) denoEnv[k] = v;
+  }
+  return run(Deno.execPath(), ["run", "--quiet", "--no-lock", ...permissions, CLI, ...args], {
+    USER: Deno.env.get("USER") ?? "root",
+    ...denoEnv,
+    ...env,
+  });
+}
