@@ -23,9 +23,9 @@ import {
   type Expression,
   Family,
   type LateAttr,
-  Node,
+  type Node,
   NODE_STATES,
-  NodeContainer,
+  type NodeContainer,
   type NodeState,
   type OptionAttr,
   type Repeat,
@@ -206,11 +206,15 @@ class Parser {
   /** For node-only texts (SNodeCmd): the top node. */
   topNode: Node | undefined;
   private readonly nodeOnly: boolean;
+  private readonly endsWithNewline: boolean;
   private readonly dsSeen = new Set<Node>();
+  /** Seconds since epoch used for clocks without a date (like ecFlow's "now"). */
+  private readonly now = Math.floor(Date.now() / 1000);
 
   constructor(text: string, fileName: string, nodeOnly: boolean) {
     this.file = fileName;
     this.lines = text.split("\n");
+    this.endsWithNewline = text.endsWith("\n");
     if (this.lines.length > 0 && this.lines[this.lines.length - 1] === "") this.lines.pop();
     this.defs.text = text;
     this.defs.fileName = fileName;
@@ -258,7 +262,9 @@ class Parser {
       }
     }
     if (parts.length === 0) return whole;
-    this.pending = parts.slice(1);
+    // ecFlow 5.9.2 stops reading at end of input, dropping the remaining statements of a
+    // last line that has no final newline
+    this.pending = this.pos >= this.lines.length && !this.endsWithNewline ? [] : parts.slice(1);
     return parts[0];
   }
 
@@ -278,19 +284,7 @@ class Parser {
       }
       this.statement(line);
     }
-    if (this.node && !this.nodeOnly) {
-      const s = this.node.suite;
-      this.failAt(
-        this.lines.length,
-        `end of text inside ${this.node.kind} ${this.node.absPath}: missing 'end${
-          s === this.node ? "suite" : this.node.kind === "family" ? "family" : "suite"
-        }'`,
-      );
-    }
-  }
-
-  private failAt(lineNo: number, reason: string): never {
-    throw new DefsParseError(this.file, lineNo, 1, "", reason);
+    // like ecFlow, missing end keywords at the end of the text are accepted
   }
 
   private statement(line: Line): void {
@@ -907,10 +901,6 @@ class Parser {
         name = toks[2];
         if (len >= 4 && toks[3] === "set") initial = true;
       } else if (len >= 3 && toks[2] === "set") initial = true;
-      if (name === "set") {
-        name = "";
-        initial = true;
-      }
     } else {
       name = toks[1];
       if (len >= 3 && toks[2] === "set") initial = true;
@@ -1162,6 +1152,8 @@ class Parser {
         r = { kind, name: toks[2], start: toks[3], end: toks[4], step, value: sv ?? toks[3] };
         break;
       }
+      case "file":
+        return; // accepted and ignored by ecFlow
       case "month":
       case "year":
         this.fail(`repeat ${kind} not supported`, 1);
@@ -1232,8 +1224,15 @@ class Parser {
         break;
       }
       if (t === "-w" || t === "-d" || t === "-m") {
-        if (i + 1 >= len) this.fail(`cron: ${t} needs a list`, i);
-        const list = toks[i + 1].split(",");
+        // the list may be spread over tokens: `-w 0 , 1, 2`
+        let j = i + 1;
+        let joined = "";
+        while (
+          j < len && toks[j][0] !== "#" && toks[j].indexOf(":") < 0 &&
+          toks[j] !== "-w" && toks[j] !== "-d" && toks[j] !== "-m"
+        ) joined += toks[j++];
+        if (joined === "") this.fail(`cron: ${t} needs a list`, i);
+        const list = joined.split(",");
         for (const item of list) {
           if (t === "-w") {
             if (item.endsWith("L")) {
@@ -1269,7 +1268,7 @@ class Parser {
             c.months.push(+item);
           }
         }
-        i += 2;
+        i = j;
         continue;
       }
       if (!haveTime && t.indexOf(":") >= 0) {
@@ -1364,7 +1363,12 @@ class Parser {
     if (n.zombies.some((z) => z.type === type)) {
       this.fail(`${n.absPath} already has a zombie attribute of type ${type}`, 1);
     }
-    n.zombies.push({ type: type as ZombieType, action, children: kids, lifetime });
+    n.zombies.push({
+      type: type as ZombieType,
+      action: action === "" ? "block" : action,
+      children: kids,
+      lifetime,
+    });
   }
 
   private clock(line: Line, s: Suite, kw: "clock" | "endclock"): void {
@@ -1395,25 +1399,23 @@ class Parser {
       }
       if (i < len && toks[i][0] !== "#" && !(kw === "clock" && toks[i] === "-s")) {
         const g = toks[i];
-        if (!/^[-+]?\d+$/.test(g)) this.fail(`${kw}: invalid clock gain '${g}'`, i);
         c.positiveGain = g[0] === "+";
-        c.gain = parseInt(g, 10);
+        if (g.indexOf(":") >= 0) {
+          const [slot] = this.time(g, i);
+          c.gain = slot.hour * 3600 + slot.minute * 60;
+        } else {
+          const digits = c.positiveGain ? g.slice(1) : g;
+          if (!INT_RE.test(digits)) this.fail(`${kw}: invalid clock gain '${g}'`, i);
+          c.gain = parseInt(digits, 10);
+        }
       }
     }
     const start = kw === "clock" ? c : s.clock;
     const end = kw === "endclock" ? c : s.endClock;
-    if (start && end) {
-      const sv = start.year * 10000 + start.month * 100 + start.day;
-      const ev = end.year * 10000 + end.month * 100 + end.day;
-      if (sv !== 0 || ev !== 0) {
-        if ((start.day === 0) !== (end.day === 0) || ev <= sv) {
-          if (!(end.day === 0 && start.day === 0)) {
-            this.fail(`${kw}: end time must be greater than start time`, 0);
-          }
-        }
-      } else if (end.gain <= start.gain) {
-        this.fail(`${kw}: end time must be greater than start time`, 0);
-      }
+    if (kw === "clock" && s.clock) this.fail("a suite can only have one clock", 0);
+    if (kw === "endclock" && s.endClock) this.fail("a suite can only have one endclock", 0);
+    if (start && end && clockSeconds(end, this.now) <= clockSeconds(start, this.now)) {
+      this.fail(`${kw}: end time must be greater than start time`, 0);
     }
     if (kw === "clock") s.clock = c;
     else s.endClock = c;
@@ -1502,6 +1504,12 @@ class Parser {
     if (kw === "aviso") n.avisos.push(attr);
     else n.mirrors.push(attr);
   }
+}
+
+/** Seconds of a clock's start instant: its date at midnight (or now) plus the gain. */
+function clockSeconds(c: ClockAttr, now: number): number {
+  const base = c.day !== 0 ? Date.UTC(c.year, c.month - 1, c.day) / 1000 : now;
+  return base + c.gain;
 }
 
 /** Removes single quotes then double quotes, like ecFlow does for list values. */

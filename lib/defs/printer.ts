@@ -1,0 +1,448 @@
+/**
+ * Printers for the ecFlow definition model, reproducing ecFlow 5.9.2's output byte for byte:
+ * `defs` (what `ecflow_client --get` and Python's `print(ecflow.Defs(f))` show), `net`
+ * (what the server sends and what a LoadDefsCmd carries), `migrate` and `state`.
+ *
+ * @module
+ */
+
+import type {
+  AutoArchive,
+  AutoTime,
+  ClockAttr,
+  CronAttr,
+  Defs,
+  Expression,
+  LateAttr,
+  Node,
+  Repeat,
+  Suite,
+  Task,
+  TimeSeries,
+  TimeSlot,
+  Variable,
+} from "./model.ts";
+
+/** Output style: `defs` (definition only), `state`, `net`, `migrate` (with state). */
+export type PrintStyle = "defs" | "state" | "net" | "migrate";
+
+/** Options of {@link printDefs}. */
+export interface PrintOptions {
+  /** Output style (default `defs`). */
+  style?: PrintStyle;
+  /** Version written on the first line (default: the parsed one, else `5.9.2`). */
+  version?: string;
+  /**
+   * Indent nested lines by two spaces per level. Default: true except for whole-defs
+   * `net`/`migrate` text (the server's DefsCmd text is not indented).
+   */
+  indent?: boolean;
+  /**
+   * Extra lines per node for the `state` style (generated variables, trigger trees):
+   * called after the node's user variables; return lines without indentation.
+   */
+  stateExtras?: StateExtras;
+}
+
+/** Hooks that let the `state` style print what ecFlow computes (see `printDefs`). */
+export interface StateExtras {
+  /** Generated variables (`# edit NAME 'value'` lines) of a node. */
+  generatedVariables?(node: Node): Variable[];
+  /** Comment block printed after a trigger/complete, each line without indentation. */
+  expressionTree?(node: Node, kind: "trigger" | "complete"): string[];
+}
+
+const STYLE_NAME: Record<PrintStyle, string> = {
+  defs: "DEFS",
+  state: "STATE",
+  net: "NET",
+  migrate: "MIGRATE",
+};
+
+function two(n: number): string {
+  return n < 10 ? "0" + n : String(n);
+}
+
+/** `HH:MM` as ecFlow prints a TimeSlot. */
+export function formatSlot(t: TimeSlot): string {
+  return two(t.hour) + ":" + two(t.minute);
+}
+
+function seriesText(ts: TimeSeries): string {
+  let s = ts.relative ? "+" : "";
+  s += formatSlot(ts.start);
+  if (ts.finish && ts.increment) s += " " + formatSlot(ts.finish) + " " + formatSlot(ts.increment);
+  return s;
+}
+
+function seriesState(ts: TimeSeries): string {
+  if (
+    !ts.free && ts.isValid && ts.nextTimeSlot === undefined && ts.relativeDuration === undefined
+  ) {
+    return "";
+  }
+  let s = " #";
+  if (ts.free) s += " free";
+  if (!ts.isValid) s += " isValid:false";
+  if (ts.nextTimeSlot !== undefined) s += " nextTimeSlot/" + ts.nextTimeSlot;
+  if (ts.relativeDuration !== undefined) s += " relativeDuration/" + ts.relativeDuration;
+  return s;
+}
+
+function cronText(c: CronAttr): string {
+  let s = "cron ";
+  if (c.weekDays.length > 0) {
+    s += "-w " + c.weekDays.join(",");
+    s += c.lastWeekDaysOfMonth.length === 0 ? " " : ",";
+  }
+  if (c.lastWeekDaysOfMonth.length > 0) {
+    if (c.weekDays.length === 0) s += "-w ";
+    s += c.lastWeekDaysOfMonth.map((d) => d + "L").join(",") + " ";
+  }
+  if (c.daysOfMonth.length > 0) {
+    s += "-d " + c.daysOfMonth.join(",");
+    if (!c.lastDayOfMonth) s += " ";
+  }
+  if (c.lastDayOfMonth) s += c.daysOfMonth.length === 0 ? "-d L " : ",L ";
+  if (c.months.length > 0) s += "-m " + c.months.join(",") + " ";
+  return s + seriesText(c.series);
+}
+
+function lateText(l: LateAttr): string {
+  let s = "late";
+  if (l.submitted) s += " -s +" + formatSlot(l.submitted);
+  if (l.active) s += " -a " + formatSlot(l.active);
+  if (l.complete) s += " -c " + (l.completeRelative ? "+" : "") + formatSlot(l.complete);
+  return s;
+}
+
+function autoText(kw: string, a: AutoTime | AutoArchive): string {
+  let s = kw + " ";
+  const idle = "idle" in a && a.idle ? " -i" : "";
+  if (a.days !== undefined) return s + a.days + idle;
+  if (a.relative) s += "+";
+  return s + formatSlot(a.time!) + idle;
+}
+
+function clockText(c: ClockAttr, end: boolean): string {
+  let s = end ? "endclock " : c.hybrid ? "clock hybrid " : "clock real ";
+  if (c.day !== 0) s += c.day + "." + c.month + "." + c.year + " ";
+  if (c.gain !== 0) s += (c.positiveGain ? "+" : "") + c.gain;
+  return s;
+}
+
+function repeatText(r: Repeat, st: boolean): string {
+  switch (r.kind) {
+    case "integer": {
+      let s = `repeat integer ${r.name} ${r.start} ${r.end}`;
+      if (r.delta !== 1) s += " " + r.delta;
+      if (st && r.value !== r.start) s += " # " + r.value;
+      return s;
+    }
+    case "date": {
+      let s = `repeat date ${r.name} ${r.start} ${r.end} ${r.delta}`;
+      if (st && r.value !== r.start) s += " # " + r.value;
+      return s;
+    }
+    case "datelist":
+    case "enumerated":
+    case "string":
+    case "datetimelist": {
+      let s = `repeat ${r.kind} ${r.name}`;
+      for (const v of r.values) s += ' "' + v + '"';
+      if (st && r.index !== 0) s += " # " + r.index;
+      return s;
+    }
+    case "day":
+      return "repeat day " + r.step;
+    case "datetime": {
+      let s = `repeat datetime ${r.name} ${r.start} ${r.end} ${r.step}`;
+      if (st && r.value !== r.start) s += " # " + r.value;
+      return s;
+    }
+  }
+}
+
+function variableText(v: Variable): string {
+  const val = v.value.indexOf("\n") >= 0 ? v.value.replaceAll("\n", "\\n") : v.value;
+  return "edit " + v.name + " '" + val + "'";
+}
+
+function optionsText(kw: string, o: { options: [string, string | undefined][] }): string {
+  let s = kw;
+  for (const [f, v] of o.options) s += v === undefined ? " " + f : " " + f + " " + v;
+  return s;
+}
+
+class Writer {
+  out: string[] = [];
+  readonly st: boolean;
+  constructor(
+    readonly style: PrintStyle,
+    readonly indent: boolean,
+    readonly extras: StateExtras | undefined,
+  ) {
+    this.st = style !== "defs";
+  }
+
+  line(level: number, text: string): void {
+    this.out.push(this.indent && level > 0 ? " ".repeat(level * 2) + text : text);
+  }
+
+  nodeState(n: Node): string {
+    let s = "";
+    let hash = false;
+    const add = (t: string) => {
+      if (!hash) {
+        s += " #";
+        hash = true;
+      }
+      s += " " + t;
+    };
+    if (n.kind === "suite" && (n as Suite).begun) add("begun:1");
+    if (n.kind === "task" && (n as Task).aliasNo !== 0) add("alias_no:" + (n as Task).aliasNo);
+    if (n.kind === "task" || n.kind === "alias") {
+      const t = n as Task;
+      if (t.password !== "" && t.password !== "_DJP_") add("passwd:" + t.password);
+      if (t.rid !== "") add("rid:" + t.rid);
+      if (t.abortReason !== "") {
+        add("abort<:" + t.abortReason.replaceAll("\n", "\\n").replaceAll(";", " ") + ">abort");
+      }
+      if (t.tryNo !== 0) add("try:" + t.tryNo);
+    }
+    if (n.state !== "unknown") add("state:" + n.state);
+    if (n.stateDuration !== undefined) {
+      add("dur:" + n.stateDuration);
+    }
+    if (n.flags.length > 0) add("flag:" + n.flags.join(","));
+    if (n.suspended) add("suspended:1");
+    if (n.runtime !== undefined) add("rt:" + n.runtime);
+    return s;
+  }
+
+  expression(level: number, e: Expression, kw: "trigger" | "complete", n: Node): void {
+    for (const p of e.parts) {
+      let s = kw + (p.type === "first" ? " " : p.type === "and" ? " -a " : " -o ") + p.text;
+      if (this.st && p.type === "first" && e.free) s += " # free";
+      this.line(level, s);
+    }
+    if (this.style === "state") {
+      if (e.free) this.line(level, "# (free)");
+      const tree = this.extras?.expressionTree?.(n, kw);
+      if (tree) { for (const l of tree) this.line(level, l); }
+    }
+  }
+
+  attrs(n: Node, level: number): void {
+    const st = this.st;
+    if (n.defStatus !== "queued") this.line(level, "defstatus " + n.defStatus);
+    if (n.late) this.line(level, lateText(n.late) + (st && n.late.isLate ? " # late" : ""));
+    if (n.complete) this.expression(level, n.complete, "complete", n);
+    if (n.trigger) this.expression(level, n.trigger, "trigger", n);
+    if (n.repeat) this.line(level, repeatText(n.repeat, st));
+    for (const v of n.variables) this.line(level, variableText(v));
+    if (this.style === "state" && this.extras?.generatedVariables) {
+      for (const v of this.extras.generatedVariables(n)) this.line(level, "# " + variableText(v));
+    }
+    for (const l of n.limits) {
+      let s = "limit " + l.name + " " + l.max;
+      if (st && l.value !== 0) s += " # " + l.value + l.paths.map((p) => " " + p).join("");
+      this.line(level, s);
+    }
+    for (const l of n.inLimits) {
+      let s = "inlimit ";
+      if (l.nodeOnly) s += "-n ";
+      if (l.submission) s += "-s ";
+      s += l.path === "" ? l.name : l.path + ":" + l.name;
+      if (l.tokens !== 1) s += " " + l.tokens;
+      if (st && l.incremented) s += " # incremented:1";
+      this.line(level, s);
+    }
+    for (const l of n.labels) {
+      let s = "label " + l.name + ' "' + l.value.replaceAll("\n", "\\n") + '"';
+      if (st && l.newValue !== "") s += ' # "' + l.newValue.replaceAll("\n", "\\n") + '"';
+      this.line(level, s);
+    }
+    for (const m of n.meters) {
+      let s = "meter " + m.name + " " + m.min + " " + m.max + " " + m.colorChange;
+      if (st && m.value !== m.min) s += " # " + m.value;
+      this.line(level, s);
+    }
+    for (const e of n.events) {
+      let s = "event ";
+      s += e.number === undefined ? e.name : e.number + " " + e.name;
+      if (e.initial) s += " set";
+      if (st && e.initial !== e.value) s += e.value ? " # set" : " # clear";
+      this.line(level, s);
+    }
+    for (const t of n.times) {
+      this.line(level, "time " + seriesText(t.series) + (st ? seriesState(t.series) : ""));
+    }
+    for (const t of n.todays) {
+      this.line(level, "today " + seriesText(t.series) + (st ? seriesState(t.series) : ""));
+    }
+    for (const d of n.dates) {
+      let s = "date " + (d.day === 0 ? "*" : d.day) + "." + (d.month === 0 ? "*" : d.month) + "." +
+        (d.year === 0 ? "*" : d.year);
+      if (st && d.free) s += " # free";
+      this.line(level, s);
+    }
+    for (const d of n.days) {
+      let s = "day " + d.day;
+      if (st) {
+        let hash = false;
+        if (d.free) {
+          s += " # free";
+          hash = true;
+        }
+        if (d.expired) {
+          s += hash ? " expired" : " # expired";
+          hash = true;
+        }
+        if (!hash) s += " #";
+        s += " date:" + (d.date ?? "not-a-date-time");
+      }
+      this.line(level, s);
+    }
+    for (const c of n.crons) {
+      this.line(level, cronText(c) + (st ? seriesState(c.series) : ""));
+    }
+    for (const a of n.avisos) this.line(level, optionsText("aviso", a));
+    for (const m of n.mirrors) this.line(level, optionsText("mirror", m));
+    if (n.autoCancel) this.line(level, autoText("autocancel", n.autoCancel));
+    if (n.autoArchive) this.line(level, autoText("autoarchive", n.autoArchive));
+    if (n.autoRestore) this.line(level, "autorestore" + n.autoRestore.map((p) => " " + p).join(""));
+    for (const z of n.zombies) {
+      this.line(level, `zombie ${z.type}:${z.action}:${z.children.join(",")}:${z.lifetime}`);
+    }
+    for (const v of n.verifies) {
+      this.line(level, `verify ${v.state}:${v.expected}` + (st ? " # " + v.actual : ""));
+    }
+    for (const q of n.queues) {
+      let s = "queue " + q.name + q.values.map((v) => " " + v).join("");
+      if (st) s += " # " + q.index + q.states.map((x) => " " + x).join("");
+      this.line(level, s);
+    }
+    for (const g of n.generics) {
+      this.line(level, "generic " + g.name + g.values.map((v) => " " + v).join(""));
+    }
+  }
+
+  node(n: Node, level: number): void {
+    const head = n.kind + " " + n.name + (this.st ? this.nodeState(n) : "");
+    this.line(level, head);
+    this.attrs(n, level + 1);
+    if (n.kind === "suite") {
+      const s = n as Suite;
+      if (s.clock) this.line(level + 1, clockText(s.clock, false));
+      if (s.endClock) this.line(level + 1, clockText(s.endClock, true));
+      if (this.st && s.calendar) {
+        const c = s.calendar;
+        let t = "calendar initTime:" + c.initTime + " suiteTime:" + c.suiteTime + " duration:" +
+          c.duration + " initLocalTime:" + c.initLocalTime + " lastTime:" + c.lastTime;
+        if (c.increment !== undefined && !/^-?0+:00:00(\.0+)?$/.test(c.increment)) {
+          t += " calendarIncrement:" + c.increment;
+        }
+        if (c.dayChanged) t += " dayChanged:1";
+        this.line(level + 1, t);
+      }
+      for (const c of s.nodes) this.node(c, level + 1);
+      this.line(level, "endsuite");
+    } else if (n.kind === "family") {
+      for (const c of n.children) this.node(c, level + 1);
+      this.line(level, "endfamily");
+    } else if (n.kind === "task" && this.st) {
+      const t = n as Task;
+      for (const a of t.aliases) this.node(a, level + 2);
+      if (t.aliases.length > 0) this.line(level + 2, "endalias");
+    }
+  }
+}
+
+/**
+ * Print a whole definition.
+ *
+ * * `defs`: identical to `ecflow_client --get` (after `autoExterns`) and to Python's
+ *   `print(ecflow.Defs(file))`.
+ * * `net`: the server's DefsCmd text (`#version`, `defs_state NET …`, server variables,
+ *   state annotations, no indentation, no externs) — also what a LoadDefsCmd carries.
+ * * `migrate`: like `net` with `defs_state MIGRATE`.
+ * * `state`: like `ecflow_client --get_state` (indented, server state comment); pass
+ *   `stateExtras` for generated variables and trigger trees.
+ *
+ * @example
+ * ```ts
+ * import { parseDefs, printDefs } from "@ecflow-ts/client";
+ * const defs = parseDefs("suite s\n task t\n  event a\nendsuite\n");
+ * console.log(printDefs(defs, { style: "defs" }));
+ * // #5.9.2
+ * // suite s
+ * //   task t
+ * //     event a
+ * // endsuite
+ * // # enddef
+ * ```
+ */
+export function printDefs(defs: Defs, options: PrintOptions = {}): string {
+  const style = options.style ?? "defs";
+  const persist = style === "net" || style === "migrate";
+  const w = new Writer(style, options.indent ?? !persist, options.stateExtras);
+  w.out.push("#" + (options.version ?? defs.version ?? "5.9.2"));
+  if (style !== "defs") {
+    let s = "defs_state " + STYLE_NAME[style];
+    if (defs.state !== "unknown") s += " state>:" + defs.state;
+    if (defs.flags.length > 0) s += " flag:" + defs.flags.join(",");
+    if (defs.stateChange !== 0) s += " state_change:" + defs.stateChange;
+    if (defs.modifyChange !== 0) s += " modify_change:" + defs.modifyChange;
+    if (defs.serverState !== "RUNNING") s += " server_state:" + defs.serverState;
+    s += " cal_count:" + defs.calCount;
+    w.out.push(s);
+    for (const v of defs.userVariables) w.line(1, variableText(v));
+    for (const v of defs.serverVariables) w.line(1, variableText(v) + " # server");
+    for (const h of defs.history) {
+      w.line(1, "history " + h.path + " " + h.requests.map((r) => "\b" + r).join(""));
+    }
+  }
+  if (style === "state") w.out.push("# server state: " + defs.serverState);
+  if (!persist) { for (const e of sortedExterns(defs.externs)) w.out.push("extern " + e); }
+  for (const s of defs.suites) w.node(s, 0);
+  w.out.push("# enddef");
+  return w.out.join("\n") + "\n";
+}
+
+/** Externs in ecFlow's order (a sorted set of strings, byte order). */
+export function sortedExterns(externs: readonly string[]): string[] {
+  return [...new Set(externs)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** Options of {@link printNode}. */
+export interface PrintNodeOptions {
+  /** Output style (default `defs`). */
+  style?: PrintStyle;
+  /** Indent (default true, like a 5.9.2 SNodeCmd text). */
+  indent?: boolean;
+  /** Indentation level of the node itself (default: its depth, suite = 0). */
+  level?: number;
+  /** See {@link PrintOptions.stateExtras}. */
+  stateExtras?: StateExtras;
+}
+
+/**
+ * Print one node and its subtree like ecFlow's `Node::print` (the text of an SNodeCmd
+ * reply, or `ecflow_client --get=/path` output without its final extra newline).
+ *
+ * @example
+ * ```ts
+ * import { parseDefs, printNode } from "@ecflow-ts/client";
+ * const defs = parseDefs("suite s\n family f\n  task t\n endfamily\nendsuite\n");
+ * console.log(printNode(defs.find("/s/f")!, { style: "net" }));
+ * //   family f
+ * //     task t
+ * //   endfamily
+ * ```
+ */
+export function printNode(node: Node, options: PrintNodeOptions = {}): string {
+  const w = new Writer(options.style ?? "defs", options.indent ?? true, options.stateExtras);
+  w.node(node, options.level ?? node.depth);
+  return w.out.join("\n") + "\n";
+}
