@@ -83,6 +83,9 @@ function taskBase(w: ArchiveWriter, id: TaskIdentity): JsonObject {
 
 function writeCommand(w: ArchiveWriter, cmd: Command, id: Identity): JsonObject {
   const data = w.object(cmd.cls);
+  // cereal numbers a pointer and its type before writing its data: a group's
+  // ids come before its children's (captures 56-why, 57-group-get-show).
+  const pointer = w.pointer(cmd.cls, data);
   if (cmd.base === "user") {
     if (id.kind !== "user") throw new ProtocolError(`${cmd.cls} needs a user identity`);
     data.value0 = userBase(w, id.user);
@@ -94,7 +97,7 @@ function writeCommand(w: ArchiveWriter, cmd: Command, id: Identity): JsonObject 
     data.cmdVec_ = cmd.children.map((c) => writeCommand(w, c, id));
   }
   Object.assign(data, cmd.members);
-  return w.pointer(cmd.cls, data);
+  return pointer;
 }
 
 /**
