@@ -346,6 +346,10 @@ export interface PartExpression {
   type: "first" | "and" | "or";
   /** Expression text (tokens joined by single spaces). */
   text: string;
+  /** 1-based line of this part in the parsed text (0 when built in code). */
+  line?: number;
+  /** 1-based column of the expression text on that line. */
+  column?: number;
 }
 
 /** A `trigger` or `complete` expression (one or more lines). */

@@ -705,7 +705,8 @@ class Parser {
     } else if (type === "first") {
       this.fail(`${kw}: a subsequent expression must have -a or -o set`, 0);
     }
-    e.parts.push({ type, text });
+    const col = from < line.cols.length ? line.cols[from] + line.offset + 1 : 1;
+    e.parts.push({ type, text, line: line.no, column: col });
     if (free) e.free = true;
   }
 

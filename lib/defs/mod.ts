@@ -1,0 +1,107 @@
+/**
+ * ecFlow definitions as a typed tree: parse the definition language (and the NET/STATE/
+ * MIGRATE text a server sends), navigate it, check it like `ecflow_client --load … check_only`,
+ * and print it back byte-identical to ecFlow 5.9.2.
+ *
+ * @example
+ * ```ts
+ * import { parseDefs, printDefs } from "@ecflow-ts/client";
+ * const defs = parseDefs("suite s\n  task t # state:active\nendsuite\n");
+ * for (const node of defs) console.log(node.absPath, node.kind);
+ * console.log(printDefs(defs, { style: "defs" }));
+ * ```
+ *
+ * @module
+ */
+
+export { DefsParseError } from "./errors.ts";
+export { parseDefs, parseNode, type ParseOptions } from "./parser.ts";
+export {
+  formatSlot,
+  printDefs,
+  printNode,
+  type PrintNodeOptions,
+  type PrintOptions,
+  type PrintStyle,
+  sortedExterns,
+  type StateExtras,
+} from "./printer.ts";
+export {
+  autoExterns,
+  checkDefs,
+  checkDefsText,
+  type CheckIssue,
+  type CheckResult,
+  formatIssue,
+  hasExprVariable,
+  resolvePath,
+} from "./check.ts";
+export {
+  type BinOp,
+  type ExprAst,
+  ExprError,
+  isValidExprPath,
+  joinParts,
+  parseExpression,
+  walkExpr,
+} from "./expr.ts";
+export {
+  defaultServerVariables,
+  loadDefsText,
+  type LoadTextOptions,
+  type ServerVariableOptions,
+} from "./load.ts";
+export {
+  Alias,
+  type AutoArchive,
+  type AutoTime,
+  type Calendar,
+  type ClockAttr,
+  type CronAttr,
+  type DateAttr,
+  DAY_NAMES,
+  type DayAttr,
+  Defs,
+  type DefsStyle,
+  type DefStatus,
+  type Event,
+  type Expression,
+  Family,
+  FLAG_NAMES,
+  type GenericAttr,
+  type HistoryEntry,
+  type InLimit,
+  type Label,
+  type LateAttr,
+  type Limit,
+  type Meter,
+  Node,
+  NODE_STATES,
+  NodeContainer,
+  type NodeKind,
+  type NodeState,
+  type OptionAttr,
+  type PartExpression,
+  type QueueAttr,
+  type Repeat,
+  type RepeatDate,
+  type RepeatDateList,
+  type RepeatDateTime,
+  type RepeatDateTimeList,
+  type RepeatDay,
+  type RepeatEnumerated,
+  type RepeatInteger,
+  type RepeatString,
+  type ServerState,
+  type SubmittableState,
+  Suite,
+  Task,
+  type TimeAttr,
+  type TimeSeries,
+  type TimeSlot,
+  type TodayAttr,
+  type Variable,
+  type VerifyAttr,
+  type ZombieAttr,
+  type ZombieType,
+} from "./model.ts";
