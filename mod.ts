@@ -148,3 +148,22 @@ export {
   type TransportTarget,
 } from "./lib/transport/types.ts";
 export { PROTOCOL, SUPPORTED_SERVERS, VERSION } from "./lib/version.ts";
+export {
+  abortCommand,
+  completeCommand,
+  eventCommand,
+  initCommand,
+  labelCommand,
+  meterCommand,
+  parseEventValue,
+  parseMeterValue,
+  parseQueueArguments,
+  parseTaskVariables,
+  QUEUE_ACTIONS,
+  type QueueAction,
+  queueCommand,
+  type QueueRequest,
+  TASK_COMMAND_TIMEOUT_SECONDS,
+  type TaskVariable,
+  waitCommand,
+} from "./lib/wire/task_commands.ts";
