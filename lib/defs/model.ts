@@ -475,10 +475,47 @@ export type Repeat =
   | RepeatDateTime
   | RepeatDateTimeList;
 
-/** An `aviso` or `mirror` attribute (ecFlow ≥ 5.13): options in the order written. */
-export interface OptionAttr {
-  /** Options as `[flag, value]`; value is `undefined` for a bare flag like `--ssl`. */
-  options: [string, string | undefined][];
+/**
+ * An `aviso` attribute (ecFlow ≥ 5.13). Values are kept as written (the listener keeps its
+ * single quotes); options left out take ecFlow's defaults (`%ECF_AVISO_URL%` …).
+ */
+export interface AvisoAttr {
+  /** `--name` */
+  name: string;
+  /** `--listener` (JSON in single quotes). */
+  listener: string;
+  /** `--url` (default `%ECF_AVISO_URL%`). */
+  url: string;
+  /** `--schema` (default `%ECF_AVISO_SCHEMA%`). */
+  schema: string;
+  /** `--polling` (default `%ECF_AVISO_POLLING%`). */
+  polling: string;
+  /** `--revision` (default 0). */
+  revision: number;
+  /** `--auth` (default `%ECF_AVISO_AUTH%`). */
+  auth: string;
+  /** `--reason` (default ""). */
+  reason: string;
+}
+
+/** A `mirror` attribute (ecFlow ≥ 5.13); options left out take ecFlow's defaults. */
+export interface MirrorAttr {
+  /** `--name` */
+  name: string;
+  /** `--remote_path` */
+  remotePath: string;
+  /** `--remote_host` (default `%ECF_MIRROR_REMOTE_HOST%`). */
+  remoteHost: string;
+  /** `--remote_port` (default `%ECF_MIRROR_REMOTE_PORT%`). */
+  remotePort: string;
+  /** `--polling` (default `%ECF_MIRROR_REMOTE_POLLING%`). */
+  polling: string;
+  /** `--ssl` */
+  ssl: boolean;
+  /** `--remote_auth` (default `%ECF_MIRROR_REMOTE_AUTH%`). */
+  auth: string;
+  /** `--reason` (default ""). */
+  reason: string;
 }
 
 /** The kinds of nodes. */
@@ -543,9 +580,9 @@ export abstract class Node {
   /** `cron`s. */
   crons: CronAttr[] = [];
   /** `aviso`s (HEAD). */
-  avisos: OptionAttr[] = [];
+  avisos: AvisoAttr[] = [];
   /** `mirror`s (HEAD). */
-  mirrors: OptionAttr[] = [];
+  mirrors: MirrorAttr[] = [];
   /** `autocancel`. */
   autoCancel?: AutoTime;
   /** `autoarchive`. */

@@ -14,6 +14,7 @@ import {
   Alias,
   type AutoArchive,
   type AutoTime,
+  type AvisoAttr,
   type ClockAttr,
   type CronAttr,
   DAY_NAMES,
@@ -23,11 +24,11 @@ import {
   type Expression,
   Family,
   type LateAttr,
+  type MirrorAttr,
   type Node,
   NODE_STATES,
   type NodeContainer,
   type NodeState,
-  type OptionAttr,
   type Repeat,
   type ServerState,
   Suite,
@@ -803,7 +804,9 @@ class Parser {
           for (let i = h + 1; i < len; i++) {
             if (toks[i] === "free") d.free = true;
             else if (toks[i] === "expired") d.expired = true;
-            else if (toks[i].startsWith("date:")) d.date = toks[i].slice(5);
+            else if (toks[i].startsWith("date:") && toks[i] !== "date:not-a-date-time") {
+              d.date = toks[i].slice(5);
+            }
           }
         }
         n.days.push(d);
@@ -914,9 +917,14 @@ class Parser {
     }
     let value = initial;
     if (this.stateful) {
-      const last = toks[len - 1];
-      if (last === "set") value = true;
-      else if (last === "clear") value = false;
+      // ecFlow looks at the last token only; requiring the `#` keeps `event 0 set`
+      // (an event named "set") from being read as a current value
+      const h = commentIndex(toks, 2);
+      if (h + 1 < len) {
+        const last = toks[len - 1];
+        if (last === "set") value = true;
+        else if (last === "clear") value = false;
+      }
     }
     const key = name !== "" ? name : String(number);
     for (const e of n.events) {
@@ -1148,7 +1156,12 @@ class Parser {
             this.fail(`repeat datetime: invalid instant '${toks[k]}': expected yyyymmddTHHMMSS`, k);
           }
         }
-        const step = len > 5 && toks[5][0] !== "#" ? toks[5] : "24:00:00";
+        let step = "24:00:00";
+        if (len > 5 && toks[5][0] !== "#") {
+          const secs = durationSeconds(toks[5]);
+          if (secs === undefined) this.fail(`repeat datetime: invalid step '${toks[5]}'`, 5);
+          step = formatDuration(secs);
+        }
         const sv = stateVal(3);
         r = { kind, name: toks[2], start: toks[3], end: toks[4], step, value: sv ?? toks[3] };
         break;
@@ -1500,11 +1513,84 @@ class Parser {
       }
       opts.push([flag, v]);
     }
-    const attr: OptionAttr = { options: opts };
+    const get = (flag: string, def: string): string => {
+      let v = def;
+      for (const [f, x] of opts) if (f === flag) v = x ?? "";
+      return v;
+    };
+    const known = kw === "aviso"
+      ? [
+        "--name",
+        "--listener",
+        "--url",
+        "--schema",
+        "--polling",
+        "--revision",
+        "--auth",
+        "--reason",
+      ]
+      : [
+        "--name",
+        "--remote_path",
+        "--remote_host",
+        "--remote_port",
+        "--polling",
+        "--ssl",
+        "--remote_auth",
+        "--reason",
+      ];
+    for (const [f] of opts) if (!known.includes(f)) this.fail(`${kw}: unknown option '${f}'`, 0);
     if (!opts.some(([f]) => f === "--name")) this.fail(`${kw}: --name is required`, 0);
-    if (kw === "aviso") n.avisos.push(attr);
-    else n.mirrors.push(attr);
+    if (kw === "aviso") {
+      if (!opts.some(([f]) => f === "--listener")) this.fail("aviso: --listener is required", 0);
+      const rev = get("--revision", "0");
+      if (!/^\d+$/.test(rev)) this.fail(`aviso: --revision must be an integer: '${rev}'`, 0);
+      const a: AvisoAttr = {
+        name: get("--name", ""),
+        listener: get("--listener", ""),
+        url: get("--url", "%ECF_AVISO_URL%"),
+        schema: get("--schema", "%ECF_AVISO_SCHEMA%"),
+        polling: get("--polling", "%ECF_AVISO_POLLING%"),
+        revision: +rev,
+        auth: get("--auth", "%ECF_AVISO_AUTH%"),
+        reason: get("--reason", ""),
+      };
+      n.avisos.push(a);
+    } else {
+      if (!opts.some(([f]) => f === "--remote_path")) {
+        this.fail("mirror: --remote_path is required", 0);
+      }
+      const m: MirrorAttr = {
+        name: get("--name", ""),
+        remotePath: get("--remote_path", ""),
+        remoteHost: get("--remote_host", "%ECF_MIRROR_REMOTE_HOST%"),
+        remotePort: get("--remote_port", "%ECF_MIRROR_REMOTE_PORT%"),
+        polling: get("--polling", "%ECF_MIRROR_REMOTE_POLLING%"),
+        ssl: opts.some(([f]) => f === "--ssl"),
+        auth: get("--remote_auth", "%ECF_MIRROR_REMOTE_AUTH%"),
+        reason: get("--reason", ""),
+      };
+      n.mirrors.push(m);
+    }
   }
+}
+
+/** Seconds of `H[:M[:S]]` (ecFlow's Duration::parse), or undefined if invalid. */
+function durationSeconds(s: string): number | undefined {
+  const parts = s.split(":");
+  if (parts.length > 3 || parts.some((p) => !/^[-+]?\d*$/.test(p))) return undefined;
+  const [h = "0", m = "0", sec = "0"] = parts;
+  const hours = parseInt(h === "" ? "0" : h, 10);
+  const sign = hours >= 0 ? 1 : -1;
+  return hours * 3600 + sign * (parseInt(m || "0", 10) * 60 + parseInt(sec || "0", 10));
+}
+
+/** `HH:MM:SS` (hours at least two digits). */
+function formatDuration(total: number): string {
+  const sign = total < 0 ? "-" : "";
+  const t = Math.abs(total);
+  const p2 = (n: number) => String(n).padStart(2, "0");
+  return sign + p2(Math.floor(t / 3600)) + ":" + p2(Math.floor((t % 3600) / 60)) + ":" + p2(t % 60);
 }
 
 /** Seconds of a clock's start instant: its date at midnight (or now) plus the gain. */

@@ -9,11 +9,13 @@
 import type {
   AutoArchive,
   AutoTime,
+  AvisoAttr,
   ClockAttr,
   CronAttr,
   Defs,
   Expression,
   LateAttr,
+  MirrorAttr,
   Node,
   Repeat,
   Suite,
@@ -168,9 +170,31 @@ function variableText(v: Variable): string {
   return "edit " + v.name + " '" + val + "'";
 }
 
-function optionsText(kw: string, o: { options: [string, string | undefined][] }): string {
-  let s = kw;
-  for (const [f, v] of o.options) s += v === undefined ? " " + f : " " + f + " " + v;
+function avisoText(a: AvisoAttr): string {
+  let s = "aviso --name " + a.name + " --listener " + a.listener;
+  if (a.url !== "" && a.url !== "%ECF_AVISO_URL%") s += " --url " + a.url;
+  if (a.schema !== "" && a.schema !== "%ECF_AVISO_SCHEMA%") s += " --schema " + a.schema;
+  if (a.polling !== "" && a.polling !== "%ECF_AVISO_POLLING%") s += " --polling " + a.polling;
+  s += " --revision " + a.revision;
+  if (a.auth !== "" && a.auth !== "%ECF_AVISO_AUTH%") s += " --auth " + a.auth;
+  if (a.reason !== "") s += " --reason " + a.reason;
+  return s;
+}
+
+function mirrorText(m: MirrorAttr): string {
+  let s = "mirror --name " + m.name + " --remote_path " + m.remotePath;
+  if (m.remoteHost !== "" && m.remoteHost !== "%ECF_MIRROR_REMOTE_HOST%") {
+    s += " --remote_host " + m.remoteHost;
+  }
+  if (m.remotePort !== "" && m.remotePort !== "%ECF_MIRROR_REMOTE_PORT%") {
+    s += " --remote_port " + m.remotePort;
+  }
+  if (m.polling !== "" && m.polling !== "%ECF_MIRROR_REMOTE_POLLING%") {
+    s += " --polling " + m.polling;
+  }
+  if (m.ssl) s += " --ssl";
+  if (m.auth !== "" && m.auth !== "%ECF_MIRROR_REMOTE_AUTH%") s += " --remote_auth " + m.auth;
+  if (m.reason !== "") s += " --reason " + m.reason;
   return s;
 }
 
@@ -307,8 +331,8 @@ class Writer {
     for (const c of n.crons) {
       this.line(level, cronText(c) + (st ? seriesState(c.series) : ""));
     }
-    for (const a of n.avisos) this.line(level, optionsText("aviso", a));
-    for (const m of n.mirrors) this.line(level, optionsText("mirror", m));
+    for (const a of n.avisos) this.line(level, avisoText(a));
+    for (const m of n.mirrors) this.line(level, mirrorText(m));
     if (n.autoCancel) this.line(level, autoText("autocancel", n.autoCancel));
     if (n.autoArchive) this.line(level, autoText("autoarchive", n.autoArchive));
     if (n.autoRestore) this.line(level, "autorestore" + n.autoRestore.map((p) => " " + p).join(""));
