@@ -63,7 +63,7 @@ function targetText(t: ErrorTarget): string {
 export class ConnectionError extends EcflowError {
   /** The endpoint that failed. */
   readonly target: ErrorTarget;
-  /** A short machine-readable reason (`refused`, `reset`, `dns`, `eof`, `permission`, `other`). */
+  /** A short machine-readable reason (`refused`, `reset`, `dns`, `eof`, `tls`, `permission`, `other`). */
   readonly reason: string;
   /** Creates the error; the message is prefixed with `host:port`. */
   constructor(detail: string, target: ErrorTarget, reason = "other", options?: ErrorOptions) {

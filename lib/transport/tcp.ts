@@ -57,6 +57,15 @@ export function connectionFailure(e: unknown, target: TransportTarget): Connecti
       cause: e,
     });
   }
+  if (isTlsFailure(e, msg)) {
+    return new ConnectionError(
+      `TLS handshake failed (${msg.split("\n")[0]}): is the server plain TCP (then drop --ssl), ` +
+        "or is its certificate not trusted?",
+      target,
+      "tls",
+      { cause: e },
+    );
+  }
   if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) {
     const hp = formatHostPort(target.host, target.port);
     return new ConnectionError(
@@ -67,6 +76,17 @@ export function connectionFailure(e: unknown, target: TransportTarget): Connecti
     );
   }
   return new ConnectionError(msg.split("\n")[0], target, "other", { cause: e });
+}
+
+/** rustls reports a peer that does not speak TLS, or a bad certificate, as `InvalidData`. */
+function isTlsFailure(e: unknown, msg: string): boolean {
+  return e instanceof Deno.errors.InvalidData &&
+    /corrupt message|handshake|certificate|tls|alert|InvalidContentType/i.test(msg);
+}
+
+/** True when a reply header is the start of a TLS record (handshake or alert, version 3.x). */
+function looksLikeTls(header: Uint8Array): boolean {
+  return (header[0] === 0x15 || header[0] === 0x16) && header[1] === 0x03;
 }
 
 /** Runs `work` with a deadline; when it passes, `onTimeout` is called (it should abort the work). */
@@ -127,6 +147,12 @@ export async function exchangeOnStream(
     const header = new Uint8Array(HEADER_SIZE);
     await readFull(conn, header, target, "before a whole reply header");
     let length: number;
+    if (looksLikeTls(header)) {
+      throw new ProtocolError(
+        `${formatHostPort(target.host, target.port)}: the server answered with TLS; ` +
+          "it expects an encrypted connection (--ssl)",
+      );
+    }
     try {
       length = decodeHeader(header);
     } catch (e) {
