@@ -65,8 +65,23 @@ function clientOptions(mods: Map<string, GivenOption>, env: EnvReader): ClientOp
   };
 }
 
+/** One printable line: newlines folded, other control characters (a hostile reply's escape sequences) shown as `?`. */
 function oneLine(s: string): string {
-  return s.replace(/\s*\n\s*/g, " ").trim();
+  // deno-lint-ignore no-control-regex
+  return s.replace(/\s*\n\s*/g, " ").replace(/[\x00-\x08\x0b-\x1f\x7f\x9b]/g, "?").trim();
+}
+
+/** The connection was made and then broke (or the reply never came): not a "Failed to connect". */
+function failedAfterConnect(e: ConnectionError | TimeoutError): boolean {
+  if (e instanceof TimeoutError) return e.phase === "reply";
+  return e.reason === "eof" || e.reason === "reset" || e.reason === "tls";
+}
+
+/** Prefixes `host:port` unless the message already starts with it. */
+function withEndpoint(message: string, client: Client | undefined): string {
+  if (!client) return message;
+  const hp = formatHostPort(client.endpoint.host, client.endpoint.port);
+  return message.startsWith(`${hp}: `) ? message : `${hp}: ${message}`;
 }
 
 /** Explains a failed connection: what was tried, where each value came from, what to do. */
@@ -141,11 +156,12 @@ export async function main(args: string[], io: CliIo = processIo): Promise<numbe
 /** Turns any error into what the CLI prints on stderr (one line, or a few lines of advice). */
 function errorText(e: unknown, client: Client | undefined, label: string): string {
   if ((e instanceof ConnectionError || e instanceof TimeoutError) && client) {
+    if (failedAfterConnect(e)) return `Error: request( ${label} ) failed: ${oneLine(e.message)}\n`;
     return connectionAdvice(e, client, label);
   }
   if (e instanceof ServerError) return `Error: ${oneLine(e.message)}\n`;
   if (e instanceof ProtocolError) {
-    return `Error: request( ${label} ) failed: ${oneLine(e.message)}\n`;
+    return `Error: request( ${label} ) failed: ${oneLine(withEndpoint(e.message, client))}\n`;
   }
   if (e instanceof EcflowError) return `ecflow-ts: ${oneLine(e.message)}\n`;
   return `ecflow-ts: unexpected error: ${oneLine(String((e as Error)?.message ?? e))}\n`;
