@@ -167,3 +167,17 @@ export {
   type TaskVariable,
   waitCommand,
 } from "./lib/wire/task_commands.ts";
+export {
+  atoi,
+  CHILD_DEFAULTS,
+  type ChildContext,
+  type ChildIo,
+  type ChildNotice,
+  type ChildTargets,
+  ChildTimeoutError,
+  type ChildTimings,
+  parseHostFile,
+  readChildContext,
+  sendChildCommand,
+  timeStamp,
+} from "./lib/child.ts";

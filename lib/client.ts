@@ -17,6 +17,26 @@ import { clientHostName, userName } from "./identity.ts";
 import { type Command, encodeRequest, type Identity } from "./wire/request.ts";
 import { decodeReply, type Reply } from "./wire/reply.ts";
 import { pingCommand, serverVersionCommand } from "./wire/user_commands.ts";
+// child commands (issue 4)
+import {
+  type ChildContext,
+  type ChildNotice,
+  type ChildTimings,
+  readChildContext,
+  sendChildCommand,
+} from "./child.ts";
+import {
+  abortCommand,
+  completeCommand,
+  eventCommand,
+  initCommand,
+  labelCommand,
+  meterCommand,
+  type QueueAction,
+  queueCommand,
+  type TaskVariable,
+  waitCommand,
+} from "./wire/task_commands.ts";
 import { TcpTransport } from "./transport/tcp.ts";
 import type { Transport, TransportLimits } from "./transport/types.ts";
 import { VERSION } from "./version.ts";
@@ -236,6 +256,186 @@ export class Client {
     }
     return (cmd.timeoutSeconds ?? 60) * 1000;
   }
+  // ---- child commands (issue 4)
+  // Python's child API (set_child_* / child_*) in camelCase; the context is
+  // read from ECF_NAME, ECF_PASS, ECF_RID, ECF_TRYNO, ECF_HOSTFILE,
+  // ECF_TIMEOUT, ECF_ZOMBIE_TIMEOUT, ECF_DENIED, NO_ECF on first use. The
+  // retry / fail-over / zombie loop lives in lib/child.ts.
+
+  #childCtx?: ChildContext;
+  #childNotice?: (n: ChildNotice) => void;
+
+  /** The job context child commands are sent with (read from the environment on first use). */
+  get childContext(): ChildContext {
+    return this.#childCtx ??= readChildContext(this.#env);
+  }
+
+  /** Sets the task path (`ECF_NAME`). */
+  setChildPath(path: string): void {
+    this.childContext.path = path;
+  }
+
+  /** Sets the jobs password (`ECF_PASS`). */
+  setChildPassword(password: string): void {
+    this.childContext.password = password;
+  }
+
+  /** Sets the process or remote id (`ECF_RID`). */
+  setChildPid(pid: string | number): void {
+    this.childContext.remoteId = String(pid);
+  }
+
+  /** Sets the try number (`ECF_TRYNO`). */
+  setChildTryNo(tryNo: number): void {
+    this.childContext.tryNo = tryNo;
+  }
+
+  /** Seconds a child command keeps trying in all (`ECF_TIMEOUT`; not clamped, as Python's). */
+  setChildTimeout(seconds: number): void {
+    this.childContext.timings.timeoutMs = seconds * 1000;
+  }
+
+  /** Seconds a blocked zombie keeps trying (`ECF_ZOMBIE_TIMEOUT`; not clamped). */
+  setZombieChildTimeout(seconds: number): void {
+    this.childContext.timings.zombieTimeoutMs = seconds * 1000;
+  }
+
+  /** The file of alternative servers (`ECF_HOSTFILE`). */
+  setChildHostFile(path: string): void {
+    this.childContext.hostFile = path;
+  }
+
+  /** `ECF_DENIED`: give up after the attempts on the first server. */
+  setChildDenied(denied: boolean): void {
+    this.childContext.denied = denied;
+  }
+
+  /** `NO_ECF`: child commands succeed without contacting any server. */
+  setChildNoEcf(noEcf: boolean): void {
+    this.childContext.noEcf = noEcf;
+  }
+
+  /** Variables `childInit` adds to the task. */
+  setChildInitAddVars(vars: Record<string, string> | TaskVariable[]): void {
+    this.childContext.initAddVars = Array.isArray(vars)
+      ? [...vars]
+      : Object.entries(vars).map(([name, value]) => ({ name, value }));
+  }
+
+  /** Variables `childComplete` removes from the task. */
+  setChildCompleteDelVars(names: string[]): void {
+    this.childContext.completeDelVars = [...names];
+  }
+
+  /** Retry timings (ecflow-ts extension; defaults as ecflow_client, or `ECF_TS_CHILD_*`). */
+  setChildTimings(timings: Partial<ChildTimings>): void {
+    Object.assign(this.childContext.timings, timings);
+  }
+
+  /** Receives the lines ecflow_client would print while retrying (default: none). */
+  onChildNotice(handler: ((n: ChildNotice) => void) | undefined): void {
+    this.#childNotice = handler;
+  }
+
+  #childReady(): ChildContext {
+    const c = this.childContext;
+    if (!c.noEcf) {
+      if (c.path === "") throw new ConfigError("Child Path not set (ECF_NAME)");
+      if (c.password === "") throw new ConfigError("Child password not set (ECF_PASS)");
+      if (c.remoteId === "") throw new ConfigError("Child pid not set (ECF_RID)");
+      if (c.tryNo === 0) throw new ConfigError("Child try_no not set (ECF_TRYNO)");
+    }
+    return c;
+  }
+
+  /**
+   * Sends a task command with the job context, retrying as ecflow_client does.
+   * Low level: the CLI uses it; prefer the named `child*` methods.
+   */
+  invokeChild(cmd: Command): Promise<Reply> {
+    const c = this.childContext;
+    const src = this.#endpoint;
+    const timings = { ...c.timings };
+    if (this.#options.retry?.attempts !== undefined) {
+      timings.attempts = this.#options.retry.attempts;
+    }
+    if (this.#options.retry?.delayMs !== undefined) {
+      timings.retryDelayMs = this.#options.retry.delayMs;
+    }
+    const replyTimeoutMs = this.#replyTimeoutMs(cmd);
+    return sendChildCommand(
+      cmd,
+      {
+        clientHost: this.#options.clientHost ?? clientHostName(this.#env),
+        path: c.path,
+        jobsPassword: c.password,
+        remoteId: c.remoteId,
+        tryNo: c.tryNo,
+      },
+      { ...c, timings },
+      {
+        main: { host: src.host, port: src.port },
+        useHostFile: src.hostSource.kind !== "option" && src.portSource.kind !== "option",
+      },
+      {
+        exchange: (target, payload) =>
+          this.#transport.exchange(target, payload, { replyTimeoutMs }),
+        now: () => performance.now(),
+        sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+        readHostFile: (path) => Deno.readTextFile(path),
+        notice: (n) => this.#childNotice?.(n),
+      },
+    );
+  }
+
+  /** The job started: the task becomes active (`--init`). */
+  async childInit(): Promise<void> {
+    const c = this.#childReady();
+    await this.invokeChild(initCommand(c.path, c.initAddVars));
+  }
+
+  /** The job finished: the task becomes complete (`--complete`). */
+  async childComplete(): Promise<void> {
+    const c = this.#childReady();
+    await this.invokeChild(completeCommand(c.path, c.completeDelVars));
+  }
+
+  /** The job failed: the task becomes aborted (`--abort`). */
+  async childAbort(reason = ""): Promise<void> {
+    await this.invokeChild(abortCommand(this.#childReady().path, reason));
+  }
+
+  /** Sets (or clears) an event, by name or number (`--event`). */
+  async childEvent(name: string | number, value = true): Promise<void> {
+    await this.invokeChild(eventCommand(this.#childReady().path, String(name), value));
+  }
+
+  /** Sets a meter (`--meter`). */
+  async childMeter(name: string, value: number): Promise<void> {
+    await this.invokeChild(meterCommand(this.#childReady().path, name, value));
+  }
+
+  /** Sets a label's text (`--label`). */
+  async childLabel(name: string, value: string): Promise<void> {
+    await this.invokeChild(labelCommand(this.#childReady().path, name, value));
+  }
+
+  /** Waits until a trigger expression holds (`--wait`). */
+  async childWait(expression: string): Promise<void> {
+    await this.invokeChild(waitCommand(this.#childReady().path, expression));
+  }
+
+  /**
+   * Works a queue (`--queue`): `active` returns the next step (`<NULL>` when
+   * none is left), `no_of_aborted` a count, the others an empty string.
+   */
+  async childQueue(name: string, action: QueueAction, step = "", queuePath = ""): Promise<string> {
+    const reply = await this.invokeChild(
+      queueCommand(this.#childReady().path, { name, action, step, queuePath }),
+    );
+    return reply.kind === "string" ? reply.value : "";
+  }
+  // ---- end of child commands (issue 4)
 }
 
 /** A reply of a class the command does not produce. */
