@@ -167,6 +167,7 @@ export {
   type TaskVariable,
   waitCommand,
 } from "./lib/wire/task_commands.ts";
+export * from "./lib/defs/mod.ts";
 export {
   atoi,
   CHILD_DEFAULTS,

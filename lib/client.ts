@@ -105,6 +105,10 @@ export class Client {
   #endpoint: Endpoint;
   #transport: Transport;
   #env: EnvReader;
+  /** The user and host names from the environment, read once (they cost permission queries). */
+  #envUser?: string;
+  #envHost?: string;
+  #envTimeout?: { value: string | undefined };
 
   /** `new Client()`: `ECF_HOST`/`ECF_PORT`, then `localhost:3141`. */
   constructor(options?: ClientOptions);
@@ -195,8 +199,8 @@ export class Client {
     return {
       kind: "user",
       user: {
-        user: this.#options.user ?? userName(this.#env),
-        clientHost: this.#options.clientHost ?? clientHostName(this.#env),
+        user: this.#options.user ?? (this.#envUser ??= userName(this.#env)),
+        clientHost: this.#options.clientHost ?? (this.#envHost ??= clientHostName(this.#env)),
       },
     };
   }
@@ -244,7 +248,7 @@ export class Client {
 
   #replyTimeoutMs(cmd: Command): number {
     if (this.#options.replyTimeoutMs !== undefined) return this.#options.replyTimeoutMs;
-    const override = this.#env("ECF_CONNECT_TIMEOUT");
+    const override = (this.#envTimeout ??= { value: this.#env("ECF_CONNECT_TIMEOUT") }).value;
     if (override !== undefined && override.trim() !== "") {
       const s = Number(override);
       if (!Number.isFinite(s) || s <= 0) {

@@ -31,6 +31,7 @@ export interface ByteStream {
  */
 export function requireNetPermission(target: TransportTarget): void {
   const host = formatHostPort(target.host, target.port);
+  if (grantedHosts.has(host)) return;
   let state: Deno.PermissionState = "granted";
   try {
     state = Deno.permissions.querySync({ name: "net", host }).state;
@@ -40,7 +41,11 @@ export function requireNetPermission(target: TransportTarget): void {
   if (state !== "granted") {
     throw new ConfigError(`no network permission for ${host}: run deno with --allow-net=${host}`);
   }
+  grantedHosts.add(host);
 }
+
+/** Targets already known to be allowed (a granted permission is not taken back by Deno). */
+const grantedHosts = new Set<string>();
 
 /** Maps a socket error to a typed {@linkcode ConnectionError}. */
 export function connectionFailure(e: unknown, target: TransportTarget): ConnectionError {
@@ -106,25 +111,43 @@ async function withDeadline<T>(ms: number, onTimeout: () => void, work: () => Pr
   }
 }
 
-async function readFull(
+/** Bytes asked for by the first read of a reply (header plus a short body). */
+const FIRST_READ_BYTES = 4096;
+
+/** Reads until at least `min` bytes are in `buf` (and at most `buf.length`); returns the count. */
+async function readAtLeast(
   conn: ByteStream,
   buf: Uint8Array,
+  min: number,
   target: TransportTarget,
   part: string,
-): Promise<void> {
+  already = 0,
+): Promise<number> {
   let off = 0;
-  while (off < buf.length) {
+  while (off < min) {
     const n = await conn.read(buf.subarray(off));
     if (n === null) {
       throw new ConnectionError(
-        `server closed the connection ${part} (${off} of ${buf.length} bytes read); ` +
-          "is it an ecFlow server, and does it expect TLS (--ssl)?",
+        `server closed the connection ${part} (${already + off} of ${already + min} bytes ` +
+          "read); is it an ecFlow server, and does it expect TLS (--ssl)?",
         target,
         "eof",
       );
     }
     off += n;
   }
+  return off;
+}
+
+/** Fills `buf` completely. */
+async function readFull(
+  conn: ByteStream,
+  buf: Uint8Array,
+  target: TransportTarget,
+  part: string,
+  already = 0,
+): Promise<void> {
+  await readAtLeast(conn, buf, buf.length, target, part, already);
 }
 
 async function writeAll(conn: ByteStream, data: Uint8Array): Promise<void> {
@@ -144,8 +167,11 @@ export async function exchangeOnStream(
 ): Promise<Uint8Array> {
   const result = await withDeadline(limits.replyTimeoutMs, () => conn.close(), async () => {
     await writeAll(conn, encodeFrame(payload));
-    const header = new Uint8Array(HEADER_SIZE);
-    await readFull(conn, header, target, "before a whole reply header");
+    // Read the header and as much of the body as arrives with it in one go: most replies
+    // (acks, short strings) then need a single read.
+    const first = new Uint8Array(FIRST_READ_BYTES);
+    const got = await readAtLeast(conn, first, HEADER_SIZE, target, "before a whole reply header");
+    const header = first.subarray(0, HEADER_SIZE);
     let length: number;
     if (looksLikeTls(header)) {
       throw new ProtocolError(
@@ -169,7 +195,9 @@ export async function exchangeOnStream(
       );
     }
     const body = new Uint8Array(length);
-    await readFull(conn, body, target, "in the middle of the reply");
+    const early = Math.min(got - HEADER_SIZE, length);
+    body.set(first.subarray(HEADER_SIZE, HEADER_SIZE + early));
+    await readFull(conn, body.subarray(early), target, "in the middle of the reply", early);
     return body;
   }).catch((e) => {
     if (e instanceof ConnectionError || e instanceof ProtocolError) throw e;
@@ -241,9 +269,6 @@ export class TcpTransport implements Transport {
       l.connectTimeoutMs,
       (signal) => Deno.connect({ hostname: target.host, port: target.port, signal }),
     );
-    try {
-      conn.setNoDelay(true);
-    } catch { /* not fatal */ }
     return await exchangeOnStream(conn, target, payload, l);
   }
 }
