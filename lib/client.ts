@@ -17,6 +17,42 @@ import { clientHostName, userName } from "./identity.ts";
 import { type Command, encodeRequest, type Identity } from "./wire/request.ts";
 import { decodeReply, type Reply } from "./wire/reply.ts";
 import { pingCommand, serverVersionCommand } from "./wire/user_commands.ts";
+// user commands (issue 3)
+import {
+  type ALTER_FLAG,
+  type Alteration,
+  alterCommand,
+  beginCommand,
+  type CheckPtArgs,
+  checkPtCommand,
+  clientHandleCommand,
+  ctsCommand,
+  ctsNodeCommand,
+  deleteCommand,
+  editScriptCommand,
+  fileCommand,
+  type FileKind,
+  forceCommand,
+  type ForceState,
+  freeDepCommand,
+  groupCommand,
+  loadDefsCommand,
+  logCommand,
+  logMessageCommand,
+  orderCommand,
+  type OrderOption,
+  pathsCommand,
+  plugCommand,
+  queryCommand,
+  type QueryType,
+  replaceCommand,
+  requeueCommand,
+  runCommand,
+  syncCommand,
+  zombieCommand,
+} from "./wire/user_commands.ts";
+import type { Zombie, ZombieAction } from "./wire/reply.ts";
+import { checkDefsText, formatIssue, loadDefsText } from "./defs/mod.ts";
 // child commands (issue 4)
 import {
   type ChildContext,
@@ -245,6 +281,570 @@ export class Client {
     if (reply.kind === "error") throw new ServerError(reply.message, cmd.label);
     return reply;
   }
+
+  // ---- user commands (issue 3)
+  // Python's ecflow.Client user commands in camelCase. Paths may be one string
+  // or many. Every argument is checked by the builders before anything is sent.
+
+  #localDefs?: string;
+  #handle = 0;
+
+  /** Sends `cmd`; the reply must be a plain acknowledgement. */
+  async #ack(cmd: Command): Promise<void> {
+    const reply = await this.invoke(cmd);
+    if (reply.kind !== "stc") throw unexpected(reply, cmd.label);
+  }
+
+  /** Sends `cmd`; the reply must be text (`SStringCmd`). */
+  async #text(cmd: Command): Promise<string> {
+    const reply = await this.invoke(cmd);
+    if (reply.kind !== "string") throw unexpected(reply, cmd.label);
+    return reply.value;
+  }
+
+  /**
+   * Definition text of the whole server (`path` empty) or of one node, as the
+   * server sends it (NET style): `get`, `get_state` and `migrate` differ only
+   * in how ecflow_client prints it.
+   */
+  async getDefsText(api: "get" | "get_state" | "migrate" = "get", path = ""): Promise<string> {
+    const cmd = ctsNodeCommand(api, path);
+    const reply = await this.invoke(cmd);
+    if (reply.kind === "defs" || reply.kind === "node") return reply.text;
+    throw unexpected(reply, cmd.label);
+  }
+
+  /** Fetches the whole definition (NET text) and keeps it as the local copy. */
+  async getServerDefs(): Promise<string> {
+    this.#localDefs = await this.getDefsText("get");
+    return this.#localDefs;
+  }
+
+  /** The local copy of the definition (from `getServerDefs`/`syncLocal`), if any. */
+  getDefs(): string | undefined {
+    return this.#localDefs;
+  }
+
+  /** The client handle in use for news and sync (0 = all suites). */
+  chHandle(): number {
+    return this.#handle;
+  }
+
+  #changeNumbers(): [number, number] {
+    const line = /^defs_state [^\n]*/m.exec(this.#localDefs ?? "")?.[0] ?? "";
+    const num = (key: string) => Number(new RegExp(` ${key}:(\\d+)`).exec(line)?.[1] ?? 0);
+    return [num("state_change"), num("modify_change")];
+  }
+
+  /**
+   * Whether the server changed since the local copy was taken (`CSyncCmd`
+   * NEWS with the local change numbers). True when there is no local copy.
+   */
+  async newsLocal(): Promise<boolean> {
+    if (this.#localDefs === undefined) return true;
+    const [sc, mc] = this.#changeNumbers();
+    const reply = await this.invoke(syncCommand("news", this.#handle, sc, mc));
+    if (reply.kind !== "news") throw unexpected(reply, "--news");
+    return reply.news !== "none";
+  }
+
+  /**
+   * Brings the local copy up to date and returns it (NET text): a full sync
+   * when there is news (ecflow-ts never uses incremental sync).
+   */
+  async syncLocal(): Promise<string> {
+    if (this.#localDefs !== undefined && !(await this.newsLocal())) return this.#localDefs;
+    const reply = await this.invoke(syncCommand("sync_full", this.#handle));
+    if (reply.kind !== "sync") throw unexpected(reply, "--sync_full");
+    this.#localDefs = reply.full ? reply.text : reply.serverDefs;
+    return this.#localDefs;
+  }
+
+  /** The names of the server's suites. */
+  async suites(): Promise<string[]> {
+    const reply = await this.invoke(ctsCommand("suites"));
+    if (reply.kind !== "suites") throw unexpected(reply, "--suites");
+    return reply.suites;
+  }
+
+  /** The server statistics as ecflow_client `--stats` prints them. */
+  stats(): Promise<string> {
+    return this.#text(ctsCommand("stats"));
+  }
+
+  /** The raw statistics values (`--stats_server`, `SStatsCmd`), in the server's order. */
+  async statsServer(): Promise<unknown[]> {
+    const reply = await this.invoke(ctsCommand("stats_server"));
+    if (reply.kind !== "stats") throw unexpected(reply, "--stats_server");
+    return reply.values;
+  }
+
+  /** Resets the server's request statistics. */
+  statsReset(): Promise<void> {
+    return this.#ack(ctsCommand("stats_reset"));
+  }
+
+  /**
+   * Parses and checks a definition locally, as ecflow_client does, and returns
+   * the NET text a load sends (no `extern` lines). A definition that does not
+   * parse or check is a {@linkcode ConfigError} naming file, line and problem.
+   */
+  async #defsForServer(source: string | { text: string; fileName?: string }) {
+    let text: string, fileName: string;
+    if (typeof source === "string") {
+      fileName = source;
+      try {
+        text = await Deno.readTextFile(source);
+      } catch (e) {
+        throw new ConfigError(`cannot read definition file '${source}': ${(e as Error).message}`);
+      }
+    } else {
+      text = source.text;
+      fileName = source.fileName ?? "<text>";
+    }
+    const checked = checkDefsText(text, { fileName });
+    if (checked.errors.length > 0 || !checked.defs) {
+      throw new ConfigError(checked.errors.map(formatIssue).join("\n"));
+    }
+    const netText = loadDefsText(checked.defs, { hostName: clientHostName(this.#env) });
+    return { defs: checked.defs, netText, fileName, warnings: checked.warnings.map(formatIssue) };
+  }
+
+  /**
+   * Loads a definition: a file path, or `{ text }`. With `checkOnly` it is only
+   * parsed and checked locally (nothing is sent). Resolves with the check's
+   * warnings (lines of text).
+   */
+  async load(
+    source: string | { text: string; fileName?: string },
+    options: { force?: boolean; checkOnly?: boolean } = {},
+  ): Promise<string[]> {
+    const prepared = await this.#defsForServer(source);
+    if (!options.checkOnly) {
+      await this.#ack(
+        loadDefsCommand(prepared.netText, { force: options.force, fileName: prepared.fileName }),
+      );
+    }
+    return prepared.warnings;
+  }
+
+  /**
+   * Replaces the node at `path` with the node of that path in a definition
+   * (file path or `{ text }`); `parent` creates missing parents (default true).
+   */
+  async replace(
+    path: string,
+    source: string | { text: string; fileName?: string },
+    options: { parent?: boolean; force?: boolean } = {},
+  ): Promise<void> {
+    const prepared = await this.#defsForServer(source);
+    if (!prepared.defs.find(path)) {
+      throw new ConfigError(
+        `replace: node '${path}' is not in the definition '${prepared.fileName}'`,
+      );
+    }
+    await this.#ack(replaceCommand(path, prepared.netText, {
+      createParents: options.parent ?? true,
+      force: options.force,
+      fileName: prepared.fileName,
+    }));
+  }
+
+  /** Begins one suite. */
+  beginSuite(suite: string, force = false): Promise<void> {
+    if (suite === "") throw new ConfigError("beginSuite: no suite name given");
+    return this.#ack(beginCommand(suite, { force }));
+  }
+
+  /** Begins every suite. */
+  beginAllSuites(force = false): Promise<void> {
+    return this.#ack(beginCommand("", { force }));
+  }
+
+  /** Suspends nodes. */
+  suspend(paths: string | string[]): Promise<void> {
+    return this.#ack(pathsCommand("suspend", paths));
+  }
+
+  /** Resumes nodes. */
+  resume(paths: string | string[]): Promise<void> {
+    return this.#ack(pathsCommand("resume", paths));
+  }
+
+  /** Kills the jobs of nodes (the server runs `ECF_KILL_CMD`). */
+  kill(paths: string | string[]): Promise<void> {
+    return this.#ack(pathsCommand("kill", paths));
+  }
+
+  /** Asks for the status of jobs (the server runs `ECF_STATUS_CMD`). */
+  status(paths: string | string[]): Promise<void> {
+    return this.#ack(pathsCommand("status", paths));
+  }
+
+  /** Archives nodes (their children are written to disk and removed). */
+  archive(paths: string | string[]): Promise<void> {
+    return this.#ack(pathsCommand("archive", paths));
+  }
+
+  /** Restores archived nodes. */
+  restore(paths: string | string[]): Promise<void> {
+    return this.#ack(pathsCommand("restore", paths));
+  }
+
+  /** Checks triggers and limits of nodes (none = everything); resolves with the findings ("" if none). */
+  check(paths: string | string[] = []): Promise<string> {
+    return this.#text(pathsCommand("check", paths));
+  }
+
+  /** The edit history of a node, one entry per line (`"clear"` clears all history). */
+  async editHistory(path: string): Promise<string[]> {
+    const reply = await this.invoke(pathsCommand("edit_history", path));
+    if (reply.kind === "stringVec") return reply.values;
+    if (reply.kind === "stc") return [];
+    throw unexpected(reply, "--edit_history");
+  }
+
+  /** Deletes nodes. */
+  delete(paths: string | string[], force = false): Promise<void> {
+    const list = typeof paths === "string" ? [paths] : paths;
+    if (list.length === 0) throw new ConfigError("delete: no paths given (use deleteAll)");
+    return this.#ack(deleteCommand(list, { force }));
+  }
+
+  /** Deletes every suite. */
+  deleteAll(force = false): Promise<void> {
+    return this.#ack(deleteCommand([], { force }));
+  }
+
+  /** Requeues nodes; `abort` only requeues aborted tasks, `force` even active ones. */
+  requeue(paths: string | string[], option: "" | "abort" | "force" = ""): Promise<void> {
+    return this.#ack(requeueCommand(paths, option === "" ? "none" : option));
+  }
+
+  /** Re-orders a node among its siblings. */
+  order(path: string, option: OrderOption): Promise<void> {
+    return this.#ack(orderCommand(path, option));
+  }
+
+  /** Submits tasks now, ignoring dependencies; `force` even when active or submitted. */
+  run(paths: string | string[], force = false): Promise<void> {
+    return this.#ack(runCommand(paths, { force }));
+  }
+
+  /** Forces nodes into a state. */
+  forceState(paths: string | string[], state: ForceState): Promise<void> {
+    return this.#ack(forceCommand(paths, state));
+  }
+
+  /** Forces nodes and everything below them into a state. */
+  forceStateRecursive(paths: string | string[], state: ForceState): Promise<void> {
+    return this.#ack(forceCommand(paths, state, { recursive: true }));
+  }
+
+  /** Sets or clears events: paths are `path:event`. */
+  forceEvent(paths: string | string[], action: "set" | "clear"): Promise<void> {
+    return this.#ack(forceCommand(paths, action));
+  }
+
+  /** Frees trigger dependencies. */
+  freeTriggerDep(paths: string | string[]): Promise<void> {
+    return this.#ack(freeDepCommand(paths, { trigger: true }));
+  }
+
+  /** Frees date dependencies. */
+  freeDateDep(paths: string | string[]): Promise<void> {
+    return this.#ack(freeDepCommand(paths, { date: true }));
+  }
+
+  /** Frees time dependencies (time, today, cron). */
+  freeTimeDep(paths: string | string[]): Promise<void> {
+    return this.#ack(freeDepCommand(paths, { time: true }));
+  }
+
+  /** Frees every dependency. */
+  freeAllDep(paths: string | string[]): Promise<void> {
+    return this.#ack(freeDepCommand(paths, { all: true }));
+  }
+
+  /**
+   * Alters attributes, as Python's `alter(paths, alter_type, attr_type, name, value)`:
+   * `alter("/s", "add", "variable", "X", "1")`, `alter("/s", "set_flag", "late")`,
+   * `alter("/s", "sort", "event", "recursive")`, or with an {@linkcode Alteration}.
+   */
+  alter(
+    paths: string | string[],
+    action: Alteration | Alteration["action"],
+    kind = "",
+    name = "",
+    value = "",
+  ): Promise<void> {
+    let alt: Alteration;
+    if (typeof action !== "string") alt = action;
+    else if (action === "set_flag" || action === "clear_flag") {
+      alt = { action, flag: kind as keyof typeof ALTER_FLAG };
+    } else if (action === "sort") {
+      alt = {
+        action,
+        kind: kind as Extract<Alteration, { action: "sort" }>["kind"],
+        recursive: name === "recursive" || value === "recursive",
+      };
+    } else {
+      alt = { action, kind, name, value } as Alteration;
+    }
+    return this.#ack(alterCommand(paths, alt));
+  }
+
+  /** A node's file: `script`, `job`, `jobout`, `manual`, `kill` or `stat`. */
+  getFile(path: string, kind: FileKind = "script", maxLines = 10000): Promise<string> {
+    return this.#text(fileCommand(path, kind, maxLines));
+  }
+
+  /** The task's script as the server finds it (`--edit_script=<path> edit`). */
+  editScriptEdit(path: string): Promise<string> {
+    return this.#text(editScriptCommand(path, "edit"));
+  }
+
+  /** The task's script after pre-processing (includes expanded). */
+  editScriptPreprocess(path: string): Promise<string> {
+    return this.#text(editScriptCommand(path, "pre_process"));
+  }
+
+  /** Pre-processes a user-supplied script (one string per line) in the task's context. */
+  editScriptPreprocessFile(path: string, lines: string[]): Promise<string> {
+    return this.#text(editScriptCommand(path, "pre_process_file", { fileContents: lines }));
+  }
+
+  /** Submits the task with user variables, optionally with an edited script (one string per line). */
+  editScriptSubmit(
+    path: string,
+    variables: Record<string, string> | [string, string][] = [],
+    lines: string[] = [],
+    createAlias = false,
+    run = true,
+  ): Promise<void> {
+    const userVariables = Array.isArray(variables) ? variables : Object.entries(variables);
+    const type = lines.length > 0 ? "submit_file" : "submit";
+    return this.#ack(
+      editScriptCommand(path, type, { userVariables, fileContents: lines, createAlias, run }),
+    );
+  }
+
+  /**
+   * Asks the server about a node: `query("state", "/s/t")`,
+   * `query("event", "/s/t", "ev")`, `query("trigger", "/s/t", "t1 == complete")`.
+   */
+  query(type: QueryType, path: string, attribute = ""): Promise<string> {
+    return this.#text(queryCommand(type, path, attribute));
+  }
+
+  /** Moves node `source` under `dest` (a path, or `host:port[/path]` of another server). */
+  plug(source: string, dest: string): Promise<void> {
+    return this.#ack(plugCommand(source, dest));
+  }
+
+  /** The last `lines` lines of the server log. */
+  getLog(lines = 100): Promise<string> {
+    return this.#text(logCommand("get", { lines }));
+  }
+
+  /** The server log's path. */
+  getLogPath(): Promise<string> {
+    return this.#text(logCommand("path"));
+  }
+
+  /** Closes the log and opens a new one (at `path`, or ECF_LOG). */
+  newLog(path = ""): Promise<void> {
+    return this.#ack(logCommand("new", { newPath: path }));
+  }
+
+  /** Clears the server log. */
+  clearLog(): Promise<void> {
+    return this.#ack(logCommand("clear"));
+  }
+
+  /** Flushes and closes the server log. */
+  flushLog(): Promise<void> {
+    return this.#ack(logCommand("flush"));
+  }
+
+  /** Writes a message into the server log. */
+  logMsg(message: string): Promise<void> {
+    return this.#ack(logMessageCommand(message));
+  }
+
+  /** Saves a check point now, or changes the check-point policy. */
+  checkpt(args: CheckPtArgs = {}): Promise<void> {
+    return this.#ack(checkPtCommand(args));
+  }
+
+  /** Starts scheduling (HALTED or SHUTDOWN → RUNNING). */
+  restartServer(): Promise<void> {
+    return this.#ack(ctsCommand("restart"));
+  }
+
+  /** Stops scheduling and child commands (→ HALTED). */
+  haltServer(): Promise<void> {
+    return this.#ack(ctsCommand("halt"));
+  }
+
+  /** Stops scheduling new jobs (→ SHUTDOWN). */
+  shutdownServer(): Promise<void> {
+    return this.#ack(ctsCommand("shutdown"));
+  }
+
+  /** Terminates the server process (it checkpoints first). */
+  terminateServer(): Promise<void> {
+    return this.#ack(ctsCommand("terminate"));
+  }
+
+  /** Reloads the definition from the check point file (server must be HALTED, defs empty). */
+  restoreFromCheckpt(): Promise<void> {
+    return this.#ack(ctsCommand("restore_from_checkpt"));
+  }
+
+  /** Reloads the white list file (ECF_LISTS). */
+  reloadWlFile(): Promise<void> {
+    return this.#ack(ctsCommand("reloadwsfile"));
+  }
+
+  /** Reloads the password file (ECF_PASSWD). */
+  reloadPasswdFile(): Promise<void> {
+    return this.#ack(ctsCommand("reloadpasswdfile"));
+  }
+
+  /** Reloads the custom password file (ECF_CUSTOM_PASSWD). */
+  reloadCustomPasswdFile(): Promise<void> {
+    return this.#ack(ctsCommand("reloadcustompasswdfile"));
+  }
+
+  /** Forces dependency evaluation now. */
+  forceDepEval(): Promise<void> {
+    return this.#ack(ctsCommand("force-dep-eval"));
+  }
+
+  /** Turns server debug output on. */
+  debugServerOn(): Promise<void> {
+    return this.#ack(ctsCommand("debug_server_on"));
+  }
+
+  /** Turns server debug output off. */
+  debugServerOff(): Promise<void> {
+    return this.#ack(ctsCommand("debug_server_off"));
+  }
+
+  /** Generates jobs for the whole definition or one node (server must be RUNNING). */
+  jobGeneration(path = ""): Promise<void> {
+    return this.#ack(ctsNodeCommand("job_gen", path));
+  }
+
+  /** Checks job generation without submitting anything. */
+  checkJobGenOnly(path = ""): Promise<void> {
+    return this.#ack(ctsNodeCommand("checkJobGenOnly", path));
+  }
+
+  /** The server's zombies. */
+  async zombieGet(): Promise<Zombie[]> {
+    const reply = await this.invoke(ctsCommand("zombie_get"));
+    if (reply.kind !== "zombies") throw unexpected(reply, "--zombie_get");
+    return reply.zombies;
+  }
+
+  /** Applies a zombie action to the zombies of the given tasks. */
+  zombieAction(action: ZombieAction, paths: string | string[]): Promise<void> {
+    return this.#ack(zombieCommand(action, paths));
+  }
+
+  /** Zombie action `fob`: let the zombie's child commands succeed without effect. */
+  zombieFob(paths: string | string[]): Promise<void> {
+    return this.zombieAction("fob", paths);
+  }
+
+  /** Zombie action `fail`. */
+  zombieFail(paths: string | string[]): Promise<void> {
+    return this.zombieAction("fail", paths);
+  }
+
+  /** Zombie action `adopt`: the task takes over the zombie's password. */
+  zombieAdopt(paths: string | string[]): Promise<void> {
+    return this.zombieAction("adopt", paths);
+  }
+
+  /** Zombie action `remove`. */
+  zombieRemove(paths: string | string[]): Promise<void> {
+    return this.zombieAction("remove", paths);
+  }
+
+  /** Zombie action `block`. */
+  zombieBlock(paths: string | string[]): Promise<void> {
+    return this.zombieAction("block", paths);
+  }
+
+  /** Zombie action `kill` (the server runs ECF_KILL_CMD with the zombie's pid). */
+  zombieKill(paths: string | string[]): Promise<void> {
+    return this.zombieAction("kill", paths);
+  }
+
+  /** Registers a client handle for `suites`; resolves with the handle (also kept for news/sync). */
+  async chRegister(autoAddNewSuites: boolean, suites: string[] = []): Promise<number> {
+    const reply = await this.invoke(
+      clientHandleCommand("ch_register", { autoAddNewSuites, suites }),
+    );
+    if (reply.kind !== "clientHandle") throw unexpected(reply, "--ch_register");
+    this.#handle = reply.handle;
+    this.#localDefs = undefined;
+    return reply.handle;
+  }
+
+  /** Every user's client handles and their suites. */
+  async chSuites(): Promise<Extract<Reply, { kind: "clientHandleSuites" }>> {
+    const reply = await this.invoke(clientHandleCommand("ch_suites"));
+    if (reply.kind !== "clientHandleSuites") throw unexpected(reply, "--ch_suites");
+    return reply;
+  }
+
+  /** Drops a client handle (default: this client's). */
+  async chDrop(handle = this.#handle): Promise<void> {
+    if (handle <= 0) throw new ConfigError("chDrop: no client handle registered");
+    const reply = await this.invoke(clientHandleCommand("ch_drop", { handle }));
+    if (reply.kind !== "clientHandle" && reply.kind !== "stc") throw unexpected(reply, "--ch_drop");
+    if (handle === this.#handle) this.#handle = 0;
+  }
+
+  /** Drops every handle of a user (default: this client's user). */
+  async chDropUser(user = ""): Promise<void> {
+    const reply = await this.invoke(clientHandleCommand("ch_drop_user", { dropUser: user }));
+    if (reply.kind !== "clientHandle" && reply.kind !== "stc") {
+      throw unexpected(reply, "--ch_drop_user");
+    }
+    this.#handle = 0;
+  }
+
+  /** Adds suites to a handle. */
+  chAdd(handle: number, suites: string[]): Promise<void> {
+    return this.#ack(clientHandleCommand("ch_add", { handle, suites }));
+  }
+
+  /** Removes suites from a handle. */
+  chRemove(handle: number, suites: string[]): Promise<void> {
+    return this.#ack(clientHandleCommand("ch_rem", { handle, suites }));
+  }
+
+  /** Whether new suites are added to a handle automatically. */
+  chAutoAdd(handle: number, autoAddNewSuites: boolean): Promise<void> {
+    return this.#ack(clientHandleCommand("ch_auto_add", { handle, autoAddNewSuites }));
+  }
+
+  /**
+   * Sends several commands in one request; resolves with the replies the
+   * server returns (failures appear as `error` replies, not exceptions).
+   */
+  async group(commands: Command[]): Promise<Reply[]> {
+    const reply = await this.invoke(groupCommand(commands));
+    if (reply.kind === "group") return reply.replies;
+    if (reply.kind === "stc") return [];
+    throw unexpected(reply, "--group");
+  }
+  // ---- end of user commands (issue 3)
 
   #replyTimeoutMs(cmd: Command): number {
     if (this.#options.replyTimeoutMs !== undefined) return this.#options.replyTimeoutMs;

@@ -6,6 +6,7 @@
 import type { OptionSpec } from "../args.ts";
 import type { CliCommand } from "../registry.ts";
 import { helpText, MODIFIERS as COMMON_MODIFIERS, SERVER_COMMANDS } from "./server.ts";
+import { USER_COMMANDS } from "./user.ts";
 
 /** All modifiers (options that adjust a command). */
 export const MODIFIERS: OptionSpec[] = [...COMMON_MODIFIERS];
@@ -23,4 +24,4 @@ const HELP: CliCommand = {
 };
 
 /** All commands, in help order. */
-export const COMMANDS: CliCommand[] = [...SERVER_COMMANDS, HELP];
+export const COMMANDS: CliCommand[] = [...SERVER_COMMANDS, ...USER_COMMANDS, HELP];

@@ -1,0 +1,929 @@
+/**
+ * Every ecflow_client user command, spelled and parsed as ecflow_client does,
+ * printing what it prints. Each command first *plans*: turns its arguments
+ * into a wire {@linkcode Command} (refusing bad arguments before any
+ * connection) plus a printer for the reply. `--group` reuses the same plans.
+ *
+ * @module
+ */
+import type { GivenOption, OptionArity } from "../args.ts";
+import { parseCommandLine } from "../args.ts";
+import type { CliCommand, CliIo, CommandContext } from "../registry.ts";
+import {
+  formatClientHandles,
+  formatSuites,
+  formatZombies,
+  showDefs,
+  showGroupNode,
+  showNode,
+  type ShowStyle,
+} from "../output.ts";
+import { parseAlterArgs, splitOptionsAndPaths } from "./alter.ts";
+import { ConfigError, ServerError } from "../../errors.ts";
+import { clientHostName } from "../../identity.ts";
+import type { Command } from "../../wire/request.ts";
+import type { Reply } from "../../wire/reply.ts";
+import {
+  alterCommand,
+  beginCommand,
+  type CheckPtArgs,
+  checkPtCommand,
+  type ClientHandleApi,
+  clientHandleCommand,
+  type CtsApi,
+  ctsCommand,
+  type CtsNodeApi,
+  ctsNodeCommand,
+  deleteCommand,
+  EDIT_TYPE,
+  editScriptCommand,
+  type EditType,
+  FILE_KIND,
+  fileCommand,
+  type FileKind,
+  FORCE_STATES,
+  forceCommand,
+  type ForceState,
+  freeDepCommand,
+  groupCommand,
+  loadDefsCommand,
+  logCommand,
+  logMessageCommand,
+  ORDER_OPTION,
+  orderCommand,
+  type OrderOption,
+  type PathsApi,
+  pathsCommand,
+  plugCommand,
+  QUERY_TYPES,
+  queryCommand,
+  type QueryType,
+  replaceCommand,
+  requeueCommand,
+  runCommand,
+  showCommand,
+  type SyncApi,
+  syncCommand,
+  zombieCommand,
+} from "../../wire/user_commands.ts";
+import { ZOMBIE_ACTIONS } from "../../wire/reply.ts";
+import { checkDefsText, formatIssue, loadDefsText, printDefs } from "../../defs/mod.ts";
+import type { EnvReader } from "../../env.ts";
+
+/** What a planned command prints: its reply, for people or as JSON. */
+export type ReplyPrinter = (reply: Reply, out: Output) => void;
+
+/** Where a printer writes, and how. */
+export interface Output {
+  /** Print one JSON document instead of ecflow_client's text. */
+  json: boolean;
+  /** Output streams. */
+  io: CliIo;
+  /** Set by `get`-like commands inside a group, read by `show`. */
+  fetched?: { reply: Reply; path: string };
+  /** Host name for STATE-style printing. */
+  hostName: string;
+}
+
+/** A command ready to send: the wire command and how to print its reply. */
+export interface Plan {
+  /** What goes on the wire. */
+  command: Command;
+  /** Prints the reply. */
+  print: ReplyPrinter;
+  /** True when nothing is sent (`--load=<file> check_only|print`). */
+  localOnly?: boolean;
+}
+
+/** What planning may need besides the option. */
+export interface PlanContext {
+  /** The environment. */
+  env: EnvReader;
+}
+
+/** A user command of the CLI: its spec, and how to plan it. */
+export interface UserCliCommand extends CliCommand {
+  /** Turns the given option into a plan; throws ConfigError on bad arguments. */
+  plan(option: GivenOption, ctx: PlanContext): Plan | Promise<Plan>;
+}
+
+/** The option's tokens: its value then the following tokens. */
+function words(o: GivenOption): string[] {
+  return [...(o.value === undefined ? [] : [o.value]), ...o.rest];
+}
+
+function bad(name: string, message: string): never {
+  throw new ConfigError(`--${name}: ${message}`);
+}
+
+function json(out: Output, command: string, result: Record<string, unknown>): void {
+  out.io.out(JSON.stringify({ command, ...result }) + "\n");
+}
+
+/** Prints nothing (or `{ok: true}`) for an acknowledgement. */
+function ackPrinter(name: string): ReplyPrinter {
+  return (reply, out) => {
+    if (out.json) {
+      json(out, name, reply.kind === "stc" ? { ok: true, status: reply.status } : { ok: true });
+    }
+  };
+}
+
+/** Prints a text reply followed by a newline (ecflow_client's SStringCmd). */
+function textPrinter(name: string): ReplyPrinter {
+  return (reply, out) => {
+    if (reply.kind === "string") {
+      if (out.json) json(out, name, { text: reply.value });
+      else out.io.out(reply.value + "\n");
+    } else if (reply.kind === "stringVec") {
+      if (out.json) json(out, name, { lines: reply.values });
+      else out.io.out(reply.values.map((l) => l + "\n").join(""));
+    } else ackPrinter(name)(reply, out);
+  };
+}
+
+/** Prints a fetched definition or node in a style. */
+function defsPrinter(name: string, style: ShowStyle, path: string): ReplyPrinter {
+  return (reply, out) => {
+    if (reply.kind !== "defs" && reply.kind !== "node") return ackPrinter(name)(reply, out);
+    if (out.json) return json(out, name, { path, text: reply.text });
+    out.io.out(
+      reply.kind === "defs"
+        ? showDefs(reply.text, style)
+        : showNode(reply.text, style, { hostName: out.hostName }),
+    );
+  };
+}
+
+interface Def {
+  name: string;
+  arity: OptionArity;
+  usage: string;
+  summary: string;
+  plan: UserCliCommand["plan"];
+}
+
+function command(d: Def): UserCliCommand {
+  return {
+    name: d.name,
+    arity: d.arity,
+    role: "command",
+    usage: d.usage,
+    summary: d.summary,
+    plan: d.plan,
+    run: (ctx) => runPlanned(d.plan, ctx),
+  };
+}
+
+function outputFor(ctx: CommandContext): Output {
+  return { json: ctx.json, io: ctx.io, hostName: clientHostName(ctx.env) };
+}
+
+async function runPlanned(plan: UserCliCommand["plan"], ctx: CommandContext): Promise<void> {
+  const p = await plan(ctx.option, { env: ctx.env });
+  const reply = await ctx.client().invoke(p.command);
+  p.print(reply, outputFor(ctx));
+}
+
+// ------------------------------------------------------------ plain CtsCmd
+
+function cts(name: CtsApi, summary: string, print?: ReplyPrinter): UserCliCommand {
+  return command({
+    name,
+    arity: "flag",
+    usage: `--${name}`,
+    summary,
+    plan: () => ({ command: ctsCommand(name), print: print ?? ackPrinter(name) }),
+  });
+}
+
+function confirmed(name: "halt" | "shutdown" | "terminate", summary: string): UserCliCommand {
+  return command({
+    name,
+    arity: "optional",
+    usage: `--${name}=yes`,
+    summary,
+    plan: (o) => {
+      if (o.value !== "yes") {
+        bad(name, `confirm with --${name}=yes (ecflow-ts never prompts)`);
+      }
+      return { command: ctsCommand(name), print: ackPrinter(name) };
+    },
+  });
+}
+
+// ------------------------------------------------------------ CtsNodeCmd
+
+function nodeCmd(name: CtsNodeApi, summary: string, style?: ShowStyle): UserCliCommand {
+  return command({
+    name,
+    arity: "optional",
+    usage: `--${name}[=<path>]`,
+    summary,
+    plan: (o) => {
+      const path = o.value ?? "";
+      return {
+        command: ctsNodeCommand(name, path),
+        print: style ? defsPrinter(name, style, path) : ackPrinter(name),
+      };
+    },
+  });
+}
+
+// -------------------------------------------------------------- PathsCmd
+
+function pathsCmd(name: PathsApi, summary: string, print?: ReplyPrinter): UserCliCommand {
+  return command({
+    name,
+    arity: "multi",
+    usage: `--${name}=<path> [<path>...]`,
+    summary,
+    plan: (o) => ({ command: pathsCommand(name, words(o)), print: print ?? ackPrinter(name) }),
+  });
+}
+
+// ------------------------------------------------------------ sync/news
+
+function syncCmd(name: SyncApi, summary: string): UserCliCommand {
+  const full = name === "sync_full";
+  return command({
+    name,
+    arity: "multi",
+    usage: full ? "--sync_full=<handle>" : `--${name} <handle> <state_change> <modify_change>`,
+    summary,
+    plan: (o) => {
+      const w = words(o);
+      if (w.length !== (full ? 1 : 3) || !w.every((x) => /^\d+$/.test(x))) {
+        bad(name, `expected ${full ? "<handle>" : "<handle> <state_change> <modify_change>"}`);
+      }
+      const [h, sc, mc] = w.map(Number);
+      return {
+        command: syncCommand(name, h, sc ?? 0, mc ?? 0),
+        print: (reply, out) => {
+          if (!out.json) return; // ecflow_client prints nothing
+          if (reply.kind === "news") json(out, name, { news: reply.news });
+          else if (reply.kind === "sync") {
+            json(out, name, {
+              full: reply.full,
+              stateChange: reply.stateChange,
+              modifyChange: reply.modifyChange,
+              text: reply.full ? reply.text : reply.serverDefs,
+            });
+          } else ackPrinter(name)(reply, out);
+        },
+      };
+    },
+  });
+}
+
+// --------------------------------------------------------- client handles
+
+function handleArg(name: string, s: string | undefined): number {
+  if (s === undefined || !/^\d+$/.test(s)) {
+    bad(name, `expected a client handle (a number), found '${s ?? ""}'`);
+  }
+  return Number(s);
+}
+
+function boolArg(name: string, s: string | undefined): boolean {
+  if (s !== "true" && s !== "false") bad(name, `expected true or false, found '${s ?? ""}'`);
+  return s === "true";
+}
+
+function chPrinter(name: ClientHandleApi): ReplyPrinter {
+  return (reply, out) => {
+    if (reply.kind === "clientHandleSuites") {
+      if (out.json) json(out, name, { users: reply.users, handles: reply.handles });
+      else out.io.out(formatClientHandles(reply));
+    } else if (reply.kind === "clientHandle") {
+      if (out.json) json(out, name, { handle: reply.handle });
+    } else ackPrinter(name)(reply, out);
+  };
+}
+
+function chCmd(name: ClientHandleApi, arity: OptionArity, usage: string, summary: string) {
+  return command({
+    name,
+    arity,
+    usage,
+    summary,
+    plan: (o) => {
+      const w = words(o);
+      let args = {};
+      switch (name) {
+        case "ch_register": {
+          let handle = 0;
+          if (w.length > 0 && /^\d+$/.test(w[0])) handle = Number(w.shift());
+          args = { handle, autoAddNewSuites: boolArg(name, w.shift()), suites: w };
+          break;
+        }
+        case "ch_drop":
+          if (w.length !== 1) bad(name, "expected one client handle");
+          args = { handle: handleArg(name, w[0]) };
+          break;
+        case "ch_drop_user":
+          args = { dropUser: o.value ?? "" };
+          break;
+        case "ch_add":
+        case "ch_rem":
+          args = { handle: handleArg(name, w.shift()), suites: w };
+          if (w.length === 0) bad(name, "expected <handle> <suite> [<suite>...]");
+          break;
+        case "ch_auto_add":
+          if (w.length !== 2) bad(name, "expected <handle> true|false");
+          args = { handle: handleArg(name, w[0]), autoAddNewSuites: boolArg(name, w[1]) };
+          break;
+      }
+      return { command: clientHandleCommand(name, args), print: chPrinter(name) };
+    },
+  });
+}
+
+// ------------------------------------------------------------- load/replace
+
+async function readDefsFile(name: string, file: string): Promise<string> {
+  try {
+    return await Deno.readTextFile(file);
+  } catch (e) {
+    bad(name, `cannot read '${file}': ${(e as Error).message.replace(/\s*\n[\s\S]*$/, "")}`);
+  }
+}
+
+/** Parses and checks a definition file as ecflow_client does; returns the parsed tree. */
+async function checkedDefs(name: string, file: string) {
+  const text = await readDefsFile(name, file);
+  const checked = checkDefsText(text, { fileName: file });
+  if (checked.errors.length > 0 || !checked.defs) {
+    throw new ConfigError(checked.errors.map(formatIssue).join("\n"));
+  }
+  return { defs: checked.defs, warnings: checked.warnings.map(formatIssue) };
+}
+
+// -------------------------------------------------------------- the list
+
+/** `--query` arguments: `<type> <path>[:<name>] [<extra>]`. */
+function planQuery(o: GivenOption): Plan {
+  const [type, target, ...extra] = words(o);
+  if (!(QUERY_TYPES as readonly string[]).includes(type ?? "")) {
+    bad(
+      "query",
+      `the first argument must be one of ${QUERY_TYPES.join(" | ")}, found '${type ?? ""}'`,
+    );
+  }
+  if (target === undefined) bad("query", `${type}: expected a node path`);
+  let path = target, attribute = "";
+  const named = ["event", "meter", "label", "variable", "limit", "limit_max"].includes(type);
+  if (named) {
+    const i = target.lastIndexOf(":");
+    if (i < 0) bad("query", `${type}: expected <path>:<name>, found '${target}'`);
+    path = target.slice(0, i);
+    attribute = target.slice(i + 1);
+    if (extra.length) bad("query", `${type}: unexpected '${extra[0]}'`);
+  } else if (type === "trigger") {
+    attribute = extra.join(" ");
+  } else if (type === "repeat") {
+    if (extra.length > 1) bad("query", `repeat: unexpected '${extra[1]}'`);
+    attribute = extra[0] ?? "";
+  } else if (extra.length) bad("query", `${type}: unexpected '${extra[0]}'`);
+  return {
+    command: queryCommand(type as QueryType, path, attribute),
+    print: textPrinter("query"),
+  };
+}
+
+function planForce(o: GivenOption): Plan {
+  const { options, paths } = splitOptionsAndPaths(words(o), true);
+  const state = options.shift();
+  if (state === undefined) bad("force", "expected a state or set|clear");
+  let recursive = false, full = false;
+  for (const x of options) {
+    if (x === "recursive") recursive = true;
+    else if (x === "full") full = true;
+    else bad("force", `unexpected argument '${x}'`);
+  }
+  if (
+    state !== "set" && state !== "clear" && !(FORCE_STATES as readonly string[]).includes(state)
+  ) {
+    bad("force", `expected one of ${FORCE_STATES.join(" | ")} | set | clear, found '${state}'`);
+  }
+  return {
+    command: forceCommand(paths, state as ForceState, { recursive, full }),
+    print: ackPrinter("force"),
+  };
+}
+
+function planCheckPt(o: GivenOption): Plan {
+  const v = o.value ?? "";
+  let args: CheckPtArgs = {};
+  const num = (s: string) => {
+    if (!/^\d+$/.test(s) || Number(s) <= 0) {
+      bad("check_pt", `expected a positive number, found '${s}'`);
+    }
+    return Number(s);
+  };
+  if (v === "") args = {};
+  else if (v === "never" || v === "on_time" || v === "always") args = { mode: v };
+  else if (v.startsWith("on_time:")) args = { mode: "on_time", interval: num(v.slice(8)) };
+  else if (v.startsWith("alarm:")) args = { alarm: num(v.slice(6)) };
+  else args = { interval: num(v) };
+  return { command: checkPtCommand(args), print: ackPrinter("check_pt") };
+}
+
+function planLog(o: GivenOption): Plan {
+  const [api, arg, ...more] = words(o);
+  if (more.length) bad("log", `unexpected argument '${more[0]}'`);
+  switch (api) {
+    case "get": {
+      if (arg !== undefined && !/^\d+$/.test(arg)) {
+        bad("log", `get: expected a number of lines, found '${arg}'`);
+      }
+      return {
+        command: logCommand("get", { lines: arg === undefined ? 100 : Number(arg) }),
+        print: textPrinter("log"),
+      };
+    }
+    case "new":
+      return { command: logCommand("new", { newPath: arg ?? "" }), print: ackPrinter("log") };
+    case "clear":
+    case "flush":
+    case "path":
+      if (arg !== undefined) bad("log", `${api}: unexpected argument '${arg}'`);
+      return { command: logCommand(api), print: textPrinter("log") };
+    default:
+      bad("log", `expected get [n] | clear | flush | new [path] | path, found '${api ?? ""}'`);
+  }
+}
+
+function planDelete(o: GivenOption): Plan {
+  let force = false, yes = false, all = false;
+  const paths: string[] = [];
+  for (const w of words(o)) {
+    if (w === "force") force = true;
+    else if (w === "yes") yes = true;
+    else if (w === "_all_") all = true;
+    else paths.push(w);
+  }
+  if (all && paths.length) bad("delete", "give _all_ or paths, not both");
+  if (!all && paths.length === 0) bad("delete", "expected _all_ or node paths");
+  if (!yes) bad("delete", "confirm with 'yes' (ecflow-ts never prompts)");
+  return { command: deleteCommand(paths, { force }), print: ackPrinter("delete") };
+}
+
+function planFile(o: GivenOption): Plan {
+  const [path, kind = "script", max = "10000", ...more] = words(o);
+  if (more.length) bad("file", `unexpected argument '${more[0]}'`);
+  if (!Object.hasOwn(FILE_KIND, kind)) {
+    bad("file", `expected one of ${Object.keys(FILE_KIND).join(" | ")}, found '${kind}'`);
+  }
+  if (!/^\d+$/.test(max)) bad("file", `expected a number of lines, found '${max}'`);
+  return { command: fileCommand(path, kind as FileKind, Number(max)), print: textPrinter("file") };
+}
+
+async function planEditScript(o: GivenOption): Promise<Plan> {
+  const [path, type, ...rest] = words(o);
+  if (type === undefined || !Object.hasOwn(EDIT_TYPE, type)) {
+    bad("edit_script", `expected <task> ${Object.keys(EDIT_TYPE).join(" | ")}`);
+  }
+  const needsFile = type !== "edit" && type !== "pre_process";
+  let lines: string[] = [];
+  let variables: [string, string][] = [];
+  let createAlias = false, run = true;
+  if (needsFile) {
+    const file = rest.shift();
+    if (file === undefined) bad("edit_script", `${type}: expected a file`);
+    const text = await readDefsFile("edit_script", file);
+    lines = text.split("\n");
+    if (lines.at(-1) === "") lines.pop();
+    variables = commentVariables(lines);
+    if (type === "submit") lines = [];
+    if (type === "pre_process_file") variables = [];
+  }
+  for (const r of rest) {
+    if (r === "create_alias" && type === "submit_file") createAlias = true;
+    else if (r === "no_run" && type === "submit_file") run = false;
+    else bad("edit_script", `unexpected argument '${r}'`);
+  }
+  return {
+    command: editScriptCommand(path, type as EditType, {
+      fileContents: lines,
+      userVariables: variables,
+      createAlias,
+      run,
+    }),
+    print: textPrinter("edit_script"),
+  };
+}
+
+/** Variables of an edited script's `%comment … %end` block (`NAME = value` lines). */
+function commentVariables(lines: string[]): [string, string][] {
+  const out: [string, string][] = [];
+  let inside = false;
+  for (const l of lines) {
+    if (l.startsWith("%comment")) inside = true;
+    else if (l.startsWith("%end")) inside = false;
+    else if (inside) {
+      const i = l.indexOf("=");
+      if (i > 0) out.push([l.slice(0, i).trim(), l.slice(i + 1).trim()]);
+    }
+  }
+  return out;
+}
+
+async function planLoad(o: GivenOption): Promise<Plan> {
+  const [file, ...opts] = words(o);
+  let force = false, checkOnly = false, print = false;
+  for (const x of opts) {
+    if (x === "force") force = true;
+    else if (x === "check_only") checkOnly = true;
+    else if (x === "print") print = true;
+    else bad("load", `expected force | check_only | print, found '${x}'`);
+  }
+  const { defs } = await checkedDefs("load", file);
+  if (checkOnly || print) {
+    // Client side only: nothing is sent.
+    return {
+      command: ctsCommand("ping"),
+      localOnly: true,
+      print: (_r, out) => {
+        if (print) out.io.out(printDefs(defs, { style: "defs" }));
+        if (out.json) json(out, "load", { checked: true, suites: defs.suites.map((s) => s.name) });
+      },
+    };
+  }
+  const text = loadDefsText(defs, { hostName: clientHostName() });
+  return { command: loadDefsCommand(text, { force, fileName: file }), print: ackPrinter("load") };
+}
+
+async function planReplace(o: GivenOption): Promise<Plan> {
+  const [path, file, ...opts] = words(o);
+  if (path === undefined || file === undefined) bad("replace", "expected <path> <defs-file>");
+  let createParents = true, force = false;
+  for (const x of opts) {
+    if (x === "parent") createParents = true;
+    else if (x === "false") createParents = false;
+    else if (x === "force") force = true;
+    else bad("replace", `expected parent | false | force, found '${x}'`);
+  }
+  const { defs } = await checkedDefs("replace", file);
+  if (!defs.find(path)) bad("replace", `the node '${path}' is not in '${file}'`);
+  const text = loadDefsText(defs, { hostName: clientHostName() });
+  return {
+    command: replaceCommand(path, text, { createParents, force, fileName: file }),
+    print: ackPrinter("replace"),
+  };
+}
+
+function planBegin(o: GivenOption): Plan {
+  const w = (o.value ?? "").split(/\s+/).filter((x) => x !== "");
+  let force = false, suite = "";
+  for (const x of w) {
+    if (x === "--force" || x === "force") force = true;
+    else if (suite === "") suite = x;
+    else bad("begin", `unexpected argument '${x}'`);
+  }
+  return { command: beginCommand(suite, { force }), print: ackPrinter("begin") };
+}
+
+function planRequeue(o: GivenOption): Plan {
+  const w = words(o);
+  let option: "none" | "abort" | "force" = "none";
+  if (w[0] === "abort" || w[0] === "force") option = w.shift() as "abort" | "force";
+  return { command: requeueCommand(w, option), print: ackPrinter("requeue") };
+}
+
+function planOrder(o: GivenOption): Plan {
+  const w = words(o);
+  if (w.length !== 2) bad("order", `expected <path> ${Object.keys(ORDER_OPTION).join(" | ")}`);
+  if (!Object.hasOwn(ORDER_OPTION, w[1])) {
+    bad("order", `expected one of ${Object.keys(ORDER_OPTION).join(" | ")}, found '${w[1]}'`);
+  }
+  return { command: orderCommand(w[0], w[1] as OrderOption), print: ackPrinter("order") };
+}
+
+function planRun(o: GivenOption): Plan {
+  const w = words(o);
+  const force = w[0] === "force";
+  if (force) w.shift();
+  return { command: runCommand(w, { force }), print: ackPrinter("run") };
+}
+
+function planFreeDep(o: GivenOption): Plan {
+  const flags = { trigger: false, all: false, date: false, time: false };
+  const paths: string[] = [];
+  for (const w of words(o)) {
+    if (w in flags) flags[w as keyof typeof flags] = true;
+    else paths.push(w);
+  }
+  return { command: freeDepCommand(paths, flags), print: ackPrinter("free-dep") };
+}
+
+function planZombie(action: typeof ZOMBIE_ACTIONS[number]) {
+  return (o: GivenOption): Plan => ({
+    command: zombieCommand(action, words(o)),
+    print: ackPrinter(`zombie_${action}`),
+  });
+}
+
+function planPlug(o: GivenOption): Plan {
+  const w = words(o);
+  if (w.length !== 2) bad("plug", "expected <source-path> <destination>");
+  return { command: plugCommand(w[0], w[1]), print: ackPrinter("plug") };
+}
+
+function planAlter(o: GivenOption): Plan {
+  const { alteration, paths } = parseAlterArgs(words(o));
+  return { command: alterCommand(paths, alteration), print: ackPrinter("alter") };
+}
+
+function planEditHistory(o: GivenOption): Plan {
+  return { command: pathsCommand("edit_history", words(o)), print: textPrinter("edit_history") };
+}
+
+function planCheck(o: GivenOption): Plan {
+  const w = words(o);
+  const all = w.length === 1 && (w[0] === "_all_" || w[0] === "/");
+  return { command: pathsCommand("check", all ? [] : w), print: textPrinter("check") };
+}
+
+// ------------------------------------------------------------------ group
+
+const SHOW_STYLES = new Set(["defs", "state", "migrate", ""]);
+
+async function planGroup(o: GivenOption, ctx: PlanContext): Promise<Plan> {
+  const parts = (o.value ?? "").split(";").map((s) => s.trim()).filter((s) => s !== "");
+  if (parts.length === 0) bad("group", "no commands given");
+  const plans: Plan[] = [];
+  let show: ShowStyle | undefined;
+  for (const part of parts) {
+    const tokens = part.split(/\s+/);
+    const head = tokens[0];
+    if (head === "show" || head.startsWith("show=")) {
+      const style = head.startsWith("show=") ? head.slice(5) : tokens[1] ?? "";
+      if (!SHOW_STYLES.has(style)) {
+        bad("group", `show: expected defs | state | migrate, found '${style}'`);
+      }
+      show = (style || "defs") as ShowStyle;
+      plans.push({ command: showCommand(), print: () => {} });
+      continue;
+    }
+    const parsed = parseCommandLine(["--" + head, ...tokens.slice(1)], USER_COMMANDS);
+    const cmd = USER_COMMANDS.find((c) => c === parsed.command?.spec);
+    if (!cmd || cmd.name === "group") bad("group", `'${head}' cannot be part of a group`);
+    const p = await cmd.plan(parsed.command!, ctx);
+    if (p.localOnly) bad("group", `'${part}' does not talk to the server`);
+    plans.push(p);
+  }
+  return {
+    command: groupCommand(plans.map((p) => p.command)),
+    print: (reply, out) => printGroup(reply, out, show),
+  };
+}
+
+function printGroup(reply: Reply, out: Output, show: ShowStyle | undefined): void {
+  const replies = reply.kind === "group" ? reply.replies : [];
+  if (out.json) {
+    json(out, "group", { replies });
+  } else {
+    let fetched: Reply | undefined;
+    for (const r of replies) {
+      if (r.kind === "defs" || r.kind === "node") fetched = r;
+      else if (r.kind === "string") out.io.out(r.value + "\n");
+      else if (r.kind === "stringVec") out.io.out(r.values.map((l) => l + "\n").join(""));
+      else if (r.kind === "zombies") out.io.out(formatZombies(r.zombies));
+    }
+    if (show && fetched) {
+      out.io.out(
+        fetched.kind === "defs"
+          ? showDefs(fetched.text, show)
+          : fetched.kind === "node"
+          ? showGroupNode(fetched.text, show)
+          : "",
+      );
+    }
+  }
+  const failed = replies.find((r) => r.kind === "error");
+  if (failed && failed.kind === "error") throw new ServerError(failed.message, "--group");
+}
+
+// ---------------------------------------------------------------- registry
+
+/** Every user command of the CLI, in help order. */
+export const USER_COMMANDS: UserCliCommand[] = [
+  cts("suites", "list the suites", (reply, out) => {
+    if (reply.kind !== "suites") return ackPrinter("suites")(reply, out);
+    if (out.json) json(out, "suites", { suites: reply.suites });
+    else out.io.out(formatSuites(reply.suites));
+  }),
+  cts("stats", "print the server statistics", textPrinter("stats")),
+  cts("stats_reset", "reset the server statistics"),
+  nodeCmd("get", "print the definition (or one node) without state", "defs"),
+  nodeCmd("get_state", "print the definition (or one node) with state", "state"),
+  nodeCmd("migrate", "print the definition (or one node) in migrate style", "migrate"),
+  nodeCmd("why", 'server side no-op; use --group="get; why=<path>"'),
+  nodeCmd("job_gen", "generate jobs for the definition or a node"),
+  nodeCmd("checkJobGenOnly", "check job generation without submitting"),
+  command({
+    name: "query",
+    arity: "multi",
+    usage:
+      "--query <state|dstate|repeat|event|meter|label|variable|trigger|limit|limit_max> <path>[:<name>] [...]",
+    summary: "print one value about a node",
+    plan: planQuery,
+  }),
+  command({
+    name: "log",
+    arity: "multi",
+    usage: "--log=get [n] | clear | flush | new [path] | path",
+    summary: "server log: last lines, clear, flush, new, path",
+    plan: planLog,
+  }),
+  command({
+    name: "msg",
+    arity: "value",
+    usage: "--msg=<text>",
+    summary: "write a message into the server log",
+    plan: (o) => ({ command: logMessageCommand(o.value ?? ""), print: ackPrinter("msg") }),
+  }),
+  command({
+    name: "edit_history",
+    arity: "multi",
+    usage: "--edit_history=<path> | clear",
+    summary: "print (or clear) the edit history of a node",
+    plan: planEditHistory,
+  }),
+  command({
+    name: "check",
+    arity: "multi",
+    usage: "--check=_all_ | / | <path> [<path>...]",
+    summary: "check triggers and limits",
+    plan: planCheck,
+  }),
+  cts("zombie_get", "print the zombie table", (reply, out) => {
+    if (reply.kind !== "zombies") return ackPrinter("zombie_get")(reply, out);
+    if (out.json) json(out, "zombie_get", { zombies: reply.zombies });
+    else out.io.out(formatZombies(reply.zombies));
+  }),
+  ...ZOMBIE_ACTIONS.map((a) =>
+    command({
+      name: `zombie_${a}`,
+      arity: "multi",
+      usage: `--zombie_${a}=<task-path> [<task-path>...]`,
+      summary: `zombie action ${a} for the zombies of the tasks`,
+      plan: planZombie(a),
+    })
+  ),
+  chCmd(
+    "ch_register",
+    "multi",
+    "--ch_register=[<handle>] true|false [<suite>...]",
+    "register a client handle",
+  ),
+  chCmd("ch_suites", "flag", "--ch_suites", "print the client handles and their suites"),
+  chCmd("ch_drop", "multi", "--ch_drop=<handle>", "drop a client handle"),
+  chCmd("ch_drop_user", "optional", "--ch_drop_user[=<user>]", "drop every handle of a user"),
+  chCmd("ch_add", "multi", "--ch_add=<handle> <suite> [<suite>...]", "add suites to a handle"),
+  chCmd("ch_rem", "multi", "--ch_rem=<handle> <suite> [<suite>...]", "remove suites from a handle"),
+  chCmd(
+    "ch_auto_add",
+    "multi",
+    "--ch_auto_add=<handle> true|false",
+    "auto-add new suites to a handle",
+  ),
+  command({
+    name: "file",
+    arity: "multi",
+    usage: "--file=<path> [script|job|jobout|manual|kill|stat] [max_lines]",
+    summary: "print a node's file",
+    plan: planFile,
+  }),
+  syncCmd("news", "ask whether anything changed (prints nothing)"),
+  syncCmd("sync", "synchronise (prints nothing)"),
+  syncCmd("sync_full", "full synchronisation (prints nothing)"),
+  syncCmd("sync_clock", "synchronise including the clock (prints nothing)"),
+  command({
+    name: "load",
+    arity: "multi",
+    usage: "--load=<file> [force|check_only|print]",
+    summary: "check a definition file and load it",
+    plan: planLoad,
+  }),
+  command({
+    name: "replace",
+    arity: "multi",
+    usage: "--replace=<path> <defs-file> [parent|false] [force]",
+    summary: "replace a node with the one in a definition file",
+    plan: planReplace,
+  }),
+  command({
+    name: "begin",
+    arity: "optional",
+    usage: '--begin[="<suite> [--force]"]',
+    summary: "begin one suite or all",
+    plan: planBegin,
+  }),
+  command({
+    name: "delete",
+    arity: "multi",
+    usage: "--delete=[force] yes _all_ | <path> [<path>...]",
+    summary: "delete nodes (or all suites)",
+    plan: planDelete,
+  }),
+  pathsCmd("suspend", "suspend nodes"),
+  pathsCmd("resume", "resume nodes"),
+  pathsCmd("kill", "kill the jobs of nodes"),
+  pathsCmd("status", "ask for the status of jobs"),
+  pathsCmd("archive", "archive nodes"),
+  pathsCmd("restore", "restore archived nodes"),
+  command({
+    name: "requeue",
+    arity: "multi",
+    usage: "--requeue=[abort|force] <path> [<path>...]",
+    summary: "requeue nodes",
+    plan: planRequeue,
+  }),
+  command({
+    name: "order",
+    arity: "multi",
+    usage: "--order=<path> top|bottom|alpha|order|up|down|runtime",
+    summary: "re-order a node among its siblings",
+    plan: planOrder,
+  }),
+  command({
+    name: "run",
+    arity: "multi",
+    usage: "--run=[force] <path> [<path>...]",
+    summary: "submit tasks now, ignoring dependencies",
+    plan: planRun,
+  }),
+  command({
+    name: "force",
+    arity: "multi",
+    usage: "--force=<state|set|clear> [recursive] [full] <path>[:<event>] [...]",
+    summary: "force a state, or set/clear events",
+    plan: planForce,
+  }),
+  command({
+    name: "free-dep",
+    arity: "multi",
+    usage: "--free-dep=[trigger] [all] [date] [time] <path> [<path>...]",
+    summary: "free dependencies",
+    plan: planFreeDep,
+  }),
+  command({
+    name: "alter",
+    arity: "multi",
+    usage: "--alter=add|delete|change|set_flag|clear_flag|sort <kind> [name] [value] <path>...",
+    summary: "change attributes",
+    plan: planAlter,
+  }),
+  command({
+    name: "edit_script",
+    arity: "multi",
+    usage: "--edit_script=<task> edit|pre_process|submit <f>|pre_process_file <f>|submit_file <f>",
+    summary: "fetch, pre-process or submit a task's script",
+    plan: planEditScript,
+  }),
+  command({
+    name: "plug",
+    arity: "multi",
+    usage: "--plug=<source-path> <destination>",
+    summary: "move a node (also to another server)",
+    plan: planPlug,
+  }),
+  command({
+    name: "check_pt",
+    arity: "optional",
+    usage: "--check_pt[=never|on_time|always|<n>|on_time:<n>|alarm:<n>]",
+    summary: "save a check point now, or change the policy",
+    plan: planCheckPt,
+  }),
+  cts("restart", "start scheduling (HALTED/SHUTDOWN -> RUNNING)"),
+  confirmed("halt", "stop scheduling and child commands (-> HALTED)"),
+  confirmed("shutdown", "stop scheduling new jobs (-> SHUTDOWN)"),
+  confirmed("terminate", "terminate the server"),
+  cts("restore_from_checkpt", "reload the definition from the check point"),
+  cts("reloadwsfile", "reload the white list file"),
+  cts("reloadpasswdfile", "reload the password file"),
+  cts("reloadcustompasswdfile", "reload the custom password file"),
+  cts("force-dep-eval", "evaluate dependencies now"),
+  cts("debug_server_on", "turn server debugging on"),
+  cts("debug_server_off", "turn server debugging off"),
+  command({
+    name: "group",
+    arity: "value",
+    usage: '--group="<cmd>; <cmd>; ..."',
+    summary: "several commands in one request (get; show [state]; ...)",
+    plan: planGroup,
+  }),
+];
+
+// `--load=… check_only|print` plans are local: run them without a server.
+for (const c of USER_COMMANDS) {
+  if (c.name !== "load") continue;
+  c.run = async (ctx) => {
+    const p = await c.plan(ctx.option, { env: ctx.env });
+    const out = outputFor(ctx);
+    if (p.localOnly) return p.print({ kind: "stc", status: "ok" }, out);
+    p.print(await ctx.client().invoke(p.command), out);
+  };
+}
