@@ -1,0 +1,108 @@
+// Differential tests of the read-only user commands: ecflow_client and
+// ecflow-ts against twin fresh servers loaded with the capture suite.
+import { assertEquals, assertMatch } from "./deps.ts";
+import { assertSameOutput, LAB_DEF, startTwin } from "./user_twin.ts";
+
+const READ_ONLY: string[][] = [
+  ["--suites"],
+  ["--get"],
+  ["--get=/lab"],
+  ["--get=/lab2"],
+  ["--get=/lab/f1"],
+  ["--get=/lab/f1/t1"],
+  ["--migrate"],
+  ["--migrate=/lab"],
+  ["--migrate=/lab/f2"],
+  ["--migrate=/lab/f1/t1"],
+  ["--query", "state", "/lab/f1/t1"],
+  ["--query", "dstate", "/lab/f2"],
+  ["--query", "event", "/lab/f1/t1:ev1"],
+  ["--query", "meter", "/lab/f1/t1:m1"],
+  ["--query", "label", "/lab/f1/t1:lab1"],
+  ["--query", "variable", "/lab:SUITE_VAR"],
+  ["--query", "repeat", "/lab/f2"],
+  ["--query", "repeat", "/lab/f2", "next"],
+  ["--query", "limit", "/lab:lim"],
+  ["--query", "limit_max", "/lab:lim"],
+  ["--query", "trigger", "/lab/f1/t2", "/lab/f1/t1 == complete"],
+  ["--edit_history=/lab"],
+  ["--edit_history=/nope"],
+  ["--check=_all_"],
+  ["--check", "/lab/f1", "/lab/f2"],
+  ["--zombie_get"],
+  ["--ch_suites"],
+  ["--log=path"],
+  ["--log=get", "4"],
+  ["--news", "0", "0", "0"],
+  ["--sync_full=0"],
+  ["--sync", "0", "0", "0"],
+  ["--why=/lab/f1/t3"],
+  ["--stats"],
+  ["--group=get; show"],
+  ["--group=get=/lab/f1; show"],
+  ["--group=get=/lab; show migrate"],
+  ["--group=suites; query state /lab/f1/t1"],
+];
+
+const BAD: string[][] = [
+  ["--get=/nope"],
+  ["--get=/lab/nope"],
+  ["--migrate=/nope"],
+  ["--query", "state", "/nope"],
+  ["--query", "event", "/lab/f1/t1:nope"],
+  ["--query", "variable", "/lab:NOPE"],
+  ["--query", "colour", "/lab"],
+  ["--query", "event", "/lab/f1/t1"],
+  ["--query"],
+  ["--file=/lab/f1/t1", "script"],
+  ["--file=/lab/f1/t1", "sideways"],
+  ["--log=rotate"],
+  ["--news", "x", "0", "0"],
+  ["--frobnicate"],
+  ["--suites=yes"],
+];
+
+Deno.test("read-only user commands: same stdout and exit code as ecflow_client", async (t) => {
+  await using twin = await startTwin({ def: LAB_DEF, begin: true });
+  for (const a of READ_ONLY) {
+    await t.step(a.join(" "), async () => {
+      const ours = await assertSameOutput(twin, a);
+      assertEquals(ours.code, 0, ours.stderr);
+    });
+  }
+  for (const a of BAD) {
+    await t.step(`refused: ${a.join(" ")}`, async () => {
+      const ours = await assertSameOutput(twin, a);
+      assertEquals(ours.code, 1);
+    });
+  }
+  await twin.assertSameState("read-only commands");
+  await twin.assertAlive();
+});
+
+Deno.test("--json prints one JSON document per command, holding what ecflow_client prints", async () => {
+  await using twin = await startTwin({ def: LAB_DEF });
+  const cases: [string[], (doc: Record<string, unknown>, refOut: string) => void][] = [
+    [
+      ["--suites"],
+      (d, ref) => assertEquals((d.suites as string[]).join(" "), ref.trim().split(/\s+/).join(" ")),
+    ],
+    [["--query", "state", "/lab/f1/t1"], (d, ref) => assertEquals(d.text + "\n", ref)],
+    [["--get=/lab/f1"], (d) => assertMatch(String(d.text), /family f1/)],
+    [["--zombie_get"], (d) => assertEquals(d.zombies, [])],
+    [["--alter", "add", "variable", "J", "1", "/lab"], (d) => assertEquals(d.ok, true)],
+  ];
+  for (const [a, check] of cases) {
+    const { ref } = await twin.both(a);
+    const json = await twin.both([...a, "--json"]);
+    // ecflow_client has no --json: it refuses it; ours prints one document.
+    assertEquals(json.ref.code, 1);
+    assertEquals(json.ours.code, 0, json.ours.stderr);
+    const lines = json.ours.stdout.trim().split("\n");
+    assertEquals(lines.length, 1, json.ours.stdout);
+    const doc = JSON.parse(lines[0]);
+    assertEquals(doc.command, a[0].slice(2).split("=")[0]);
+    check(doc, ref.stdout);
+  }
+  await twin.assertAlive();
+});

@@ -1,0 +1,125 @@
+/**
+ * Twin servers for differential tests of user commands: two fresh, identical
+ * private servers; every step runs `ecflow_client` against one and ecflow-ts
+ * against the other, so both servers see the same request sequence and stay
+ * comparable. Output and server state are compared after normalising only
+ * what truly varies between two servers: ports, ECF_HOME, PIDs, job
+ * passwords, times and dates.
+ */
+import { assert, assertEquals } from "./deps.ts";
+import {
+  ecflowClient,
+  type EcflowServer,
+  ecflowTs,
+  type RunResult,
+  startServer,
+} from "./harness/server.ts";
+
+/** The lab suite used by the captures. */
+export const LAB_DEF = "/work/shared/ecflow/fixtures/lab.def";
+
+const HOSTNAME = Deno.hostname();
+
+/** Permissions our CLI runs with in these tests (files for load/replace). */
+const TS_PERMISSIONS = ["--allow-net", "--allow-env", "--allow-read"];
+
+/** A pair of servers: `ref` for ecflow_client, `ours` for ecflow-ts. */
+export interface Twin extends AsyncDisposable {
+  /** Served by ecflow_client. */
+  ref: EcflowServer;
+  /** Served by ecflow-ts. */
+  ours: EcflowServer;
+  /** Runs `args` through both clients (ref first); returns both results. */
+  both(args: string[]): Promise<{ ref: RunResult; ours: RunResult }>;
+  /** Runs `args` with ecflow_client against both servers (setup, state reads). */
+  setup(args: string[]): Promise<void>;
+  /** Normalises text from either server. */
+  norm(text: string): string;
+  /** Asserts both servers hold the same state (`--migrate` via ecflow_client). */
+  assertSameState(context: string): Promise<void>;
+  /** Asserts both servers still answer. */
+  assertAlive(): Promise<void>;
+}
+
+function args(server: EcflowServer, a: string[]): string[] {
+  return ["--host=127.0.0.1", `--port=${server.port}`, ...a];
+}
+
+/** Starts a twin pair, optionally loaded with `def` and begun. */
+export async function startTwin(
+  options: { def?: string; begin?: boolean; halted?: boolean } = {},
+): Promise<Twin> {
+  const [ref, ours] = await Promise.all([
+    startServer({ halted: options.halted }),
+    startServer({ halted: options.halted }),
+  ]);
+  const norm = (text: string) => {
+    let t = text;
+    for (const s of [ref, ours]) {
+      t = t.replaceAll(s.home, "<HOME>").replaceAll(String(s.port), "<PORT>")
+        .replaceAll(String(s.pid), "<PID>");
+    }
+    return t
+      .replace(/passwd:\S+/g, "passwd:<PW>")
+      .replace(/ECF_PASS '[^']*'/g, "ECF_PASS '<PW>'")
+      .replace(/\d{4}-[A-Z][a-z]{2}-\d{2}/g, "<DATE>")
+      .replace(/\d{1,2}\.\d{1,2}\.\d{4}/g, "<DATE>")
+      .replace(/\d{2}:\d{2}:\d{2}/g, "<TIME>")
+      .replace(/ECF_TIME '\d{2}:\d{2}'/g, "ECF_TIME '<HM>'")
+      .replace(/TIME '\d{4}'/g, "TIME '<HM>'");
+  };
+  const twin: Twin = {
+    ref,
+    ours,
+    async both(a) {
+      const r = await ecflowClient(args(ref, a));
+      const o = await ecflowTs(args(ours, a), { HOSTNAME }, TS_PERMISSIONS);
+      return { ref: r, ours: o };
+    },
+    async setup(a) {
+      for (const s of [ref, ours]) {
+        const r = await ecflowClient(args(s, a));
+        assertEquals(r.code, 0, `setup ${a.join(" ")}: ${r.stderr}`);
+      }
+    },
+    norm,
+    async assertSameState(context) {
+      const [r, o] = await Promise.all([
+        ecflowClient(args(ref, ["--migrate"])),
+        ecflowClient(args(ours, ["--migrate"])),
+      ]);
+      assertEquals(r.code, 0, r.stderr);
+      assertEquals(norm(o.stdout), norm(r.stdout), `server state after ${context}`);
+    },
+    async assertAlive() {
+      assert(await ref.alive(), "reference server died");
+      assert(await ours.alive(), "our server died");
+    },
+    async [Symbol.asyncDispose]() {
+      await Promise.all([ref.stop(), ours.stop()]);
+    },
+  };
+  if (options.def) await twin.setup([`--load=${options.def}`]);
+  if (options.begin) await twin.setup(["--begin"]);
+  return twin;
+}
+
+/**
+ * Runs `a` through both clients and asserts same exit code, same normalised
+ * stdout, and (on failure) that both wrote something to stderr.
+ */
+export async function assertSameOutput(twin: Twin, a: string[]): Promise<RunResult> {
+  const { ref, ours } = await twin.both(a);
+  const what = a.join(" ");
+  assertEquals(
+    ours.code,
+    ref.code,
+    `exit code of ${what}; ours: ${ours.stderr} ref: ${ref.stderr}`,
+  );
+  assertEquals(twin.norm(ours.stdout), twin.norm(ref.stdout), `stdout of ${what}`);
+  if (ref.code !== 0) {
+    assert(ours.stderr.trim() !== "", `ours is silent on failure of ${what}`);
+    assertEquals(ours.stderr.includes("    at "), false, `stack trace for ${what}`);
+  }
+  return ours;
+}
