@@ -138,9 +138,9 @@ export class ServerError extends EcflowError {
  * ```
  */
 export class ProtocolError extends EcflowError {
-  /** Creates the error. */
+  /** Creates the error; a message over 300 characters (echoing hostile bytes) is cut short. */
   constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
+    super(message.length > 300 ? `${message.slice(0, 297)}...` : message, options);
     this.name = "ProtocolError";
   }
 }

@@ -157,7 +157,17 @@ function decodeZombie(v: unknown, i: number): Zombie {
   };
 }
 
-function decodeCommand(r: ArchiveReader, v: unknown, what: string): Reply {
+/**
+ * How deep `GroupSTCCmd`s may nest. The server never nests them; the limit
+ * keeps a hostile reply from exhausting the stack (a RangeError, not a
+ * ProtocolError) through recursion.
+ */
+const MAX_GROUP_DEPTH = 8;
+
+function decodeCommand(r: ArchiveReader, v: unknown, what: string, depth = 0): Reply {
+  if (depth > MAX_GROUP_DEPTH) {
+    throw new ProtocolError(`${what}: reply groups nested deeper than ${MAX_GROUP_DEPTH}`);
+  }
   const p = r.pointer(v, what);
   if (p === null) throw new ProtocolError(`${what}: null reply`);
   const d = p.data;
@@ -225,7 +235,9 @@ function decodeCommand(r: ArchiveReader, v: unknown, what: string): Reply {
     case "GroupSTCCmd":
       return {
         kind: "group",
-        replies: getArray(d, "cmdVec_", w).map((c, i) => decodeCommand(r, c, `${w}.cmdVec_[${i}]`)),
+        replies: getArray(d, "cmdVec_", w).map((c, i) =>
+          decodeCommand(r, c, `${w}.cmdVec_[${i}]`, depth + 1)
+        ),
       };
     case "BlockClientZombieCmd":
       return {
