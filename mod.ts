@@ -182,3 +182,5 @@ export {
   sendChildCommand,
   timeStamp,
 } from "./lib/child.ts";
+// The defs model's zombie kinds (no "not_set"), named apart from the wire's ZombieType.
+export type { ZombieType as ZombieAttrType } from "./lib/defs/mod.ts";
