@@ -6,10 +6,11 @@
 import type { OptionSpec } from "../args.ts";
 import type { CliCommand } from "../registry.ts";
 import { helpText, MODIFIERS as COMMON_MODIFIERS, SERVER_COMMANDS } from "./server.ts";
+import { TRANSPORT_MODIFIERS } from "./transport.ts";
 import { USER_COMMANDS } from "./user.ts";
 
 /** All modifiers (options that adjust a command). */
-export const MODIFIERS: OptionSpec[] = [...COMMON_MODIFIERS];
+export const MODIFIERS: OptionSpec[] = [...COMMON_MODIFIERS, ...TRANSPORT_MODIFIERS];
 
 const HELP: CliCommand = {
   name: "help",
