@@ -410,9 +410,13 @@ export async function sendChildCommand(
         hosts.push(...parseHostFile(await io.readHostFile(ctx.hostFile), targets.main.port));
         hostFileRead = true;
       } catch (e) {
+        const denied = e instanceof Deno.errors.NotCapable ||
+          e instanceof Deno.errors.PermissionDenied;
         const why = e instanceof ConfigError
           ? e.message
-          : `ClientEnvironment:: Could not open the hosts file ${ctx.hostFile}`;
+          : `ClientEnvironment:: Could not open the hosts file ${ctx.hostFile}${
+            denied ? ` (ecflow-ts needs --allow-read=${ctx.hostFile})` : ""
+          }`;
         notice({
           kind: "hostFileError",
           stream: "out",
