@@ -182,5 +182,46 @@ export {
   sendChildCommand,
   timeStamp,
 } from "./lib/child.ts";
+// transports and identity (issue 6)
+export {
+  AuthenticationSetupError,
+  type CredentialOptions,
+  CUSTOM_USER_WITHOUT_PASSWORD,
+  type IdentityOptions,
+  resolveUserIdentity,
+} from "./lib/auth/credentials.ts";
+export { CRYPT_ALPHABET, CRYPT_FAILURE, desCrypt } from "./lib/auth/crypt.ts";
+export {
+  findPassword,
+  parsePasswdFile,
+  type PasswdEntry,
+  wirePassword,
+} from "./lib/auth/passwd_file.ts";
+export {
+  authorizationFor,
+  authorizationHeader,
+  type AuthToken,
+  parseTokenFile,
+  readTokenFile,
+  tokenFor,
+} from "./lib/auth/tokens.ts";
+export { customUserName } from "./lib/identity.ts";
+export {
+  certificateDir,
+  findServerCertificate,
+  type FoundCertificate,
+  tlsFailure,
+  type TlsOptions,
+  TlsTransport,
+} from "./lib/transport/tls.ts";
+export { baseUrl, HTTP_API_PATH, type HttpOptions, HttpTransport } from "./lib/transport/http.ts";
+export {
+  chooseTransport,
+  type SelectOptions,
+  selectTransport,
+  type TransportChoice,
+  type TransportKind,
+  type TransportSelection,
+} from "./lib/transport/select.ts";
 // The defs model's zombie kinds (no "not_set"), named apart from the wire's ZombieType.
 export type { ZombieType as ZombieAttrType } from "./lib/defs/mod.ts";

@@ -73,7 +73,9 @@ import {
   type TaskVariable,
   waitCommand,
 } from "./wire/task_commands.ts";
-import { TcpTransport } from "./transport/tcp.ts";
+// transports and identity (issue 6)
+import { type IdentityOptions, resolveUserIdentity } from "./auth/credentials.ts";
+import { selectTransport, type TransportSelection } from "./transport/select.ts";
 import type { Transport, TransportLimits } from "./transport/types.ts";
 import { VERSION } from "./version.ts";
 
@@ -89,14 +91,14 @@ export interface RetryPolicy {
 }
 
 /** Options of a {@linkcode Client}; all optional. */
-export interface ClientOptions extends TransportLimits {
+export interface ClientOptions extends TransportLimits, TransportSelection, IdentityOptions {
   /** Host, or `"host:port"`, `"host@port"`, `"[::1]:3141"`. */
   host?: string;
   /** Port, a number or decimal string. */
   port?: number | string;
   /** Environment to read `ECF_*` variables from (default: the process environment). */
   env?: EnvReader;
-  /** User name sent with user commands (default: `ECF_USER`, `USER`, `LOGNAME`). */
+  /** Login name sent with user commands when there is no custom user (default: `USER`, `LOGNAME`). */
   user?: string;
   /** Host name sent as `cl_host_` (default: this machine's). */
   clientHost?: string;
@@ -175,7 +177,7 @@ export class Client {
       env: this.#env,
       labels: options.labels ?? { host: "Client() host", port: "Client() port" },
     });
-    this.#transport = options.transport ?? new TcpTransport(options);
+    this.#transport = options.transport ?? this.#selectTransport();
   }
 
   /** Points the client at another server: `setHostPort("host:port")` or `setHostPort(host, port)`. */
@@ -234,12 +236,68 @@ export class Client {
   userIdentity(): Identity {
     return {
       kind: "user",
-      user: {
-        user: this.#options.user ?? (this.#envUser ??= userName(this.#env)),
-        clientHost: this.#options.clientHost ?? (this.#envHost ??= clientHostName(this.#env)),
-      },
+      user: resolveUserIdentity({
+        host: this.#endpoint.host,
+        port: this.#endpoint.port,
+        clientHost: this.#localHost(),
+        customUser: this.#options.customUser,
+        password: this.#options.password,
+        loginName: this.#options.user ?? (this.#envUser ??= userName(this.#env)),
+        env: this.#env,
+      }),
     };
   }
+
+  // ---- transports and identity (issue 6)
+  // Python's enable_ssl()/enable_http()/enable_https()/set_user_name()/set_password().
+
+  #localHost(): string {
+    return this.#options.clientHost ?? (this.#envHost ??= clientHostName(this.#env));
+  }
+
+  #selectTransport(): Transport {
+    return selectTransport({ ...this.#options, localHost: this.#localHost() }, this.#env);
+  }
+
+  /**
+   * Uses TLS from now on (Python's `enable_ssl()`, `--ssl`): the server's
+   * certificate is looked for as `server.crt`, then `<host>.<port>.crt`, in
+   * `~/.ecflowrc/ssl/`.
+   */
+  enableSsl(): void {
+    this.#options = { ...this.#options, ssl: true, transport: undefined };
+    this.#transport = this.#selectTransport();
+  }
+
+  /** Stops using TLS, even when `ECF_SSL` is set (Python's `disable_ssl()`). */
+  disableSsl(): void {
+    this.#options = { ...this.#options, ssl: false, transport: undefined };
+    this.#transport = this.#selectTransport();
+  }
+
+  /** Uses HTTP from now on (Python's `enable_http()`; ecFlow 5.14+ servers run with `--http`). TLS, when enabled, still wins. */
+  enableHttp(): void {
+    this.#options = { ...this.#options, http: true, transport: undefined };
+    this.#transport = this.#selectTransport();
+  }
+
+  /** Uses HTTPS from now on (Python's `enable_https()`, through an HTTPS proxy). TLS, when enabled, still wins. */
+  enableHttps(): void {
+    this.#options = { ...this.#options, https: true, transport: undefined };
+    this.#transport = this.#selectTransport();
+  }
+
+  /** Sends user commands as the custom user `name` (Python's `set_user_name()`); it needs a password. */
+  setUserName(name: string): void {
+    this.#options = { ...this.#options, customUser: name };
+  }
+
+  /** The plain password to send, crypted, with user commands (Python's `set_password()`). */
+  setPassword(password: string): void {
+    this.#options = { ...this.#options, password };
+  }
+
+  // ---- end of transports and identity (issue 6)
 
   /**
    * Sends one command and returns the decoded reply, retrying a refused

@@ -1,6 +1,6 @@
 /**
- * Who this client is: the user name (`ECF_USER`, else `USER`/`LOGNAME`) and
- * this machine's host name, found without needing `--allow-sys`.
+ * Who this client is: the login name (`USER`/`LOGNAME`), the custom user
+ * (`ECF_USER`) and this machine's host name, found without needing `--allow-sys`.
  *
  * @module
  */
@@ -10,8 +10,9 @@ import { type EnvReader, readEnv } from "./env.ts";
 export const FALLBACK_USER = "unknown";
 
 /**
- * The user name to send: `ECF_USER`, else `USER`, else `LOGNAME`, else
- * {@linkcode FALLBACK_USER}. Never empty.
+ * The login name sent when there is no custom user: `USER`, else `LOGNAME`,
+ * else {@linkcode FALLBACK_USER}. Never empty. (`ECF_USER` names a *custom*
+ * user, which needs a password: see {@linkcode customUserName}.)
  *
  * @example
  * ```ts
@@ -20,11 +21,26 @@ export const FALLBACK_USER = "unknown";
  * ```
  */
 export function userName(env: EnvReader = readEnv): string {
-  for (const name of ["ECF_USER", "USER", "LOGNAME"]) {
+  for (const name of ["USER", "LOGNAME"]) {
     const v = env(name)?.trim();
     if (v) return v;
   }
   return FALLBACK_USER;
+}
+
+/**
+ * The custom user named by `ECF_USER`, or `undefined` when it is unset or
+ * empty. ecflow_client sends a custom user with `cu_` set and requires a
+ * password for it (`ECF_CUSTOM_PASSWD` or `--password`).
+ *
+ * @example
+ * ```ts
+ * import { customUserName, envFrom } from "@ecflow-ts/client";
+ * console.log(customUserName(envFrom({ ECF_USER: "op" }))); // op
+ * ```
+ */
+export function customUserName(env: EnvReader = readEnv): string | undefined {
+  return env("ECF_USER")?.trim() || undefined;
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 import { type GivenOption, type OptionSpec, parseCommandLine } from "./args.ts";
 import { COMMANDS, MODIFIERS } from "./commands/mod.ts";
+import { transportClientOptions } from "./commands/transport.ts";
 import type { CliIo } from "./registry.ts";
 import { Client, type ClientOptions } from "../client.ts";
 import { describeEndpoint, formatHostPort } from "../endpoint.ts";
@@ -62,6 +63,7 @@ function clientOptions(mods: Map<string, GivenOption>, env: EnvReader): ClientOp
     retry: { attempts, delayMs },
     connectTimeoutMs: connectS === undefined ? undefined : connectS * 1000,
     replyTimeoutMs: replyS === undefined ? undefined : replyS * 1000,
+    ...transportClientOptions(mods),
   };
 }
 

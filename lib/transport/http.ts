@@ -1,0 +1,188 @@
+/**
+ * HTTP and HTTPS transports (`--http`, `--https`, `ECF_HOST_PROTOCOL`,
+ * Python's `enable_http()`/`enable_https()`), as ecFlow 5.14+ speaks them:
+ * one `POST /v1/ecflow` per command, `Content-Type: application/json`, the
+ * same JSON document as the TCP payload (no 8-byte header) as the body; the
+ * reply is `200 OK` with the reply JSON as the body. Any other status is an
+ * error. A token from `ECF_AUTHTOKENS`/`~/.ecflowapirc` is sent as
+ * `Authorization` (bearer or basic), as the 5.17 client does.
+ *
+ * Unlike the C++ client, HTTPS verifies the server's certificate (system
+ * roots, plus `caCerts`).
+ *
+ * @module
+ */
+import { ConfigError, ConnectionError, ProtocolError, TimeoutError } from "../errors.ts";
+import { type EnvReader, readEnv } from "../env.ts";
+import { formatHostPort } from "../endpoint.ts";
+import { authorizationFor } from "../auth/tokens.ts";
+import { requireNetPermission, stripUndefined } from "./tcp.ts";
+import {
+  DEFAULT_LIMITS,
+  type Transport,
+  type TransportLimits,
+  type TransportTarget,
+} from "./types.ts";
+
+/** The request path of ecFlow's HTTP API. */
+export const HTTP_API_PATH = "/v1/ecflow";
+
+/** Options of {@linkcode HttpTransport}. */
+export interface HttpOptions {
+  /** Extra PEM certificates to trust for HTTPS (a self-signed proxy, a private CA). */
+  caCerts?: string[];
+  /** `Authorization` header value; default: from the token file, if any. */
+  authorization?: string;
+  /** Environment for the token file lookup (default: the process environment). */
+  env?: EnvReader;
+}
+
+/** The base URL ecFlow matches tokens against: `http://host:port`. */
+export function baseUrl(scheme: "http" | "https", target: TransportTarget): string {
+  return `${scheme}://${formatHostPort(target.host, target.port)}`;
+}
+
+function fetchFailure(e: unknown, target: TransportTarget, url: string): ConnectionError {
+  const msg = String((e as Error)?.message ?? e);
+  if (/refused/i.test(msg)) {
+    return new ConnectionError("connection refused", target, "refused", { cause: e });
+  }
+  if (/dns error|lookup|resolve|name or service/i.test(msg)) {
+    return new ConnectionError(`cannot resolve host '${target.host}'`, target, "dns", { cause: e });
+  }
+  if (/certificate|tls|handshake|corrupt message|InvalidContentType/i.test(msg)) {
+    return new ConnectionError(
+      `HTTPS to ${url} failed: ${msg.replace(/^.*?: /, "").split("\n")[0]}; ` +
+        "trust the server's certificate with the caCerts option or DENO_CERT=<file.pem>",
+      target,
+      "tls",
+      { cause: e },
+    );
+  }
+  return new ConnectionError(`${url}: ${msg.split("\n")[0]}`, target, "other", { cause: e });
+}
+
+async function readLimited(
+  res: Response,
+  max: number,
+  target: TransportTarget,
+): Promise<Uint8Array> {
+  const declared = Number(res.headers.get("content-length") ?? NaN);
+  if (Number.isFinite(declared) && declared > max) {
+    await res.body?.cancel();
+    throw new ProtocolError(
+      `${
+        formatHostPort(target.host, target.port)
+      }: reply of ${declared} bytes exceeds the ${max}-byte limit`,
+    );
+  }
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of res.body ?? []) {
+    total += chunk.length;
+    if (total > max) {
+      throw new ProtocolError(
+        `${formatHostPort(target.host, target.port)}: reply exceeds the ${max}-byte limit`,
+      );
+    }
+    chunks.push(chunk);
+  }
+  const out = new Uint8Array(total);
+  let off = 0;
+  for (const c of chunks) {
+    out.set(c, off);
+    off += c.length;
+  }
+  return out;
+}
+
+/**
+ * The HTTP or HTTPS transport.
+ *
+ * @example
+ * ```ts ignore
+ * import { Client, HttpTransport } from "@ecflow-ts/client";
+ * const client = new Client("proxy.example:8443", { transport: new HttpTransport("https") });
+ * await client.ping();
+ * ```
+ */
+export class HttpTransport implements Transport {
+  /** `http` or `https`. */
+  readonly kind: "http" | "https";
+  #limits: Required<TransportLimits>;
+  #options: HttpOptions;
+  #client?: Deno.HttpClient;
+
+  /** Creates the transport for `scheme`. */
+  constructor(scheme: "http" | "https", limits: TransportLimits = {}, options: HttpOptions = {}) {
+    this.kind = scheme;
+    this.#limits = { ...DEFAULT_LIMITS, ...stripUndefined(limits) };
+    this.#options = options;
+    if (scheme === "https" && options.caCerts?.length) {
+      this.#client = Deno.createHttpClient({ caCerts: options.caCerts });
+    }
+  }
+
+  /** POSTs the request document and returns the reply document's bytes. */
+  async exchange(
+    target: TransportTarget,
+    payload: Uint8Array,
+    limits: TransportLimits = {},
+  ): Promise<Uint8Array> {
+    const l = { ...this.#limits, ...stripUndefined(limits) };
+    requireNetPermission(target);
+    const base = baseUrl(this.kind, target);
+    const url = base + HTTP_API_PATH;
+    const headers: Record<string, string> = { "Content-Type": "application/json" };
+    const authorization = this.#options.authorization ??
+      authorizationFor(base, this.#options.env ?? readEnv);
+    if (authorization) headers["Authorization"] = authorization;
+
+    const ac = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      ac.abort();
+    }, l.connectTimeoutMs + l.replyTimeoutMs);
+    try {
+      let res: Response;
+      try {
+        res = await fetch(url, {
+          method: "POST",
+          headers,
+          body: payload as Uint8Array<ArrayBuffer>,
+          signal: ac.signal,
+          ...(this.#client ? { client: this.#client } : {}),
+        });
+      } catch (e) {
+        if (timedOut) throw e;
+        if (e instanceof ConfigError) throw e;
+        throw fetchFailure(e, target, url);
+      }
+      if (res.status !== 200) {
+        const text = (await res.text().catch(() => "")).trim().split("\n")[0].slice(0, 200);
+        const hint = res.status === 401 || res.status === 403
+          ? "; check the token for this server in ECF_AUTHTOKENS or ~/.ecflowapirc " +
+            "(and that deno may read it: --allow-read)"
+          : "";
+        throw new ProtocolError(
+          `${url} answered HTTP ${res.status} ${res.statusText}${text ? `: ${text}` : ""}${hint}`,
+        );
+      }
+      return await readLimited(res, l.maxReplyBytes, target);
+    } catch (e) {
+      if (timedOut) {
+        throw new TimeoutError(
+          `no complete reply from ${url} within ${
+            (l.connectTimeoutMs + l.replyTimeoutMs) / 1000
+          } s`,
+          target,
+          "reply",
+        );
+      }
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
