@@ -99,6 +99,8 @@ export interface Plan {
 export interface PlanContext {
   /** The environment. */
   env: EnvReader;
+  /** Output streams (confirmation prompts). */
+  io: CliIo;
 }
 
 /** A user command of the CLI: its spec, and how to plan it. */
@@ -180,7 +182,7 @@ function outputFor(ctx: CommandContext): Output {
 }
 
 async function runPlanned(plan: UserCliCommand["plan"], ctx: CommandContext): Promise<void> {
-  const p = await plan(ctx.option, { env: ctx.env });
+  const p = await plan(ctx.option, { env: ctx.env, io: ctx.io });
   const reply = await ctx.client().invoke(p.command);
   p.print(reply, outputFor(ctx));
 }
@@ -197,15 +199,46 @@ function cts(name: CtsApi, summary: string, print?: ReplyPrinter): UserCliComman
   });
 }
 
+/** Reads one line from standard input (empty at end of input). */
+async function readLine(): Promise<string> {
+  const buf = new Uint8Array(256);
+  let line = "";
+  const dec = new TextDecoder();
+  while (!line.includes("\n")) {
+    const n = await Deno.stdin.read(buf);
+    if (n === null) break;
+    line += dec.decode(buf.subarray(0, n), { stream: true });
+  }
+  return line.split("\n", 1)[0];
+}
+
+/**
+ * Asks as ecflow_client does: the prompt on stdout, one line from stdin;
+ * anything but an answer starting with y/Y stops the command (exit 1).
+ */
+async function confirm(prompt: string, io: CliIo, name: string): Promise<void> {
+  io.out(prompt);
+  const answer = await readLine();
+  if (answer[0] !== "y" && answer[0] !== "Y") bad(name, "not confirmed, nothing sent");
+}
+
+const CONFIRM_PROMPT = {
+  halt: "Are you sure you want to halt the server ? ",
+  shutdown: "Are you sure you want to shut down the server ? ",
+  terminate: "Are you sure you want to terminate the server ? ",
+};
+
 function confirmed(name: "halt" | "shutdown" | "terminate", summary: string): UserCliCommand {
   return command({
     name,
     arity: "optional",
-    usage: `--${name}=yes`,
+    usage: `--${name}[=yes]`,
     summary,
-    plan: (o) => {
-      if (o.value !== "yes") {
-        bad(name, `confirm with --${name}=yes (ecflow-ts never prompts)`);
+    plan: async (o, ctx) => {
+      if (o.value === undefined || o.value === "") {
+        await confirm(CONFIRM_PROMPT[name], ctx.io, name);
+      } else if (o.value !== "yes") {
+        bad(name, "expected 'yes' as the only argument to bypass the confirmation prompt");
       }
       return { command: ctsCommand(name), print: ackPrinter(name) };
     },
@@ -454,7 +487,7 @@ function planLog(o: GivenOption): Plan {
   }
 }
 
-function planDelete(o: GivenOption): Plan {
+async function planDelete(o: GivenOption, ctx: PlanContext): Promise<Plan> {
   let force = false, yes = false, all = false;
   const paths: string[] = [];
   for (const w of words(o)) {
@@ -465,7 +498,16 @@ function planDelete(o: GivenOption): Plan {
   }
   if (all && paths.length) bad("delete", "give _all_ or paths, not both");
   if (!all && paths.length === 0) bad("delete", "expected _all_ or node paths");
-  if (!yes) bad("delete", "confirm with 'yes' (ecflow-ts never prompts)");
+  if (!yes) {
+    await confirm(
+      all
+        ? "Are you sure you want to delete all the suites ? "
+        : "Are you sure want to delete nodes at paths:\n" + paths.map((p) => "  " + p).join("\n") +
+          " ? ",
+      ctx.io,
+      "delete",
+    );
+  }
   return { command: deleteCommand(paths, { force }), print: ackPrinter("delete") };
 }
 
@@ -921,7 +963,7 @@ export const USER_COMMANDS: UserCliCommand[] = [
 for (const c of USER_COMMANDS) {
   if (c.name !== "load") continue;
   c.run = async (ctx) => {
-    const p = await c.plan(ctx.option, { env: ctx.env });
+    const p = await c.plan(ctx.option, { env: ctx.env, io: ctx.io });
     const out = outputFor(ctx);
     if (p.localOnly) return p.print({ kind: "stc", status: "ok" }, out);
     p.print(await ctx.client().invoke(p.command), out);
