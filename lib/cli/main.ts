@@ -165,6 +165,11 @@ function errorText(e: unknown, client: Client | undefined, label: string): strin
   if (e instanceof ProtocolError) {
     return `Error: request( ${label} ) failed: ${oneLine(withEndpoint(e.message, client))}\n`;
   }
-  if (e instanceof EcflowError) return `ecflow-ts: ${oneLine(e.message)}\n`;
-  return `ecflow-ts: unexpected error: ${oneLine(String((e as Error)?.message ?? e))}\n`;
+  if (e instanceof EcflowError) return `ecflow-ts: ${clip(oneLine(e.message))}\n`;
+  return `ecflow-ts: unexpected error: ${clip(oneLine(String((e as Error)?.message ?? e)))}\n`;
+}
+
+/** Our own messages echo what was given (a 10,000-character --port): keep them readable. */
+function clip(s: string): string {
+  return s.length > 300 ? `${s.slice(0, 297)}...` : s;
 }
