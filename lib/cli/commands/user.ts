@@ -67,7 +67,13 @@ import {
   zombieCommand,
 } from "../../wire/user_commands.ts";
 import { ZOMBIE_ACTIONS } from "../../wire/reply.ts";
-import { checkDefsText, formatIssue, loadDefsText, printDefs } from "../../defs/mod.ts";
+import {
+  checkDefsText,
+  defaultServerVariables,
+  formatIssue,
+  loadDefsText,
+  printDefs,
+} from "../../defs/mod.ts";
 import type { EnvReader } from "../../env.ts";
 
 /** What a planned command prints: its reply, for people or as JSON. */
@@ -578,7 +584,9 @@ async function planLoad(o: GivenOption): Promise<Plan> {
     if (x === "force") force = true;
     else if (x === "check_only") checkOnly = true;
     else if (x === "print") print = true;
-    else bad("load", `expected force | check_only | print, found '${x}'`);
+    else if (x === "stats") {
+      bad("load", "'stats' (definition statistics) is not supported by ecflow-ts");
+    } else bad("load", `expected force | check_only | print, found '${x}'`);
   }
   const { defs } = await checkedDefs("load", file);
   if (checkOnly || print) {
@@ -587,7 +595,13 @@ async function planLoad(o: GivenOption): Promise<Plan> {
       command: ctsCommand("ping"),
       localOnly: true,
       print: (_r, out) => {
-        if (print) out.io.out(printDefs(defs, { style: "defs" }));
+        if (print) {
+          // What would be sent, indented: NET style with the client's default server variables.
+          if (defs.serverVariables.length === 0) {
+            defs.serverVariables = defaultServerVariables({ hostName: out.hostName });
+          }
+          out.io.out(printDefs(defs, { style: "net", indent: true }));
+        }
         if (out.json) json(out, "load", { checked: true, suites: defs.suites.map((s) => s.name) });
       },
     };

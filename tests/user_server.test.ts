@@ -1,0 +1,205 @@
+// Differential tests of definition loading, client handles, check points,
+// the log, server life cycle and zombies: ecflow_client and ecflow-ts on twin
+// servers, comparing stdout, exit code and the server state after each step.
+import { assert, assertEquals } from "./deps.ts";
+import { ecflowClient } from "./harness/server.ts";
+import { assertSameOutput, LAB_DEF, startTwin, type Twin } from "./user_twin.ts";
+
+async function steps(t: Deno.TestContext, twin: Twin, list: string[][], state = true) {
+  for (const a of list) {
+    await t.step(a.join(" "), async () => {
+      await assertSameOutput(twin, a);
+      if (state) await twin.assertSameState(a.join(" "));
+    });
+  }
+}
+
+async function tempDefs(files: Record<string, string>): Promise<{ dir: string } & AsyncDisposable> {
+  const dir = await Deno.makeTempDir({ prefix: "ecflow-ts-defs." });
+  for (const [name, text] of Object.entries(files)) {
+    await Deno.writeTextFile(`${dir}/${name}`, text);
+  }
+  return { dir, [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }) };
+}
+
+Deno.test("--load, --replace and --begin: same checks, same resulting definition", async (t) => {
+  await using defs = await tempDefs({
+    "extern.def": "extern /other/s:ev\nsuite x\n  task t\n    trigger /other/s:ev\nendsuite\n",
+    "badref.def": "suite y\n  task t\n    trigger nope == complete\nendsuite\n",
+    "badsyntax.def": "suite z\n  tusk t\nendsuite\n",
+    "f2.def": "suite lab\n  family f2\n    task t9\n      edit V 'new'\n  endfamily\n" +
+      "  family f3\n    task t1\n  endfamily\nendsuite\n",
+  });
+  const d = defs.dir;
+  await using twin = await startTwin({ halted: true });
+  await steps(t, twin, [
+    ["--load=" + LAB_DEF, "check_only"],
+    ["--load=" + LAB_DEF, "print"],
+    ["--load=" + LAB_DEF],
+    ["--load=" + LAB_DEF],
+    ["--load=" + LAB_DEF, "force"],
+    ["--load=" + `${d}/extern.def`],
+    ["--load=" + `${d}/badref.def`],
+    ["--load=" + `${d}/badsyntax.def`],
+    ["--load=" + `${d}/nonexistent.def`],
+    ["--load=" + LAB_DEF, "sideways"],
+    ["--replace=/lab/f2", `${d}/f2.def`],
+    ["--replace=/lab/f3", `${d}/f2.def`, "parent"],
+    ["--replace=/lab/f3", `${d}/f2.def`, "false", "force"],
+    ["--replace=/lab/nope", `${d}/f2.def`],
+    ["--begin=lab"],
+    ["--begin=x --force"],
+    ["--begin"],
+    ["--begin=nope"],
+  ]);
+  await twin.assertAlive();
+});
+
+Deno.test("client handles: register, add, remove, auto-add, suites table, drop", async (t) => {
+  await using twin = await startTwin({ def: LAB_DEF, halted: true });
+  await steps(t, twin, [
+    ["--ch_suites"],
+    ["--ch_register=false", "lab"],
+    ["--ch_register=true"],
+    ["--ch_suites"],
+    ["--ch_add=1", "lab2"],
+    ["--ch_suites"],
+    ["--ch_rem=1", "lab"],
+    ["--ch_auto_add=1", "true"],
+    ["--ch_suites"],
+    ["--ch_register=1", "false", "lab2"],
+    ["--ch_suites"],
+    ["--ch_drop=2"],
+    ["--ch_drop_user"],
+    ["--ch_suites"],
+    ["--ch_add=7", "lab"],
+    ["--ch_auto_add=1", "maybe"],
+    ["--ch_register=sometimes"],
+  ], false);
+  await twin.assertSameState("client handles");
+  await twin.assertAlive();
+});
+
+Deno.test("check points, the log and server life cycle", async (t) => {
+  await using twin = await startTwin({ def: LAB_DEF, halted: true });
+  const stats = async (context: string) => {
+    const norm = (s: string) => twin.norm(s).replace(/^(\s+Up since\s+).*$/m, "$1<UP>");
+    const [r, o] = await Promise.all([
+      ecflowClient(["--host=127.0.0.1", `--port=${twin.ref.port}`, "--stats"]),
+      ecflowClient(["--host=127.0.0.1", `--port=${twin.ours.port}`, "--stats"]),
+    ]);
+    assertEquals(norm(o.stdout), norm(r.stdout), `--stats after ${context}`);
+  };
+  const lifecycle = [
+    ["--check_pt"],
+    ["--check_pt=never"],
+    ["--check_pt=on_time"],
+    ["--check_pt=always"],
+    ["--check_pt=200"],
+    ["--check_pt=on_time:180"],
+    ["--check_pt=alarm:35"],
+    ["--check_pt=sometimes"],
+    ["--log=flush"],
+    ["--log=new"],
+    ["--log=clear"],
+    ["--log=get", "2"],
+    ["--msg=a message"],
+    ["--stats_reset"],
+    ["--debug_server_on"],
+    ["--debug_server_off"],
+    ["--force-dep-eval"],
+    ["--shutdown=yes"],
+    ["--halt=yes"],
+    ["--halt=maybe"],
+    ["--delete=_all_", "force", "yes"],
+    ["--restore_from_checkpt"],
+    ["--suites"],
+  ];
+  for (const a of lifecycle) {
+    await t.step(a.join(" "), async () => {
+      await assertSameOutput(twin, a);
+      await twin.assertSameState(a.join(" "));
+      await stats(a.join(" "));
+    });
+  }
+  await t.step("--terminate=yes stops both servers", async () => {
+    const { ref, ours } = await twin.both(["--terminate=yes"]);
+    assertEquals([ours.code, ours.stdout], [ref.code, ref.stdout]);
+    assertEquals(ours.code, 0, ours.stderr);
+    for (let i = 0; i < 50 && (await twin.ref.alive() || await twin.ours.alive()); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert(!(await twin.ours.alive()), "our --terminate left the server running");
+  });
+});
+
+/** A RUNNING twin with job scripts, lab begun: t1 and t5 are submitted (jobs are `true`). */
+async function runningLab(): Promise<Twin> {
+  const twin = await startTwin();
+  const script = await Deno.readTextFile("/work/shared/ecflow/fixtures/task.ecf");
+  for (const s of [twin.ref, twin.ours]) {
+    await Deno.mkdir(`${s.home}/include`, { recursive: true });
+    for (const h of ["head.h", "tail.h"]) {
+      await Deno.copyFile(`/work/shared/ecflow/fixtures/include/${h}`, `${s.home}/include/${h}`);
+    }
+    for (const task of ["f1/t1", "f1/t2", "f1/t3", "f2/t4", "f2/t5"]) {
+      await Deno.mkdir(`${s.home}/lab/${task.split("/")[0]}`, { recursive: true });
+      await Deno.writeTextFile(`${s.home}/lab/${task}.ecf`, script);
+    }
+  }
+  await twin.setup([`--load=${LAB_DEF}`]);
+  await twin.setup(["--begin=lab"]);
+  return twin;
+}
+
+/** Zombie table rows with the columns that differ between twins (age, passwords) blanked. */
+function zombieRows(text: string): string[][] {
+  return text.trim().split("\n").map((l) => {
+    const cols = l.trim().split(/\s+/);
+    if (cols[0].startsWith("/")) {
+      cols[2] = "<AGE>";
+      cols[3] = "<PW>";
+    }
+    return cols;
+  });
+}
+
+Deno.test("zombies: the table and every zombie action, as ecflow_client", async (t) => {
+  await using twin = await runningLab();
+  // Make zombies: a forced requeue of submitted tasks, then a child command with a wrong password.
+  await twin.setup(["--requeue=force", "/lab/f1/t1", "/lab/f2/t5"]);
+  for (const s of [twin.ref, twin.ours]) {
+    const r = await ecflowClient(["--event=ev1"], {
+      ECF_HOST: "127.0.0.1",
+      ECF_PORT: String(s.port),
+      ECF_NAME: "/lab/f1/t1",
+      ECF_PASS: "wrongpw",
+      ECF_RID: "4242",
+      ECF_TRYNO: "1",
+    });
+    assertEquals(r.code, 0, r.stderr);
+  }
+  const compareZombies = async (context: string) => {
+    const { ref, ours } = await twin.both(["--zombie_get"]);
+    assertEquals(ours.code, 0, ours.stderr);
+    assertEquals(zombieRows(ours.stdout), zombieRows(ref.stdout), `--zombie_get after ${context}`);
+    return ours.stdout;
+  };
+  const table = await compareZombies("setup");
+  assert(table.trim().split("\n").length >= 2, `expected zombies:\n${table}`);
+  for (const action of ["fob", "fail", "adopt", "block", "kill", "remove"]) {
+    await t.step(`--zombie_${action}`, async () => {
+      const a = [`--zombie_${action}=/lab/f1/t1`];
+      const { ref, ours } = await twin.both(a);
+      assertEquals(ours.code, ref.code, ours.stderr + ref.stderr);
+      assertEquals(ours.stdout, ref.stdout);
+      await compareZombies(a[0]);
+    });
+  }
+  await t.step("--zombie_remove of several tasks", async () => {
+    const { ref, ours } = await twin.both(["--zombie_remove", "/lab/f1/t1", "/lab/f2/t5"]);
+    assertEquals(ours.code, ref.code);
+    await compareZombies("--zombie_remove /lab/f1/t1 /lab/f2/t5");
+  });
+  await twin.assertAlive();
+});
