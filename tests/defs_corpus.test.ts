@@ -100,13 +100,18 @@ function read(p: string): string {
   return Deno.readTextFileSync(new URL(p, CORPUS));
 }
 
-/** A plain, comparable picture of a node tree (no parent links, no source positions). */
+/**
+ * A plain, comparable picture of a node tree (no parent links, no source positions;
+ * absent and empty lists are the same).
+ */
 function tree(n: Node): unknown {
   const o: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(n)) {
+  for (const [key, v] of Object.entries(n)) {
+    const k = key.startsWith("_") ? key.slice(1) : key;
     if (k === "parent" || k === "defs" || k === "line") continue;
+    if (v === undefined || (Array.isArray(v) && v.length === 0)) continue;
     if (k === "nodes" || k === "aliases") o[k] = (v as Node[]).map(tree);
-    else if ((k === "trigger" || k === "complete") && v) {
+    else if (k === "trigger" || k === "complete") {
       o[k] = {
         free: v.free,
         parts: v.parts.map((p: { type: string; text: string }) => [p.type, p.text]),

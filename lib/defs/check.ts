@@ -10,7 +10,7 @@
 import { parseDefs, type ParseOptions } from "./parser.ts";
 import { DefsParseError } from "./errors.ts";
 import { type ExprAst, ExprError, joinParts, parseExpression, walkExpr } from "./expr.ts";
-import type { Defs, Node } from "./model.ts";
+import { type Defs, EMPTY, type Node } from "./model.ts";
 
 /** One problem found by {@link checkDefs}. */
 export interface CheckIssue {
@@ -101,9 +101,11 @@ function descend(base: Node, segs: string[]): Node | undefined {
 
 /** Whether `name` is something a trigger can reference on `node` (ecFlow's findExprVariable). */
 export function hasExprVariable(node: Node, name: string): boolean {
-  for (const e of node.events) if (e.name === name || String(e.number) === name) return true;
-  for (const m of node.meters) if (m.name === name) return true;
-  for (const v of node.variables) if (v.name === name) return true;
+  for (const e of (node._events ?? EMPTY)) {
+    if (e.name === name || String(e.number) === name) return true;
+  }
+  for (const m of (node._meters ?? EMPTY)) if (m.name === name) return true;
+  for (const v of (node._variables ?? EMPTY)) if (v.name === name) return true;
   const r = node.repeat;
   if (r && r.kind !== "day") {
     if (r.name === name) return true;
@@ -132,8 +134,8 @@ export function hasExprVariable(node: Node, name: string): boolean {
     ? FAMILY_GEN
     : SUITE_GEN;
   if (gen.includes(name)) return true;
-  for (const l of node.limits) if (l.name === name) return true;
-  for (const q of node.queues) if (q.name === name) return true;
+  for (const l of (node._limits ?? EMPTY)) if (l.name === name) return true;
+  for (const q of (node._queues ?? EMPTY)) if (q.name === name) return true;
   return false;
 }
 
@@ -234,7 +236,7 @@ function refMessage(kind: string, text: string, node: Node, path: string): strin
 
 function findLimitUp(node: Node, name: string): boolean {
   for (let n: Node | undefined = node; n; n = n.parent) {
-    if (n.limits.some((l) => l.name === name)) return true;
+    if ((n._limits ?? EMPTY).some((l) => l.name === name)) return true;
   }
   return false;
 }
@@ -306,7 +308,7 @@ export function checkDefs(defs: Defs): CheckResult {
         seen.add(key);
       }
     }
-    for (const l of n.inLimits) {
+    for (const l of (n._inLimits ?? EMPTY)) {
       if (l.path === "") {
         if (!findLimitUp(n, l.name) && !defs.externs.includes(l.name)) {
           issue(
@@ -325,14 +327,14 @@ export function checkDefs(defs: Defs): CheckResult {
               `${n.kind} ${n.absPath} has an inlimit ${l.path}:${l.name}: the node '${l.path}' cannot be found`,
             );
           }
-        } else if (!target.limits.some((x) => x.name === l.name)) {
+        } else if (!(target._limits ?? EMPTY).some((x) => x.name === l.name)) {
           issue(
             "warning",
             n,
             `${n.kind} ${n.absPath} has an inlimit ${l.path}:${l.name}: the referenced ${target.kind} '${target.absPath}' does not define the limit ${l.name}`,
           );
         } else {
-          const lim = target.limits.find((x) => x.name === l.name)!;
+          const lim = (target._limits ?? EMPTY).find((x) => x.name === l.name)!;
           if (l.tokens > lim.max) {
             issue(
               "warning",
@@ -399,7 +401,7 @@ export function checkDefsText(text: string, options: ParseOptions = {}): CheckRe
 export function autoExterns(defs: Defs): string[] {
   const out: string[] = [...defs.externs];
   for (const n of defs.walk()) {
-    for (const l of n.inLimits) {
+    for (const l of (n._inLimits ?? EMPTY)) {
       if (l.path === "") {
         if (!findLimitUp(n, l.name)) out.push(l.name);
       } else {

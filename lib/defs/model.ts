@@ -521,6 +521,93 @@ export interface MirrorAttr {
 /** The kinds of nodes. */
 export type NodeKind = "suite" | "family" | "task" | "alias";
 
+/** The attribute lists of a node, by name. */
+export interface AttrLists {
+  /** See `Node.flags`. */
+  flags?: string[];
+  /** See `Node.variables`. */
+  variables?: Variable[];
+  /** See `Node.limits`. */
+  limits?: Limit[];
+  /** See `Node.inLimits`. */
+  inLimits?: InLimit[];
+  /** See `Node.labels`. */
+  labels?: Label[];
+  /** See `Node.meters`. */
+  meters?: Meter[];
+  /** See `Node.events`. */
+  events?: Event[];
+  /** See `Node.times`. */
+  times?: TimeAttr[];
+  /** See `Node.todays`. */
+  todays?: TodayAttr[];
+  /** See `Node.dates`. */
+  dates?: DateAttr[];
+  /** See `Node.days`. */
+  days?: DayAttr[];
+  /** See `Node.crons`. */
+  crons?: CronAttr[];
+  /** See `Node.avisos`. */
+  avisos?: AvisoAttr[];
+  /** See `Node.mirrors`. */
+  mirrors?: MirrorAttr[];
+  /** See `Node.zombies`. */
+  zombies?: ZombieAttr[];
+  /** See `Node.verifies`. */
+  verifies?: VerifyAttr[];
+  /** See `Node.queues`. */
+  queues?: QueueAttr[];
+  /** See `Node.generics`. */
+  generics?: GenericAttr[];
+}
+
+/** Names of the lazily allocated lists of a node. */
+export type AttrListName = keyof AttrLists;
+
+/** A shared, frozen empty list. */
+export const EMPTY: readonly never[] = Object.freeze([]);
+
+const STORAGE: Record<AttrListName, string> = {
+  flags: "_flags",
+  variables: "_variables",
+  limits: "_limits",
+  inLimits: "_inLimits",
+  labels: "_labels",
+  meters: "_meters",
+  events: "_events",
+  times: "_times",
+  todays: "_todays",
+  dates: "_dates",
+  days: "_days",
+  crons: "_crons",
+  avisos: "_avisos",
+  mirrors: "_mirrors",
+  zombies: "_zombies",
+  verifies: "_verifies",
+  queues: "_queues",
+  generics: "_generics",
+};
+
+/**
+ * A node's attribute list without allocating it (an empty frozen array when absent).
+ *
+ * @example
+ * ```ts
+ * import { attrList, parseDefs } from "@ecflow-ts/client";
+ * const t = parseDefs("suite s\n  task t\n    event e\nendsuite\n").find("/s/t")!;
+ * console.log(attrList(t, "events").length, attrList(t, "meters").length); // 1 0
+ * ```
+ */
+export function attrList<K extends AttrListName>(
+  node: Node,
+  name: K,
+): readonly NonNullable<AttrLists[K]>[number][] {
+  return ((node as unknown as Record<string, unknown>)[STORAGE[name]] ??
+    EMPTY) as readonly NonNullable<
+      AttrLists[K]
+    >[number][];
+}
+
 /**
  * Common part of every node: name, state, and attributes in ecFlow's print order.
  */
@@ -533,70 +620,179 @@ export abstract class Node {
   parent: Node | undefined;
   /** Owning definition, set for suites added to a {@link Defs}. */
   defs: Defs | undefined;
+  /** Storage of the attribute lists (allocated on first use); see {@link attrList}. */
+  declare _flags?: string[];
+  declare _variables?: Variable[];
+  declare _limits?: Limit[];
+  declare _inLimits?: InLimit[];
+  declare _labels?: Label[];
+  declare _meters?: Meter[];
+  declare _events?: Event[];
+  declare _times?: TimeAttr[];
+  declare _todays?: TodayAttr[];
+  declare _dates?: DateAttr[];
+  declare _days?: DayAttr[];
+  declare _crons?: CronAttr[];
+  declare _avisos?: AvisoAttr[];
+  declare _mirrors?: MirrorAttr[];
+  declare _zombies?: ZombieAttr[];
+  declare _verifies?: VerifyAttr[];
+  declare _queues?: QueueAttr[];
+  declare _generics?: GenericAttr[];
   /** Line number (1-based) of the node header in the parsed text, 0 if built in code. */
   line = 0;
 
   /** Current state (`state:`), `unknown` by default. */
   state: NodeState = "unknown";
   /** `dur:` duration at which the state was entered (as printed). */
-  stateDuration?: string;
-  /** `flag:` list. */
-  flags: string[] = [];
+  declare stateDuration?: string;
+  /** `flag:` list. (allocated on first use). */
+  get flags(): string[] {
+    return (this._flags ??= []);
+  }
+  set flags(v: string[]) {
+    this._flags = v;
+  }
   /** `suspended:1`. */
   suspended = false;
   /** `rt:` state-change runtime. */
-  runtime?: string;
+  declare runtime?: string;
 
   /** `defstatus`, `queued` when absent. */
   defStatus: DefStatus = "queued";
   /** `late`. */
-  late?: LateAttr;
+  declare late?: LateAttr;
   /** `complete` expression. */
-  complete?: Expression;
+  declare complete?: Expression;
   /** `trigger` expression. */
-  trigger?: Expression;
+  declare trigger?: Expression;
   /** `repeat`. */
-  repeat?: Repeat;
-  /** `edit` variables in order. */
-  variables: Variable[] = [];
-  /** `limit`s. */
-  limits: Limit[] = [];
-  /** `inlimit`s. */
-  inLimits: InLimit[] = [];
-  /** `label`s. */
-  labels: Label[] = [];
-  /** `meter`s. */
-  meters: Meter[] = [];
-  /** `event`s. */
-  events: Event[] = [];
-  /** `time`s. */
-  times: TimeAttr[] = [];
-  /** `today`s. */
-  todays: TodayAttr[] = [];
-  /** `date`s. */
-  dates: DateAttr[] = [];
-  /** `day`s. */
-  days: DayAttr[] = [];
-  /** `cron`s. */
-  crons: CronAttr[] = [];
-  /** `aviso`s (HEAD). */
-  avisos: AvisoAttr[] = [];
-  /** `mirror`s (HEAD). */
-  mirrors: MirrorAttr[] = [];
+  declare repeat?: Repeat;
+  /** `edit` variables in order. (allocated on first use). */
+  get variables(): Variable[] {
+    return (this._variables ??= []);
+  }
+  set variables(v: Variable[]) {
+    this._variables = v;
+  }
+  /** `limit`s. (allocated on first use). */
+  get limits(): Limit[] {
+    return (this._limits ??= []);
+  }
+  set limits(v: Limit[]) {
+    this._limits = v;
+  }
+  /** `inlimit`s. (allocated on first use). */
+  get inLimits(): InLimit[] {
+    return (this._inLimits ??= []);
+  }
+  set inLimits(v: InLimit[]) {
+    this._inLimits = v;
+  }
+  /** `label`s. (allocated on first use). */
+  get labels(): Label[] {
+    return (this._labels ??= []);
+  }
+  set labels(v: Label[]) {
+    this._labels = v;
+  }
+  /** `meter`s. (allocated on first use). */
+  get meters(): Meter[] {
+    return (this._meters ??= []);
+  }
+  set meters(v: Meter[]) {
+    this._meters = v;
+  }
+  /** `event`s. (allocated on first use). */
+  get events(): Event[] {
+    return (this._events ??= []);
+  }
+  set events(v: Event[]) {
+    this._events = v;
+  }
+  /** `time`s. (allocated on first use). */
+  get times(): TimeAttr[] {
+    return (this._times ??= []);
+  }
+  set times(v: TimeAttr[]) {
+    this._times = v;
+  }
+  /** `today`s. (allocated on first use). */
+  get todays(): TodayAttr[] {
+    return (this._todays ??= []);
+  }
+  set todays(v: TodayAttr[]) {
+    this._todays = v;
+  }
+  /** `date`s. (allocated on first use). */
+  get dates(): DateAttr[] {
+    return (this._dates ??= []);
+  }
+  set dates(v: DateAttr[]) {
+    this._dates = v;
+  }
+  /** `day`s. (allocated on first use). */
+  get days(): DayAttr[] {
+    return (this._days ??= []);
+  }
+  set days(v: DayAttr[]) {
+    this._days = v;
+  }
+  /** `cron`s. (allocated on first use). */
+  get crons(): CronAttr[] {
+    return (this._crons ??= []);
+  }
+  set crons(v: CronAttr[]) {
+    this._crons = v;
+  }
+  /** `aviso`s (HEAD). (allocated on first use). */
+  get avisos(): AvisoAttr[] {
+    return (this._avisos ??= []);
+  }
+  set avisos(v: AvisoAttr[]) {
+    this._avisos = v;
+  }
+  /** `mirror`s (HEAD). (allocated on first use). */
+  get mirrors(): MirrorAttr[] {
+    return (this._mirrors ??= []);
+  }
+  set mirrors(v: MirrorAttr[]) {
+    this._mirrors = v;
+  }
   /** `autocancel`. */
-  autoCancel?: AutoTime;
+  declare autoCancel?: AutoTime;
   /** `autoarchive`. */
-  autoArchive?: AutoArchive;
+  declare autoArchive?: AutoArchive;
   /** `autorestore` paths. */
-  autoRestore?: string[];
-  /** `zombie`s. */
-  zombies: ZombieAttr[] = [];
-  /** `verify`s. */
-  verifies: VerifyAttr[] = [];
-  /** `queue`s. */
-  queues: QueueAttr[] = [];
-  /** `generic`s. */
-  generics: GenericAttr[] = [];
+  declare autoRestore?: string[];
+  /** `zombie`s. (allocated on first use). */
+  get zombies(): ZombieAttr[] {
+    return (this._zombies ??= []);
+  }
+  set zombies(v: ZombieAttr[]) {
+    this._zombies = v;
+  }
+  /** `verify`s. (allocated on first use). */
+  get verifies(): VerifyAttr[] {
+    return (this._verifies ??= []);
+  }
+  set verifies(v: VerifyAttr[]) {
+    this._verifies = v;
+  }
+  /** `queue`s. (allocated on first use). */
+  get queues(): QueueAttr[] {
+    return (this._queues ??= []);
+  }
+  set queues(v: QueueAttr[]) {
+    this._queues = v;
+  }
+  /** `generic`s. (allocated on first use). */
+  get generics(): GenericAttr[] {
+    return (this._generics ??= []);
+  }
+  set generics(v: GenericAttr[]) {
+    this._generics = v;
+  }
 
   /** Create a node named `name`. */
   constructor(name: string) {
@@ -647,7 +843,7 @@ export abstract class Node {
 
   /** Find a variable defined on this node (not inherited). */
   variable(name: string): Variable | undefined {
-    for (const v of this.variables) if (v.name === name) return v;
+    for (const v of attrList(this, "variables")) if (v.name === name) return v;
     return undefined;
   }
 
@@ -696,11 +892,11 @@ export class Suite extends NodeContainer {
   /** `begun:1`. */
   begun = false;
   /** `clock`. */
-  clock?: ClockAttr;
+  declare clock?: ClockAttr;
   /** `endclock`. */
-  endClock?: ClockAttr;
+  declare endClock?: ClockAttr;
   /** `calendar` state. */
-  calendar?: Calendar;
+  declare calendar?: Calendar;
 }
 
 /** A family. */
@@ -725,8 +921,15 @@ export interface SubmittableState {
 export class Task extends Node implements SubmittableState {
   /** Discriminant. */
   readonly kind = "task" as const;
+  /** Storage of {@link Task.aliases}, allocated on first use. */
+  _aliases: Alias[] | undefined = undefined;
   /** Aliases of this task (only in state styles). */
-  aliases: Alias[] = [];
+  get aliases(): Alias[] {
+    return (this._aliases ??= []);
+  }
+  set aliases(v: Alias[]) {
+    this._aliases = v;
+  }
   /** `alias_no:` */
   aliasNo = 0;
   /** `passwd:` */
@@ -739,7 +942,7 @@ export class Task extends Node implements SubmittableState {
   tryNo = 0;
   /** Child nodes (aliases). */
   get children(): readonly Node[] {
-    return this.aliases;
+    return this._aliases ?? EMPTY;
   }
   /** Append an alias. */
   addAlias(alias: Alias): Alias {

@@ -21,6 +21,7 @@ import {
   Defs,
   type DefsStyle,
   type DefStatus,
+  EMPTY,
   type Expression,
   Family,
   type LateAttr,
@@ -154,34 +155,100 @@ export function ymdError(s: string): string {
   return "";
 }
 
-interface Line {
-  /** The line text (one statement). */
-  text: string;
-  /** Tokens. */
-  toks: string[];
-  /** 0-based start column of each token in `text`. */
-  cols: number[];
-  /** 1-based line number. */
-  no: number;
-  /** Column offset of `text` within the physical line (for `;` statements). */
-  offset: number;
+const KEYWORDS_BY_LENGTH: string[][] = [];
+for (
+  const k of [
+    "suite",
+    "family",
+    "task",
+    "alias",
+    "endsuite",
+    "endfamily",
+    "endtask",
+    "endalias",
+    "edit",
+    "event",
+    "meter",
+    "label",
+    "limit",
+    "inlimit",
+    "trigger",
+    "complete",
+    "repeat",
+    "time",
+    "today",
+    "date",
+    "day",
+    "cron",
+    "late",
+    "defstatus",
+    "queue",
+    "generic",
+    "zombie",
+    "verify",
+    "calendar",
+    "clock",
+    "endclock",
+    "autocancel",
+    "autoarchive",
+    "autorestore",
+  ]
+) (KEYWORDS_BY_LENGTH[k.length] ??= []).push(k);
+
+/** The interned keyword spelled by `src[b, b+len)`, or "" when it is not one. */
+function keyword(src: string, b: number, len: number): string {
+  const cands = KEYWORDS_BY_LENGTH[len];
+  if (cands !== undefined) {
+    for (let k = 0; k < cands.length; k++) if (src.startsWith(cands[k], b)) return cands[k];
+  }
+  return "";
 }
 
-function tokenize(text: string, no: number, offset: number): Line {
-  const toks: string[] = [];
-  const cols: number[] = [];
-  const n = text.length;
-  let i = 0;
-  while (i < n) {
-    let c = text.charCodeAt(i);
-    while (i < n && (c === 32 || c === 9 || c === 13)) c = text.charCodeAt(++i);
-    if (i >= n) break;
-    const start = i;
-    while (i < n && c !== 32 && c !== 9 && c !== 13) c = text.charCodeAt(++i);
-    toks.push(text.slice(start, i));
-    cols.push(start);
+/** One statement: a physical line, or a `;`-separated part of one. */
+class Line {
+  /** Tokens (reused between lines: copy what must be kept). */
+  readonly toks: string[] = [];
+  /** 0-based start column of each token, relative to `start`. */
+  readonly cols: number[] = [];
+  /** Source string, and the statement's range in it. */
+  src = "";
+  start = 0;
+  end = 0;
+  /** 1-based line number. */
+  no = 0;
+  /** Column offset of the statement within the physical line (for `;` statements). */
+  offset = 0;
+
+  /** The statement text. */
+  get text(): string {
+    return this.src.slice(this.start, this.end);
   }
-  return { text, toks, cols, no, offset };
+
+  /** Split `src[start, end)` at blanks into `toks`/`cols`. */
+  fill(src: string, start: number, end: number, no: number, offset: number): this {
+    this.src = src;
+    this.start = start;
+    this.end = end;
+    this.no = no;
+    this.offset = offset;
+    const toks = this.toks, cols = this.cols;
+    toks.length = 0;
+    cols.length = 0;
+    let i = start;
+    while (i < end) {
+      let c = src.charCodeAt(i);
+      while (c === 32 || c === 9 || c === 13) {
+        if (++i >= end) return this;
+        c = src.charCodeAt(i);
+      }
+      const b = i;
+      do c = src.charCodeAt(++i); while (i < end && c !== 32 && c !== 9 && c !== 13);
+      // keywords come back as the same interned strings: no allocation per line
+      toks.push((toks.length === 0 && keyword(src, b, i - b)) || src.slice(b, i));
+      cols.push(b - start);
+    }
+    return this;
+  }
 }
 
 /** Index of the first token starting with `#` at or after `from`, or toks.length. */
@@ -193,8 +260,14 @@ function commentIndex(toks: string[], from: number): number {
 class Parser {
   readonly defs = new Defs();
   private readonly file: string;
-  private readonly lines: string[];
+  private readonly src: string;
+  /** Start of the next physical line in `src`. */
   private pos = 0;
+  /** Number of the next physical line. */
+  private lineNo = 1;
+  /** Position of the next `;` at or after `pos` (-1 when none): avoids rescanning. */
+  private semi = -2;
+  private readonly shared = new Line();
   private pending: Line[] = [];
   /** Current node stack top (undefined at defs level). */
   private node: Node | undefined;
@@ -214,9 +287,8 @@ class Parser {
 
   constructor(text: string, fileName: string, nodeOnly: boolean) {
     this.file = fileName;
-    this.lines = text.split("\n");
+    this.src = text;
     this.endsWithNewline = text.endsWith("\n");
-    if (this.lines.length > 0 && this.lines[this.lines.length - 1] === "") this.lines.pop();
     this.defs.text = text;
     this.defs.fileName = fileName;
     this.nodeOnly = nodeOnly;
@@ -238,22 +310,33 @@ class Parser {
   /** Next statement, or undefined at end of text. */
   private next(): Line | undefined {
     if (this.pending.length > 0) return this.pending.shift();
-    if (this.pos >= this.lines.length) return undefined;
-    const no = this.pos + 1;
-    const text = this.lines[this.pos++];
-    if (this.persist || text.indexOf(";") < 0) return tokenize(text, no, 0);
-    const whole = tokenize(text, no, 0);
+    const src = this.src;
+    const start = this.pos;
+    if (start >= src.length) return undefined;
+    let end = src.indexOf("\n", start);
+    if (end < 0) end = src.length;
+    this.pos = end + 1;
+    const no = this.lineNo++;
+    if (this.persist) return this.shared.fill(src, start, end, no, 0);
+    if (this.semi !== -1 && this.semi < start) this.semi = src.indexOf(";", start);
+    if (this.semi < 0 || this.semi >= end) return this.shared.fill(src, start, end, no, 0);
+    return this.splitStatements(src.slice(start, end), no);
+  }
+
+  /** ecFlow's `;` handling for one physical line (not in NET/MIGRATE text). */
+  private splitStatements(text: string, no: number): Line {
+    const whole = new Line().fill(text, 0, text.length, no, 0);
     if (whole.toks.length === 0 || whole.toks[0][0] === "#" || whole.toks[0] === "label") {
       return whole;
     }
     const hash = text.indexOf("#");
-    const body = hash >= 0 ? text.slice(0, hash) : text;
+    const bodyEnd = hash >= 0 ? hash : text.length;
     const parts: Line[] = [];
-    let start = 0;
-    for (let i = 0; i <= body.length; i++) {
-      if (i === body.length || body[i] === ";") {
-        if (i > start) parts.push(tokenize(body.slice(start, i), no, start));
-        start = i + 1;
+    let b = 0;
+    for (let i = 0; i <= bodyEnd; i++) {
+      if (i === bodyEnd || text[i] === ";") {
+        if (i > b) parts.push(new Line().fill(text, b, i, no, b));
+        b = i + 1;
       }
     }
     // ecFlow keeps the line whole when an `edit` value contains `;`
@@ -265,7 +348,8 @@ class Parser {
     if (parts.length === 0) return whole;
     // ecFlow 5.9.2 stops reading at end of input, dropping the remaining statements of a
     // last line that has no final newline
-    this.pending = this.pos >= this.lines.length && !this.endsWithNewline ? [] : parts.slice(1);
+    const last = this.pos >= this.src.length && !this.endsWithNewline;
+    this.pending = last ? [] : parts.slice(1);
     return parts[0];
   }
 
@@ -395,8 +479,17 @@ class Parser {
     return n as NodeContainer;
   }
 
+  private readonly names = new Map<NodeContainer, Set<string>>();
+
   private checkUnique(c: NodeContainer, name: string, kind: string): void {
-    if (c.child(name)) {
+    let set = this.names.get(c);
+    if (!set) {
+      set = new Set(c.nodes.map((x) => x.name));
+      this.names.set(c, set);
+    }
+    const dup = set.has(name);
+    set.add(name);
+    if (dup) {
       this.fail(
         `a family/task of name '${name}' already exists on ${c.kind} ${c.absPath}`,
         1,
@@ -750,7 +843,7 @@ class Parser {
         const name = toks[1];
         if (!this.net && !validName(name)) this.fail(`invalid limit name '${name}'`, 1);
         const max = this.int(toks[2], 2, "limit");
-        if (n.limits.some((l) => l.name === name)) {
+        if ((n._limits ?? EMPTY).some((l) => l.name === name)) {
           this.fail(`duplicate limit '${name}' on ${n.kind} ${n.absPath}`, 1);
         }
         const lim = { name, max, value: 0, paths: [] as string[] };
@@ -857,7 +950,7 @@ class Parser {
         const h = commentIndex(toks, 2);
         const values = toks.slice(2, h);
         if (values.length === 0) this.fail("queue: has no values", 0);
-        if (n.queues.some((q) => q.name === name)) {
+        if ((n._queues ?? EMPTY).some((q) => q.name === name)) {
           this.fail(`${n.absPath} already has a queue attribute of name ${name}`, 1);
         }
         const q = { name, values, index: 0, states: values.map(() => "queued" as NodeState) };
@@ -872,7 +965,7 @@ class Parser {
       case "generic": {
         if (len < 2) this.fail("generic: missing name", 0);
         const name = toks[1];
-        if (n.generics.some((g) => g.name === name)) {
+        if ((n._generics ?? EMPTY).some((g) => g.name === name)) {
           this.fail(`${n.absPath} already has a generic attribute of name ${name}`, 1);
         }
         const h = commentIndex(toks, 2);
@@ -927,7 +1020,7 @@ class Parser {
       }
     }
     const key = name !== "" ? name : String(number);
-    for (const e of n.events) {
+    for (const e of (n._events ?? EMPTY)) {
       const k = e.name !== "" ? e.name : String(e.number);
       if (k === key || (number !== undefined && e.number === number && name === "")) {
         this.fail(`duplicate event '${key}' on ${n.kind} ${n.absPath}`, 1);
@@ -958,7 +1051,7 @@ class Parser {
         4,
       );
     }
-    if (n.meters.some((m) => m.name === name)) {
+    if ((n._meters ?? EMPTY).some((m) => m.name === name)) {
       this.fail(`duplicate meter '${name}' on ${n.kind} ${n.absPath}`, 1);
     }
     let value = min;
@@ -999,7 +1092,7 @@ class Parser {
       }
     }
     value = value.replaceAll("\\n", "\n");
-    if (n.labels.some((l) => l.name === name)) {
+    if ((n._labels ?? EMPTY).some((l) => l.name === name)) {
       this.fail(`duplicate label '${name}' on ${n.kind} ${n.absPath}`, 1);
     }
     n.labels.push({ name, value, newValue });
@@ -1037,7 +1130,7 @@ class Parser {
     if (this.stateful) {
       for (let k = i; k < len; k++) if (toks[k].indexOf("incremented:1") >= 0) incremented = true;
     }
-    if (!this.net && n.inLimits.some((l) => l.name === name && l.path === path)) {
+    if (!this.net && (n._inLimits ?? EMPTY).some((l) => l.name === name && l.path === path)) {
       this.fail(`duplicate inlimit '${spec}' on ${n.kind} ${n.absPath}`, i - 1);
     }
     n.inLimits.push({ name, path, tokens, nodeOnly, submission, incremented });
@@ -1048,7 +1141,7 @@ class Parser {
     const len = toks.length;
     if (len < 3) this.fail("repeat: expected a kind and arguments", 0);
     if (n.repeat) this.fail(`a node can only have one repeat; ${n.absPath} already has one`, 1);
-    if (n.crons.length > 0) {
+    if ((n._crons ?? EMPTY).length > 0) {
       this.fail(
         `${n.absPath} already has a cron: a repeat and a cron cannot be on the same node`,
         0,
@@ -1374,7 +1467,7 @@ class Parser {
     }
     if (lifetime <= 0) lifetime = type === "user" ? 300 : type === "path" ? 900 : 3600;
     else if (lifetime < 60) lifetime = 60;
-    if (n.zombies.some((z) => z.type === type)) {
+    if ((n._zombies ?? EMPTY).some((z) => z.type === type)) {
       this.fail(`${n.absPath} already has a zombie attribute of type ${type}`, 1);
     }
     n.zombies.push({

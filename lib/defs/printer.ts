@@ -238,7 +238,7 @@ class Writer {
     if (n.stateDuration !== undefined) {
       add("dur:" + n.stateDuration);
     }
-    if (n.flags.length > 0) add("flag:" + n.flags.join(","));
+    if (n._flags && n._flags.length > 0) add("flag:" + n._flags.join(","));
     if (n.suspended) add("suspended:1");
     if (n.runtime !== undefined) add("rt:" + n.runtime);
     return s;
@@ -264,91 +264,120 @@ class Writer {
     if (n.complete) this.expression(level, n.complete, "complete", n);
     if (n.trigger) this.expression(level, n.trigger, "trigger", n);
     if (n.repeat) this.line(level, repeatText(n.repeat, st));
-    for (const v of n.variables) this.line(level, variableText(v));
+    if (n._variables) { for (const v of n._variables) this.line(level, variableText(v)); }
     if (this.style === "state" && this.extras?.generatedVariables) {
       for (const v of this.extras.generatedVariables(n)) this.line(level, "# " + variableText(v));
     }
-    for (const l of n.limits) {
-      let s = "limit " + l.name + " " + l.max;
-      if (st && l.value !== 0) s += " # " + l.value + l.paths.map((p) => " " + p).join("");
-      this.line(level, s);
-    }
-    for (const l of n.inLimits) {
-      let s = "inlimit ";
-      if (l.nodeOnly) s += "-n ";
-      if (l.submission) s += "-s ";
-      s += l.path === "" ? l.name : l.path + ":" + l.name;
-      if (l.tokens !== 1) s += " " + l.tokens;
-      if (st && l.incremented) s += " # incremented:1";
-      this.line(level, s);
-    }
-    for (const l of n.labels) {
-      let s = "label " + l.name + ' "' + l.value.replaceAll("\n", "\\n") + '"';
-      if (st && l.newValue !== "") s += ' # "' + l.newValue.replaceAll("\n", "\\n") + '"';
-      this.line(level, s);
-    }
-    for (const m of n.meters) {
-      let s = "meter " + m.name + " " + m.min + " " + m.max + " " + m.colorChange;
-      if (st && m.value !== m.min) s += " # " + m.value;
-      this.line(level, s);
-    }
-    for (const e of n.events) {
-      let s = "event ";
-      s += e.number === undefined ? e.name : e.number + " " + e.name;
-      if (e.initial) s += " set";
-      if (st && e.initial !== e.value) s += e.value ? " # set" : " # clear";
-      this.line(level, s);
-    }
-    for (const t of n.times) {
-      this.line(level, "time " + seriesText(t.series) + (st ? seriesState(t.series) : ""));
-    }
-    for (const t of n.todays) {
-      this.line(level, "today " + seriesText(t.series) + (st ? seriesState(t.series) : ""));
-    }
-    for (const d of n.dates) {
-      let s = "date " + (d.day === 0 ? "*" : d.day) + "." + (d.month === 0 ? "*" : d.month) + "." +
-        (d.year === 0 ? "*" : d.year);
-      if (st && d.free) s += " # free";
-      this.line(level, s);
-    }
-    for (const d of n.days) {
-      let s = "day " + d.day;
-      if (st) {
-        let hash = false;
-        if (d.free) {
-          s += " # free";
-          hash = true;
-        }
-        if (d.expired) {
-          s += hash ? " expired" : " # expired";
-          hash = true;
-        }
-        if (!hash) s += " #";
-        s += " date:" + (d.date ?? "not-a-date-time");
+    if (n._limits) {
+      for (const l of n._limits) {
+        let s = "limit " + l.name + " " + l.max;
+        if (st && l.value !== 0) s += " # " + l.value + l.paths.map((p) => " " + p).join("");
+        this.line(level, s);
       }
-      this.line(level, s);
     }
-    for (const c of n.crons) {
-      this.line(level, cronText(c) + (st ? seriesState(c.series) : ""));
+    if (n._inLimits) {
+      for (const l of n._inLimits) {
+        let s = "inlimit ";
+        if (l.nodeOnly) s += "-n ";
+        if (l.submission) s += "-s ";
+        s += l.path === "" ? l.name : l.path + ":" + l.name;
+        if (l.tokens !== 1) s += " " + l.tokens;
+        if (st && l.incremented) s += " # incremented:1";
+        this.line(level, s);
+      }
     }
-    for (const a of n.avisos) this.line(level, avisoText(a));
-    for (const m of n.mirrors) this.line(level, mirrorText(m));
+    if (n._labels) {
+      for (const l of n._labels) {
+        let s = "label " + l.name + ' "' + l.value.replaceAll("\n", "\\n") + '"';
+        if (st && l.newValue !== "") s += ' # "' + l.newValue.replaceAll("\n", "\\n") + '"';
+        this.line(level, s);
+      }
+    }
+    if (n._meters) {
+      for (const m of n._meters) {
+        let s = "meter " + m.name + " " + m.min + " " + m.max + " " + m.colorChange;
+        if (st && m.value !== m.min) s += " # " + m.value;
+        this.line(level, s);
+      }
+    }
+    if (n._events) {
+      for (const e of n._events) {
+        let s = "event ";
+        s += e.number === undefined ? e.name : e.number + " " + e.name;
+        if (e.initial) s += " set";
+        if (st && e.initial !== e.value) s += e.value ? " # set" : " # clear";
+        this.line(level, s);
+      }
+    }
+    if (n._times) {
+      for (const t of n._times) {
+        this.line(level, "time " + seriesText(t.series) + (st ? seriesState(t.series) : ""));
+      }
+    }
+    if (n._todays) {
+      for (const t of n._todays) {
+        this.line(level, "today " + seriesText(t.series) + (st ? seriesState(t.series) : ""));
+      }
+    }
+    if (n._dates) {
+      for (const d of n._dates) {
+        let s = "date " + (d.day === 0 ? "*" : d.day) + "." + (d.month === 0 ? "*" : d.month) +
+          "." +
+          (d.year === 0 ? "*" : d.year);
+        if (st && d.free) s += " # free";
+        this.line(level, s);
+      }
+    }
+    if (n._days) {
+      for (const d of n._days) {
+        let s = "day " + d.day;
+        if (st) {
+          let hash = false;
+          if (d.free) {
+            s += " # free";
+            hash = true;
+          }
+          if (d.expired) {
+            s += hash ? " expired" : " # expired";
+            hash = true;
+          }
+          if (!hash) s += " #";
+          s += " date:" + (d.date ?? "not-a-date-time");
+        }
+        this.line(level, s);
+      }
+    }
+    if (n._crons) {
+      for (const c of n._crons) {
+        this.line(level, cronText(c) + (st ? seriesState(c.series) : ""));
+      }
+    }
+    if (n._avisos) { for (const a of n._avisos) this.line(level, avisoText(a)); }
+    if (n._mirrors) { for (const m of n._mirrors) this.line(level, mirrorText(m)); }
     if (n.autoCancel) this.line(level, autoText("autocancel", n.autoCancel));
     if (n.autoArchive) this.line(level, autoText("autoarchive", n.autoArchive));
     if (n.autoRestore) this.line(level, "autorestore" + n.autoRestore.map((p) => " " + p).join(""));
-    for (const z of n.zombies) {
-      this.line(level, `zombie ${z.type}:${z.action}:${z.children.join(",")}:${z.lifetime}`);
+    if (n._zombies) {
+      for (const z of n._zombies) {
+        this.line(level, `zombie ${z.type}:${z.action}:${z.children.join(",")}:${z.lifetime}`);
+      }
     }
-    for (const v of n.verifies) {
-      this.line(level, `verify ${v.state}:${v.expected}` + (st ? " # " + v.actual : ""));
+    if (n._verifies) {
+      for (const v of n._verifies) {
+        this.line(level, `verify ${v.state}:${v.expected}` + (st ? " # " + v.actual : ""));
+      }
     }
-    for (const q of n.queues) {
-      let s = "queue " + q.name + q.values.map((v) => " " + v).join("");
-      if (st) s += " # " + q.index + q.states.map((x) => " " + x).join("");
-      this.line(level, s);
+    if (n._queues) {
+      for (const q of n._queues) {
+        let s = "queue " + q.name + q.values.map((v) => " " + v).join("");
+        if (st) s += " # " + q.index + q.states.map((x) => " " + x).join("");
+        this.line(level, s);
+      }
     }
-    for (const g of n.generics) {
-      this.line(level, "generic " + g.name + g.values.map((v) => " " + v).join(""));
+    if (n._generics) {
+      for (const g of n._generics) {
+        this.line(level, "generic " + g.name + g.values.map((v) => " " + v).join(""));
+      }
     }
   }
 
@@ -377,8 +406,8 @@ class Writer {
       this.line(level, "endfamily");
     } else if (n.kind === "task" && this.st) {
       const t = n as Task;
-      for (const a of t.aliases) this.node(a, level + 2);
-      if (t.aliases.length > 0) this.line(level + 2, "endalias");
+      for (const a of t.children) this.node(a, level + 2);
+      if (t.children.length > 0) this.line(level + 2, "endalias");
     }
   }
 }
