@@ -5,10 +5,17 @@ import { assert, assertEquals } from "./deps.ts";
 import { ecflowClient } from "./harness/server.ts";
 import { assertSameOutput, LAB_DEF, startTwin, type Twin } from "./user_twin.ts";
 
-async function steps(t: Deno.TestContext, twin: Twin, list: string[][], state = true) {
+async function steps(
+  t: Deno.TestContext,
+  twin: Twin,
+  list: string[][],
+  state = true,
+  expectCode?: number,
+) {
   for (const a of list) {
     await t.step(a.join(" "), async () => {
-      await assertSameOutput(twin, a);
+      const ours = await assertSameOutput(twin, a);
+      if (expectCode !== undefined) assertEquals(ours.code, expectCode, ours.stderr);
       if (state) await twin.assertSameState(a.join(" "));
     });
   }
@@ -201,5 +208,42 @@ Deno.test("zombies: the table and every zombie action, as ecflow_client", async 
     assertEquals(ours.code, ref.code);
     await compareZombies("--zombie_remove /lab/f1/t1 /lab/f2/t5");
   });
+  await twin.assertAlive();
+});
+
+Deno.test("--file and --edit_script on a running suite, as ecflow_client", async (t) => {
+  await using twin = await runningLab();
+  await using defs = await tempDefs({
+    "edit.ecf": "%comment\nZED = 1\nMYVAR = 42\nOTHER = two\nZED = 2\n%end\n" +
+      "%include <head.h>\necho hello %MYVAR% %OTHER%\n%include <tail.h>\n",
+    "plain.ecf": "echo no variables %ECF_NAME%\n",
+  });
+  const edit = `${defs.dir}/edit.ecf`;
+  await steps(
+    t,
+    twin,
+    [
+      ["--file=/lab/f1/t1"],
+      ["--file=/lab/f1/t1", "job"],
+      ["--file=/lab/f1/t1", "script", "2"],
+      ["--file=/lab/f1/t1", "manual"],
+      ["--edit_script=/lab/f1/t1", "edit"],
+      ["--edit_script=/lab/f1/t1", "pre_process"],
+      ["--edit_script=/lab/f1/t1", "pre_process_file", `${defs.dir}/plain.ecf`],
+      ["--edit_script=/lab/f1/t3", "submit", edit],
+      ["--edit_script=/lab/f2/t4", "submit_file", edit],
+      ["--edit_script=/lab/f1/t2", "submit_file", edit, "create_alias", "no_run"],
+    ],
+    true,
+    0,
+  );
+  await steps(t, twin, [
+    ["--file=/lab/f1/t1", "jobout"],
+    ["--file=/lab/nope"],
+    ["--edit_script=/lab/f1/t1", "pre_process_file", edit],
+    ["--edit_script=/lab/f1/t1", "submit", `${defs.dir}/missing.ecf`],
+    ["--edit_script=/lab/f1/t1", "frob"],
+    ["--edit_script=/lab/f1/t1"],
+  ]);
   await twin.assertAlive();
 });

@@ -62,6 +62,7 @@ export async function startTwin(
     return t
       .replace(/passwd:\S+/g, "passwd:<PW>")
       .replace(/ECF_PASS '[^']*'/g, "ECF_PASS '<PW>'")
+      .replace(/ECF_PASS=\S+/g, "ECF_PASS=<PW>")
       .replace(/\d{4}-[A-Z][a-z]{2}-\d{2}/g, "<DATE>")
       .replace(/\d{1,2}\.\d{1,2}\.\d{4}/g, "<DATE>")
       .replace(/\d{2}:\d{2}:\d{2}/g, "<TIME>")

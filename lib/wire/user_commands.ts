@@ -842,7 +842,7 @@ export interface EditScriptArgs {
   userVariables?: readonly (readonly [string, string])[];
   /** `submit_file`: create an alias instead of changing the task. */
   createAlias?: boolean;
-  /** `submit_file`: run the job (default true). */
+  /** `submit_file`: run the job (default true for `submit_file`, else false). */
   run?: boolean;
 }
 
@@ -870,7 +870,7 @@ export function editScriptCommand(
     user_file_contents_: [...(args.fileContents ?? [])],
     user_variables_: (args.userVariables ?? []).map(([first, second]) => ({ first, second })),
     alias_: args.createAlias ?? false,
-    run_: args.run ?? true,
+    run_: args.run ?? type === "submit_file",
   }, `--edit_script=${path} ${type}`);
 }
 

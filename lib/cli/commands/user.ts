@@ -535,7 +535,7 @@ async function planEditScript(o: GivenOption): Promise<Plan> {
   const needsFile = type !== "edit" && type !== "pre_process";
   let lines: string[] = [];
   let variables: [string, string][] = [];
-  let createAlias = false, run = true;
+  let createAlias = false, run = type === "submit_file";
   if (needsFile) {
     const file = rest.shift();
     if (file === undefined) bad("edit_script", `${type}: expected a file`);
@@ -562,19 +562,30 @@ async function planEditScript(o: GivenOption): Promise<Plan> {
   };
 }
 
-/** Variables of an edited script's `%comment … %end` block (`NAME = value` lines). */
+/**
+ * Variables of an edited script as ecflow_client extracts them: `NAME = value`
+ * lines of the first `%comment` block (up to `%end`, `%nopp` or `%manual`),
+ * first occurrence wins, sorted by name.
+ */
 function commentVariables(lines: string[]): [string, string][] {
-  const out: [string, string][] = [];
+  const found = new Map<string, string>();
   let inside = false;
   for (const l of lines) {
-    if (l.startsWith("%comment")) inside = true;
-    else if (l.startsWith("%end")) inside = false;
-    else if (inside) {
-      const i = l.indexOf("=");
-      if (i > 0) out.push([l.slice(0, i).trim(), l.slice(i + 1).trim()]);
+    if (l === "") continue;
+    if (l.startsWith("%")) {
+      if (l.startsWith("comment", 1)) {
+        inside = true;
+        continue;
+      }
+      if (l.startsWith("nopp", 1) || l.startsWith("manual", 1) || l.startsWith("end", 1)) break;
     }
+    if (!inside) continue;
+    const i = l.indexOf("=");
+    if (i < 0) continue;
+    const name = l.slice(0, i).trim();
+    if (!found.has(name)) found.set(name, l.slice(i + 1).trim());
   }
-  return out;
+  return [...found].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 async function planLoad(o: GivenOption): Promise<Plan> {
