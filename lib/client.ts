@@ -426,8 +426,8 @@ export class Client {
   }
 
   /** The server statistics as ecflow_client `--stats` prints them. */
-  stats(): Promise<string> {
-    return this.#text(ctsCommand("stats"));
+  async stats(): Promise<string> {
+    return await this.#text(ctsCommand("stats"));
   }
 
   /** The raw statistics values (`--stats_server`, `SStatsCmd`), in the server's order. */
@@ -438,8 +438,8 @@ export class Client {
   }
 
   /** Resets the server's request statistics. */
-  statsReset(): Promise<void> {
-    return this.#ack(ctsCommand("stats_reset"));
+  async statsReset(): Promise<void> {
+    return await this.#ack(ctsCommand("stats_reset"));
   }
 
   /**
@@ -509,49 +509,49 @@ export class Client {
   }
 
   /** Begins one suite. */
-  beginSuite(suite: string, force = false): Promise<void> {
+  async beginSuite(suite: string, force = false): Promise<void> {
     if (suite === "") throw new ConfigError("beginSuite: no suite name given");
-    return this.#ack(beginCommand(suite, { force }));
+    return await this.#ack(beginCommand(suite, { force }));
   }
 
   /** Begins every suite. */
-  beginAllSuites(force = false): Promise<void> {
-    return this.#ack(beginCommand("", { force }));
+  async beginAllSuites(force = false): Promise<void> {
+    return await this.#ack(beginCommand("", { force }));
   }
 
   /** Suspends nodes. */
-  suspend(paths: string | string[]): Promise<void> {
-    return this.#ack(pathsCommand("suspend", paths));
+  async suspend(paths: string | string[]): Promise<void> {
+    return await this.#ack(pathsCommand("suspend", paths));
   }
 
   /** Resumes nodes. */
-  resume(paths: string | string[]): Promise<void> {
-    return this.#ack(pathsCommand("resume", paths));
+  async resume(paths: string | string[]): Promise<void> {
+    return await this.#ack(pathsCommand("resume", paths));
   }
 
   /** Kills the jobs of nodes (the server runs `ECF_KILL_CMD`). */
-  kill(paths: string | string[]): Promise<void> {
-    return this.#ack(pathsCommand("kill", paths));
+  async kill(paths: string | string[]): Promise<void> {
+    return await this.#ack(pathsCommand("kill", paths));
   }
 
   /** Asks for the status of jobs (the server runs `ECF_STATUS_CMD`). */
-  status(paths: string | string[]): Promise<void> {
-    return this.#ack(pathsCommand("status", paths));
+  async status(paths: string | string[]): Promise<void> {
+    return await this.#ack(pathsCommand("status", paths));
   }
 
   /** Archives nodes (their children are written to disk and removed). */
-  archive(paths: string | string[]): Promise<void> {
-    return this.#ack(pathsCommand("archive", paths));
+  async archive(paths: string | string[]): Promise<void> {
+    return await this.#ack(pathsCommand("archive", paths));
   }
 
   /** Restores archived nodes. */
-  restore(paths: string | string[]): Promise<void> {
-    return this.#ack(pathsCommand("restore", paths));
+  async restore(paths: string | string[]): Promise<void> {
+    return await this.#ack(pathsCommand("restore", paths));
   }
 
   /** Checks triggers and limits of nodes (none = everything); resolves with the findings ("" if none). */
-  check(paths: string | string[] = []): Promise<string> {
-    return this.#text(pathsCommand("check", paths));
+  async check(paths: string | string[] = []): Promise<string> {
+    return await this.#text(pathsCommand("check", paths));
   }
 
   /** The edit history of a node, one entry per line (`"clear"` clears all history). */
@@ -563,65 +563,65 @@ export class Client {
   }
 
   /** Deletes nodes. */
-  delete(paths: string | string[], force = false): Promise<void> {
+  async delete(paths: string | string[], force = false): Promise<void> {
     const list = typeof paths === "string" ? [paths] : paths;
     if (list.length === 0) throw new ConfigError("delete: no paths given (use deleteAll)");
-    return this.#ack(deleteCommand(list, { force }));
+    return await this.#ack(deleteCommand(list, { force }));
   }
 
   /** Deletes every suite. */
-  deleteAll(force = false): Promise<void> {
-    return this.#ack(deleteCommand([], { force }));
+  async deleteAll(force = false): Promise<void> {
+    return await this.#ack(deleteCommand([], { force }));
   }
 
   /** Requeues nodes; `abort` only requeues aborted tasks, `force` even active ones. */
-  requeue(paths: string | string[], option: "" | "abort" | "force" = ""): Promise<void> {
-    return this.#ack(requeueCommand(paths, option === "" ? "none" : option));
+  async requeue(paths: string | string[], option: "" | "abort" | "force" = ""): Promise<void> {
+    return await this.#ack(requeueCommand(paths, option === "" ? "none" : option));
   }
 
   /** Re-orders a node among its siblings. */
-  order(path: string, option: OrderOption): Promise<void> {
-    return this.#ack(orderCommand(path, option));
+  async order(path: string, option: OrderOption): Promise<void> {
+    return await this.#ack(orderCommand(path, option));
   }
 
   /** Submits tasks now, ignoring dependencies; `force` even when active or submitted. */
-  run(paths: string | string[], force = false): Promise<void> {
-    return this.#ack(runCommand(paths, { force }));
+  async run(paths: string | string[], force = false): Promise<void> {
+    return await this.#ack(runCommand(paths, { force }));
   }
 
   /** Forces nodes into a state. */
-  forceState(paths: string | string[], state: ForceState): Promise<void> {
-    return this.#ack(forceCommand(paths, state));
+  async forceState(paths: string | string[], state: ForceState): Promise<void> {
+    return await this.#ack(forceCommand(paths, state));
   }
 
   /** Forces nodes and everything below them into a state. */
-  forceStateRecursive(paths: string | string[], state: ForceState): Promise<void> {
-    return this.#ack(forceCommand(paths, state, { recursive: true }));
+  async forceStateRecursive(paths: string | string[], state: ForceState): Promise<void> {
+    return await this.#ack(forceCommand(paths, state, { recursive: true }));
   }
 
   /** Sets or clears events: paths are `path:event`. */
-  forceEvent(paths: string | string[], action: "set" | "clear"): Promise<void> {
-    return this.#ack(forceCommand(paths, action));
+  async forceEvent(paths: string | string[], action: "set" | "clear"): Promise<void> {
+    return await this.#ack(forceCommand(paths, action));
   }
 
   /** Frees trigger dependencies. */
-  freeTriggerDep(paths: string | string[]): Promise<void> {
-    return this.#ack(freeDepCommand(paths, { trigger: true }));
+  async freeTriggerDep(paths: string | string[]): Promise<void> {
+    return await this.#ack(freeDepCommand(paths, { trigger: true }));
   }
 
   /** Frees date dependencies. */
-  freeDateDep(paths: string | string[]): Promise<void> {
-    return this.#ack(freeDepCommand(paths, { date: true }));
+  async freeDateDep(paths: string | string[]): Promise<void> {
+    return await this.#ack(freeDepCommand(paths, { date: true }));
   }
 
   /** Frees time dependencies (time, today, cron). */
-  freeTimeDep(paths: string | string[]): Promise<void> {
-    return this.#ack(freeDepCommand(paths, { time: true }));
+  async freeTimeDep(paths: string | string[]): Promise<void> {
+    return await this.#ack(freeDepCommand(paths, { time: true }));
   }
 
   /** Frees every dependency. */
-  freeAllDep(paths: string | string[]): Promise<void> {
-    return this.#ack(freeDepCommand(paths, { all: true }));
+  async freeAllDep(paths: string | string[]): Promise<void> {
+    return await this.#ack(freeDepCommand(paths, { all: true }));
   }
 
   /**
@@ -629,7 +629,7 @@ export class Client {
    * `alter("/s", "add", "variable", "X", "1")`, `alter("/s", "set_flag", "late")`,
    * `alter("/s", "sort", "event", "recursive")`, or with an {@linkcode Alteration}.
    */
-  alter(
+  async alter(
     paths: string | string[],
     action: Alteration | Alteration["action"],
     kind = "",
@@ -649,31 +649,31 @@ export class Client {
     } else {
       alt = { action, kind, name, value } as Alteration;
     }
-    return this.#ack(alterCommand(paths, alt));
+    return await this.#ack(alterCommand(paths, alt));
   }
 
   /** A node's file: `script`, `job`, `jobout`, `manual`, `kill` or `stat`. */
-  getFile(path: string, kind: FileKind = "script", maxLines = 10000): Promise<string> {
-    return this.#text(fileCommand(path, kind, maxLines));
+  async getFile(path: string, kind: FileKind = "script", maxLines = 10000): Promise<string> {
+    return await this.#text(fileCommand(path, kind, maxLines));
   }
 
   /** The task's script as the server finds it (`--edit_script=<path> edit`). */
-  editScriptEdit(path: string): Promise<string> {
-    return this.#text(editScriptCommand(path, "edit"));
+  async editScriptEdit(path: string): Promise<string> {
+    return await this.#text(editScriptCommand(path, "edit"));
   }
 
   /** The task's script after pre-processing (includes expanded). */
-  editScriptPreprocess(path: string): Promise<string> {
-    return this.#text(editScriptCommand(path, "pre_process"));
+  async editScriptPreprocess(path: string): Promise<string> {
+    return await this.#text(editScriptCommand(path, "pre_process"));
   }
 
   /** Pre-processes a user-supplied script (one string per line) in the task's context. */
-  editScriptPreprocessFile(path: string, lines: string[]): Promise<string> {
-    return this.#text(editScriptCommand(path, "pre_process_file", { fileContents: lines }));
+  async editScriptPreprocessFile(path: string, lines: string[]): Promise<string> {
+    return await this.#text(editScriptCommand(path, "pre_process_file", { fileContents: lines }));
   }
 
   /** Submits the task with user variables, optionally with an edited script (one string per line). */
-  editScriptSubmit(
+  async editScriptSubmit(
     path: string,
     variables: Record<string, string> | [string, string][] = [],
     lines: string[] = [],
@@ -682,7 +682,7 @@ export class Client {
   ): Promise<void> {
     const userVariables = Array.isArray(variables) ? variables : Object.entries(variables);
     const type = lines.length > 0 ? "submit_file" : "submit";
-    return this.#ack(
+    return await this.#ack(
       editScriptCommand(path, type, { userVariables, fileContents: lines, createAlias, run }),
     );
   }
@@ -691,113 +691,113 @@ export class Client {
    * Asks the server about a node: `query("state", "/s/t")`,
    * `query("event", "/s/t", "ev")`, `query("trigger", "/s/t", "t1 == complete")`.
    */
-  query(type: QueryType, path: string, attribute = ""): Promise<string> {
-    return this.#text(queryCommand(type, path, attribute));
+  async query(type: QueryType, path: string, attribute = ""): Promise<string> {
+    return await this.#text(queryCommand(type, path, attribute));
   }
 
   /** Moves node `source` under `dest` (a path, or `host:port[/path]` of another server). */
-  plug(source: string, dest: string): Promise<void> {
-    return this.#ack(plugCommand(source, dest));
+  async plug(source: string, dest: string): Promise<void> {
+    return await this.#ack(plugCommand(source, dest));
   }
 
   /** The last `lines` lines of the server log. */
-  getLog(lines = 100): Promise<string> {
-    return this.#text(logCommand("get", { lines }));
+  async getLog(lines = 100): Promise<string> {
+    return await this.#text(logCommand("get", { lines }));
   }
 
   /** The server log's path. */
-  getLogPath(): Promise<string> {
-    return this.#text(logCommand("path"));
+  async getLogPath(): Promise<string> {
+    return await this.#text(logCommand("path"));
   }
 
   /** Closes the log and opens a new one (at `path`, or ECF_LOG). */
-  newLog(path = ""): Promise<void> {
-    return this.#ack(logCommand("new", { newPath: path }));
+  async newLog(path = ""): Promise<void> {
+    return await this.#ack(logCommand("new", { newPath: path }));
   }
 
   /** Clears the server log. */
-  clearLog(): Promise<void> {
-    return this.#ack(logCommand("clear"));
+  async clearLog(): Promise<void> {
+    return await this.#ack(logCommand("clear"));
   }
 
   /** Flushes and closes the server log. */
-  flushLog(): Promise<void> {
-    return this.#ack(logCommand("flush"));
+  async flushLog(): Promise<void> {
+    return await this.#ack(logCommand("flush"));
   }
 
   /** Writes a message into the server log. */
-  logMsg(message: string): Promise<void> {
-    return this.#ack(logMessageCommand(message));
+  async logMsg(message: string): Promise<void> {
+    return await this.#ack(logMessageCommand(message));
   }
 
   /** Saves a check point now, or changes the check-point policy. */
-  checkpt(args: CheckPtArgs = {}): Promise<void> {
-    return this.#ack(checkPtCommand(args));
+  async checkpt(args: CheckPtArgs = {}): Promise<void> {
+    return await this.#ack(checkPtCommand(args));
   }
 
   /** Starts scheduling (HALTED or SHUTDOWN → RUNNING). */
-  restartServer(): Promise<void> {
-    return this.#ack(ctsCommand("restart"));
+  async restartServer(): Promise<void> {
+    return await this.#ack(ctsCommand("restart"));
   }
 
   /** Stops scheduling and child commands (→ HALTED). */
-  haltServer(): Promise<void> {
-    return this.#ack(ctsCommand("halt"));
+  async haltServer(): Promise<void> {
+    return await this.#ack(ctsCommand("halt"));
   }
 
   /** Stops scheduling new jobs (→ SHUTDOWN). */
-  shutdownServer(): Promise<void> {
-    return this.#ack(ctsCommand("shutdown"));
+  async shutdownServer(): Promise<void> {
+    return await this.#ack(ctsCommand("shutdown"));
   }
 
   /** Terminates the server process (it checkpoints first). */
-  terminateServer(): Promise<void> {
-    return this.#ack(ctsCommand("terminate"));
+  async terminateServer(): Promise<void> {
+    return await this.#ack(ctsCommand("terminate"));
   }
 
   /** Reloads the definition from the check point file (server must be HALTED, defs empty). */
-  restoreFromCheckpt(): Promise<void> {
-    return this.#ack(ctsCommand("restore_from_checkpt"));
+  async restoreFromCheckpt(): Promise<void> {
+    return await this.#ack(ctsCommand("restore_from_checkpt"));
   }
 
   /** Reloads the white list file (ECF_LISTS). */
-  reloadWlFile(): Promise<void> {
-    return this.#ack(ctsCommand("reloadwsfile"));
+  async reloadWlFile(): Promise<void> {
+    return await this.#ack(ctsCommand("reloadwsfile"));
   }
 
   /** Reloads the password file (ECF_PASSWD). */
-  reloadPasswdFile(): Promise<void> {
-    return this.#ack(ctsCommand("reloadpasswdfile"));
+  async reloadPasswdFile(): Promise<void> {
+    return await this.#ack(ctsCommand("reloadpasswdfile"));
   }
 
   /** Reloads the custom password file (ECF_CUSTOM_PASSWD). */
-  reloadCustomPasswdFile(): Promise<void> {
-    return this.#ack(ctsCommand("reloadcustompasswdfile"));
+  async reloadCustomPasswdFile(): Promise<void> {
+    return await this.#ack(ctsCommand("reloadcustompasswdfile"));
   }
 
   /** Forces dependency evaluation now. */
-  forceDepEval(): Promise<void> {
-    return this.#ack(ctsCommand("force-dep-eval"));
+  async forceDepEval(): Promise<void> {
+    return await this.#ack(ctsCommand("force-dep-eval"));
   }
 
   /** Turns server debug output on. */
-  debugServerOn(): Promise<void> {
-    return this.#ack(ctsCommand("debug_server_on"));
+  async debugServerOn(): Promise<void> {
+    return await this.#ack(ctsCommand("debug_server_on"));
   }
 
   /** Turns server debug output off. */
-  debugServerOff(): Promise<void> {
-    return this.#ack(ctsCommand("debug_server_off"));
+  async debugServerOff(): Promise<void> {
+    return await this.#ack(ctsCommand("debug_server_off"));
   }
 
   /** Generates jobs for the whole definition or one node (server must be RUNNING). */
-  jobGeneration(path = ""): Promise<void> {
-    return this.#ack(ctsNodeCommand("job_gen", path));
+  async jobGeneration(path = ""): Promise<void> {
+    return await this.#ack(ctsNodeCommand("job_gen", path));
   }
 
   /** Checks job generation without submitting anything. */
-  checkJobGenOnly(path = ""): Promise<void> {
-    return this.#ack(ctsNodeCommand("checkJobGenOnly", path));
+  async checkJobGenOnly(path = ""): Promise<void> {
+    return await this.#ack(ctsNodeCommand("checkJobGenOnly", path));
   }
 
   /** The server's zombies. */
@@ -808,38 +808,38 @@ export class Client {
   }
 
   /** Applies a zombie action to the zombies of the given tasks. */
-  zombieAction(action: ZombieAction, paths: string | string[]): Promise<void> {
-    return this.#ack(zombieCommand(action, paths));
+  async zombieAction(action: ZombieAction, paths: string | string[]): Promise<void> {
+    return await this.#ack(zombieCommand(action, paths));
   }
 
   /** Zombie action `fob`: let the zombie's child commands succeed without effect. */
-  zombieFob(paths: string | string[]): Promise<void> {
-    return this.zombieAction("fob", paths);
+  async zombieFob(paths: string | string[]): Promise<void> {
+    return await this.zombieAction("fob", paths);
   }
 
   /** Zombie action `fail`. */
-  zombieFail(paths: string | string[]): Promise<void> {
-    return this.zombieAction("fail", paths);
+  async zombieFail(paths: string | string[]): Promise<void> {
+    return await this.zombieAction("fail", paths);
   }
 
   /** Zombie action `adopt`: the task takes over the zombie's password. */
-  zombieAdopt(paths: string | string[]): Promise<void> {
-    return this.zombieAction("adopt", paths);
+  async zombieAdopt(paths: string | string[]): Promise<void> {
+    return await this.zombieAction("adopt", paths);
   }
 
   /** Zombie action `remove`. */
-  zombieRemove(paths: string | string[]): Promise<void> {
-    return this.zombieAction("remove", paths);
+  async zombieRemove(paths: string | string[]): Promise<void> {
+    return await this.zombieAction("remove", paths);
   }
 
   /** Zombie action `block`. */
-  zombieBlock(paths: string | string[]): Promise<void> {
-    return this.zombieAction("block", paths);
+  async zombieBlock(paths: string | string[]): Promise<void> {
+    return await this.zombieAction("block", paths);
   }
 
   /** Zombie action `kill` (the server runs ECF_KILL_CMD with the zombie's pid). */
-  zombieKill(paths: string | string[]): Promise<void> {
-    return this.zombieAction("kill", paths);
+  async zombieKill(paths: string | string[]): Promise<void> {
+    return await this.zombieAction("kill", paths);
   }
 
   /** Registers a client handle for `suites`; resolves with the handle (also kept for news/sync). */
@@ -878,18 +878,18 @@ export class Client {
   }
 
   /** Adds suites to a handle. */
-  chAdd(handle: number, suites: string[]): Promise<void> {
-    return this.#ack(clientHandleCommand("ch_add", { handle, suites }));
+  async chAdd(handle: number, suites: string[]): Promise<void> {
+    return await this.#ack(clientHandleCommand("ch_add", { handle, suites }));
   }
 
   /** Removes suites from a handle. */
-  chRemove(handle: number, suites: string[]): Promise<void> {
-    return this.#ack(clientHandleCommand("ch_rem", { handle, suites }));
+  async chRemove(handle: number, suites: string[]): Promise<void> {
+    return await this.#ack(clientHandleCommand("ch_rem", { handle, suites }));
   }
 
   /** Whether new suites are added to a handle automatically. */
-  chAutoAdd(handle: number, autoAddNewSuites: boolean): Promise<void> {
-    return this.#ack(clientHandleCommand("ch_auto_add", { handle, autoAddNewSuites }));
+  async chAutoAdd(handle: number, autoAddNewSuites: boolean): Promise<void> {
+    return await this.#ack(clientHandleCommand("ch_auto_add", { handle, autoAddNewSuites }));
   }
 
   /**
@@ -918,6 +918,7 @@ export class Client {
     }
     return (cmd.timeoutSeconds ?? 60) * 1000;
   }
+
   // ---- child commands (issue 4)
   // Python's child API (set_child_* / child_*) in camelCase; the context is
   // read from ECF_NAME, ECF_PASS, ECF_RID, ECF_TRYNO, ECF_HOSTFILE,
