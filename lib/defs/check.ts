@@ -179,11 +179,6 @@ function checkExpression(
           } by zero in ${kind} expression '${text}' at ${node.kind} ${node.absPath}`,
         );
       }
-      if (e.right.t === "state" && e.left.t !== "node") {
-        msgs.push(
-          `failed to parse ${kind} '${text}' at ${node.absPath}: a node state can only be compared with a node path`,
-        );
-      }
     } else if (e.t === "node") {
       if (!resolvePath(defs, node, e.path)) {
         if (externs) externs.push(e.path);

@@ -359,6 +359,15 @@ export function parseExpression(text: string): ExprAst {
   if (toks.length === 0) throw new ExprError("empty expression", 0);
   const e = p.or();
   if (p.peek()) p.err(`unexpected '${p.peek()!.v}'`);
+  for (const x of walkExpr(e)) {
+    if (x.t !== "bin") continue;
+    if (x.right.t === "state" && x.left.t !== "node") {
+      throw new ExprError("a node state can only be compared with a node path", 0);
+    }
+    if (x.left.t === "state" || x.left.t === "event") {
+      throw new ExprError(`'${x.left.value}' must be on the right of a comparison`, 0);
+    }
+  }
   return e;
 }
 

@@ -53,6 +53,9 @@ export {
 } from "./load.ts";
 export {
   Alias,
+  attrList,
+  type AttrListName,
+  type AttrLists,
   type AutoArchive,
   type AutoTime,
   type AvisoAttr,

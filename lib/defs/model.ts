@@ -32,15 +32,21 @@ export type ServerState = "HALTED" | "SHUTDOWN" | "RUNNING";
 /** The print style of a definition text (the word after `defs_state`). */
 export type DefsStyle = "DEFS" | "STATE" | "NET" | "MIGRATE";
 
-/** Names of node flags as printed in `flag:` lists (`ecf::Flag`). */
+/**
+ * Names of node flags, in the order ecFlow writes them in `flag:` lists
+ * (`not_set` and HEAD's `remote_error` last).
+ */
 export const FLAG_NAMES: readonly string[] = [
   "force_aborted",
   "user_edit",
   "task_aborted",
   "edit_failed",
   "ecfcmd_failed",
+  "killcmd_failed",
+  "statuscmd_failed",
   "no_script",
   "killed",
+  "status",
   "late",
   "message",
   "by_rule",
@@ -53,12 +59,9 @@ export const FLAG_NAMES: readonly string[] = [
   "restored",
   "threshold",
   "sigterm",
-  "not_set",
   "log_error",
   "checkpt_error",
-  "killcmd_failed",
-  "statuscmd_failed",
-  "status",
+  "not_set",
   "remote_error",
 ];
 

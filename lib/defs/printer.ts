@@ -6,6 +6,7 @@
  * @module
  */
 
+import { FLAG_NAMES } from "./model.ts";
 import type {
   AutoArchive,
   AutoTime,
@@ -60,6 +61,15 @@ const STYLE_NAME: Record<PrintStyle, string> = {
   net: "NET",
   migrate: "MIGRATE",
 };
+
+/** Flags in ecFlow's enum order (how `flag:` lists are written); unknown names last. */
+function sortFlags(flags: readonly string[]): string[] {
+  const rank = (f: string) => {
+    const i = FLAG_NAMES.indexOf(f);
+    return i < 0 ? FLAG_NAMES.length : i;
+  };
+  return [...flags].sort((a, b) => rank(a) - rank(b));
+}
 
 function two(n: number): string {
   return n < 10 ? "0" + n : String(n);
@@ -238,7 +248,7 @@ class Writer {
     if (n.stateDuration !== undefined) {
       add("dur:" + n.stateDuration);
     }
-    if (n._flags && n._flags.length > 0) add("flag:" + n._flags.join(","));
+    if (n._flags && n._flags.length > 0) add("flag:" + sortFlags(n._flags).join(","));
     if (n.suspended) add("suspended:1");
     if (n.runtime !== undefined) add("rt:" + n.runtime);
     return s;
@@ -444,7 +454,7 @@ export function printDefs(defs: Defs, options: PrintOptions = {}): string {
   if (style !== "defs") {
     let s = "defs_state " + STYLE_NAME[style];
     if (defs.state !== "unknown") s += " state>:" + defs.state;
-    if (defs.flags.length > 0) s += " flag:" + defs.flags.join(",");
+    if (defs.flags.length > 0) s += " flag:" + sortFlags(defs.flags).join(",");
     if (defs.stateChange !== 0) s += " state_change:" + defs.stateChange;
     if (defs.modifyChange !== 0) s += " modify_change:" + defs.modifyChange;
     if (defs.serverState !== "RUNNING") s += " server_state:" + defs.serverState;
