@@ -3,12 +3,14 @@
 // ecflow_client printed.
 import { assert, assertEquals } from "./deps.ts";
 import {
+  defaultServerVariables,
   Defs,
   loadDefsText,
   parseDefs,
   parseNode,
   printDefs,
   printNode,
+  stateExtras,
   type Suite,
   type Task,
 } from "../lib/defs/mod.ts";
@@ -100,6 +102,27 @@ Deno.test("captures/83-get-halted: --get=/lab2 output (suite wrapped in a defs)"
   const defs = new Defs();
   defs.addSuite(suite);
   assertEquals(printDefs(defs, { style: "defs" }), stdout("83-get-halted"));
+});
+
+Deno.test("captures/15-get_state: --get_state=/lab output (STATE style, trees, generated variables)", () => {
+  const suite = parseNode(captured("15-get_state", "response.json", "the_node_str_")) as Suite;
+  // ecflow_client wraps the suite in a new definition that has the client's default server
+  // variables (capture machine "vm")
+  const defs = new Defs();
+  defs.addSuite(suite);
+  defs.serverVariables = defaultServerVariables({ hostName: "vm" });
+  assertEquals(
+    printDefs(defs, { style: "state", stateExtras: stateExtras(defs) }),
+    stdout("15-get_state"),
+  );
+});
+
+Deno.test("captures/57-group-get-show: 'show state' of a detached suite", () => {
+  const node = parseNode(captured("57-group-get-show", "response.json", "the_node_str_"));
+  assertEquals(
+    printNode(node, { style: "state", stateExtras: stateExtras() }) + "\n",
+    stdout("57-group-get-show"),
+  );
 });
 
 Deno.test("captures/10-load: loadDefsText(lab.def) equals ecflow_client's LoadDefsCmd text", () => {

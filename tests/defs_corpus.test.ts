@@ -8,6 +8,7 @@
 import { assert, assertEquals, assertInstanceOf, fail } from "./deps.ts";
 import {
   checkDefsText,
+  defaultServerVariables,
   type Defs,
   DefsParseError,
   formatIssue,
@@ -16,6 +17,7 @@ import {
   parseNode,
   printDefs,
   printNode,
+  stateExtras,
 } from "../lib/defs/mod.ts";
 
 const CORPUS = new URL("../../shared/ecflow/defs-corpus/", import.meta.url);
@@ -64,17 +66,24 @@ const BAD = files("bad_defs");
 
 interface Oracle {
   ok: boolean;
+  /** DEFS style print (or the error message). */
   text: string;
+  /** STATE style print. */
+  state?: string;
 }
 
 /** Runs ecflow 5.9.2's Python binding once over all files. */
 async function pythonOracle(paths: string[]): Promise<Record<string, Oracle>> {
   const script = `
-import ecflow, json, sys
-out = {}
+import ecflow, json, socket, sys
+out = {"": {"ok": True, "text": socket.gethostname()}}
 for p in json.load(sys.stdin):
     try:
-        out[p] = {"ok": True, "text": str(ecflow.Defs(sys.argv[1] + p))}
+        d = ecflow.Defs(sys.argv[1] + p)
+        ecflow.PrintStyle.set_style(ecflow.Style.DEFS)
+        text = str(d)
+        ecflow.PrintStyle.set_style(ecflow.Style.STATE)
+        out[p] = {"ok": True, "text": text, "state": str(d)}
     except Exception as e:
         out[p] = {"ok": False, "text": str(e)}
 sys.stdout.write(json.dumps(out))
@@ -135,14 +144,23 @@ function defsTree(d: Defs): unknown {
 
 Deno.test("corpus: the list of files 5.9.2 cannot read is exactly what the oracle reports", () => {
   const unreadable = GOOD.filter((p) => !oracle[p].ok).sort();
+  assertEquals(Object.keys(oracle).length, GOOD.length + 1);
   assertEquals(unreadable, Object.keys(NOT_READABLE_BY_5_9_2).sort());
 });
 
 for (const p of GOOD) {
   if (p in NOT_READABLE_BY_5_9_2) continue;
-  Deno.test(`corpus ${p}: printDefs equals ecflow 5.9.2's print`, () => {
+  Deno.test(`corpus ${p}: printDefs equals ecflow 5.9.2's print (DEFS and STATE styles)`, () => {
     const defs = parseDefs(read(p), { fileName: p });
     assertEquals(printDefs(defs, { style: "defs" }), oracle[p].text);
+    // a Defs made by ecFlow always holds the default server variables (named after the host)
+    if (defs.serverVariables.length === 0) {
+      defs.serverVariables = defaultServerVariables({ hostName: oracle[""].text });
+    }
+    assertEquals(
+      printDefs(defs, { style: "state", stateExtras: stateExtras(defs) }),
+      oracle[p].state,
+    );
   });
 }
 

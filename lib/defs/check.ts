@@ -9,7 +9,7 @@
 
 import { parseDefs, type ParseOptions } from "./parser.ts";
 import { DefsParseError } from "./errors.ts";
-import { type ExprAst, ExprError, joinParts, parseExpression, walkExpr } from "./expr.ts";
+import { type ExprAst, ExprError, parseExpression, walkExpr } from "./expr.ts";
 import { type Defs, EMPTY, type Node } from "./model.ts";
 
 /** One problem found by {@link checkDefs}. */
@@ -269,9 +269,10 @@ export function checkDefs(defs: Defs): CheckResult {
     for (const kind of ["complete", "trigger"] as const) {
       const e = n[kind];
       if (!e) continue;
-      const p0 = e.parts[0];
-      for (const m of checkExpression(defs, n, kind, joinParts(e.parts), undefined)) {
-        issue("error", n, m, p0.line || nodeLine(n), p0.column ?? 1);
+      for (const p of e.parts) {
+        for (const m of checkExpression(defs, n, kind, p.text, undefined)) {
+          issue("error", n, m, p.line || nodeLine(n), p.column ?? 1);
+        }
       }
     }
     if (n.autoRestore) {
@@ -407,11 +408,7 @@ export function autoExterns(defs: Defs): string[] {
     for (const kind of ["complete", "trigger"] as const) {
       const e = n[kind];
       if (!e) continue;
-      try {
-        checkExpression(defs, n, kind, joinParts(e.parts), out);
-      } catch {
-        // unparsable expressions contribute nothing
-      }
+      for (const p of e.parts) checkExpression(defs, n, kind, p.text, out);
     }
   }
   return [...new Set(out)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));

@@ -165,26 +165,64 @@ class P {
     return t !== undefined && (t.k === "w" || t.k === "o") && w.includes(t.v);
   }
 
-  or(): ExprAst {
-    let l = this.and();
-    while (this.isWord("or", "OR", "||")) {
+  /**
+   * ecFlow's boolean structure: `term ((and|or) subexpr)?` — right recursive, so
+   * `a or b or c` is `a or (b or c)` and `(x) and y or z` is `x and (y or z)`.
+   */
+  subexpr(): ExprAst {
+    const l = this.boolTerm();
+    if (this.isWord("and", "AND", "&&", "or", "OR", "||")) {
+      const w = this.peek()!.v;
       this.i++;
-      l = { t: "bin", op: "or", left: l, right: this.and() };
+      const op: BinOp = w === "and" || w === "AND" || w === "&&" ? "and" : "or";
+      return { t: "bin", op, left: l, right: this.subexpr() };
     }
     return l;
   }
-  and(): ExprAst {
-    let l = this.not();
-    while (this.isWord("and", "AND", "&&")) {
-      this.i++;
-      l = { t: "bin", op: "and", left: l, right: this.not() };
+  /** An `and` chain of comparisons (left associative), or a bracketed sub-expression. */
+  boolTerm(): ExprAst {
+    const save = this.i;
+    try {
+      return this.andChain();
+    } catch (e) {
+      if (!(e instanceof ExprError)) throw e;
+      this.i = save;
     }
-    return l;
+    let negate = false;
+    if (this.isWord("not", "NOT", "!", "~")) {
+      negate = true;
+      this.i++;
+    }
+    const t = this.peek();
+    if (!t || t.k !== "(") {
+      this.i = save;
+      return this.andChain(); // report the andChain error
+    }
+    this.i++;
+    const e = this.subexpr();
+    if (!this.peek() || this.peek()!.k !== ")") this.err("missing ')'");
+    this.i++;
+    return negate ? { t: "not", expr: e } : e;
+  }
+  andChain(): ExprAst {
+    let l = this.not();
+    for (;;) {
+      if (!this.isWord("and", "AND", "&&")) return l;
+      const save = this.i;
+      this.i++;
+      try {
+        l = { t: "bin", op: "and", left: l, right: this.not() };
+      } catch (e) {
+        if (!(e instanceof ExprError)) throw e;
+        this.i = save; // leave the `and` to subexpr (e.g. `a and (b or c)`)
+        return l;
+      }
+    }
   }
   not(): ExprAst {
     if (this.isWord("not", "NOT", "!", "~")) {
       this.i++;
-      return { t: "not", expr: this.not() };
+      return { t: "not", expr: this.compare() };
     }
     return this.compare();
   }
@@ -225,18 +263,10 @@ class P {
     }
     return l;
   }
+  /** Arithmetic: all operators at one level, left associative (as ecFlow builds it). */
   calc(): ExprAst {
-    let l = this.term();
-    while (this.isWord("+", "-")) {
-      const op = this.peek()!.v as BinOp;
-      this.i++;
-      l = { t: "bin", op, left: l, right: this.term() };
-    }
-    return l;
-  }
-  term(): ExprAst {
     let l = this.factor();
-    while (this.isWord("*", "/", "%")) {
+    while (this.isWord("+", "-", "*", "/", "%")) {
       const op = this.peek()!.v as BinOp;
       this.i++;
       l = { t: "bin", op, left: l, right: this.factor() };
@@ -274,7 +304,7 @@ class P {
     if (!t) this.err("unexpected end of expression");
     if (t.k === "(") {
       this.i++;
-      const e = this.or();
+      const e = this.calc();
       if (!this.peek() || this.peek()!.k !== ")") this.err("missing ')'");
       this.i++;
       return e;
@@ -357,7 +387,7 @@ export function parseExpression(text: string): ExprAst {
   }
   const p = new P(toks, text);
   if (toks.length === 0) throw new ExprError("empty expression", 0);
-  const e = p.or();
+  const e = p.subexpr();
   if (p.peek()) p.err(`unexpected '${p.peek()!.v}'`);
   for (const x of walkExpr(e)) {
     if (x.t !== "bin") continue;
@@ -391,10 +421,8 @@ export function* walkExpr(e: ExprAst): Generator<ExprAst> {
 
 /** Join the parts of a multi-line trigger/complete into one expression text. */
 export function joinParts(parts: readonly { type: string; text: string }[]): string {
+  // like ecFlow: parts are concatenated with " AND " / " OR " (no brackets)
   let s = "";
-  for (const p of parts) {
-    if (p.type === "first") s = p.text;
-    else s = "(" + s + ") " + (p.type === "and" ? "and" : "or") + " (" + p.text + ")";
-  }
+  for (const p of parts) s += (p.type === "and" ? " AND " : p.type === "or" ? " OR " : "") + p.text;
   return s;
 }

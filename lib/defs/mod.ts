@@ -46,6 +46,13 @@ export {
   walkExpr,
 } from "./expr.ts";
 export {
+  dateToJulian,
+  expressionTree,
+  generatedVariables,
+  julianToDate,
+  stateExtras,
+} from "./state.ts";
+export {
   defaultServerVariables,
   loadDefsText,
   type LoadTextOptions,

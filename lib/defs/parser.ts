@@ -528,6 +528,7 @@ class Parser {
     if (n && n.kind === "alias") n = n.parent;
     if (!n || n.kind !== "task") this.fail("an alias can only be added to a task", 0);
     const a = (n as Task).addAlias(new Alias(name));
+    a.state = "queued"; // ecFlow creates aliases queued
     a.line = line.no;
     this.nodeState(a, line);
     this.node = a;
