@@ -7,6 +7,7 @@
 // (one python process for all files; `str()` is used so that print's newline is not added).
 import { assert, assertEquals, assertInstanceOf, fail } from "./deps.ts";
 import {
+  autoExterns,
   checkDefsText,
   defaultServerVariables,
   type Defs,
@@ -70,6 +71,8 @@ interface Oracle {
   text: string;
   /** STATE style print. */
   state?: string;
+  /** Externs after `auto_add_externs(True)`. */
+  externs?: string[];
 }
 
 /** Runs ecflow 5.9.2's Python binding once over all files. */
@@ -83,7 +86,11 @@ for p in json.load(sys.stdin):
         ecflow.PrintStyle.set_style(ecflow.Style.DEFS)
         text = str(d)
         ecflow.PrintStyle.set_style(ecflow.Style.STATE)
-        out[p] = {"ok": True, "text": text, "state": str(d)}
+        state = str(d)
+        d.auto_add_externs(True)  # what ecflow_client --get does before printing
+        ecflow.PrintStyle.set_style(ecflow.Style.DEFS)
+        ext = [l[7:] for l in str(d).split("\\n") if l.startswith("extern ")]
+        out[p] = {"ok": True, "text": text, "state": state, "externs": ext}
     except Exception as e:
         out[p] = {"ok": False, "text": str(e)}
 sys.stdout.write(json.dumps(out))

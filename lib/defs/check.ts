@@ -185,7 +185,11 @@ function checkExpression(
         else if (!covered(defs, e.path)) msgs.push(refMessage(kind, text, node, e.path));
       }
     } else if (e.t === "attr" || e.t === "flag") {
-      if (e.t === "flag" && e.path === "/") continue; // the server's own flags
+      if (e.t === "flag" && e.path === "/") {
+        // the server's own flags: fine for a check, an extern for ecflow_client --get
+        if (externs) externs.push("/:" + e.flag);
+        continue;
+      }
       const target = resolvePath(defs, node, e.path);
       const name = e.t === "attr" ? e.name : e.flag;
       if (!target) {
