@@ -52,6 +52,15 @@ export interface ParsedCommandLine {
   modifiers: Map<string, GivenOption>;
 }
 
+/** Option names whose values are secrets (`--password`): never echoed in a message. */
+const SECRET_OPTION = /pass|secret|token/i;
+
+/** A token as a message may show it: the value of a secret-looking `name=value` is hidden. */
+function shown(token: string): string {
+  const eq = token.indexOf("=");
+  return eq >= 0 && SECRET_OPTION.test(token.slice(0, eq)) ? `${token.slice(0, eq)}=***` : token;
+}
+
 function oneLine(s: string): string {
   const t = s.replace(/[\r\n]+/g, " ");
   return t.length > 60 ? `${t.slice(0, 57)}...` : t;
@@ -68,7 +77,7 @@ export function parseCommandLine(argv: string[], specs: OptionSpec[]): ParsedCom
     if (arg.startsWith("--") && arg.length > 2) groups.push({ token: arg, rest: [] });
     else if (groups.length === 0) {
       throw new ConfigError(
-        `unexpected argument '${oneLine(arg)}': options start with '--' (see --help)`,
+        `unexpected argument '${oneLine(shown(arg))}': options start with '--' (see --help)`,
       );
     } else groups[groups.length - 1].rest.push(arg);
   }
@@ -84,7 +93,7 @@ export function parseCommandLine(argv: string[], specs: OptionSpec[]): ParsedCom
       string: spec.arity === "flag" ? [] : [name],
       boolean: spec.arity === "flag" ? [name] : [],
       unknown: () => {
-        throw new ConfigError(`unknown option '${oneLine(g.token)}' (see --help)`);
+        throw new ConfigError(`unknown option '${oneLine(shown(g.token))}' (see --help)`);
       },
     });
     let value: string | undefined;
@@ -102,7 +111,9 @@ export function parseCommandLine(argv: string[], specs: OptionSpec[]): ParsedCom
     }
     if (spec.arity !== "multi" && rest.length > 0) {
       throw new ConfigError(
-        `unexpected argument '${oneLine(rest[0])}' after '--${name}': ${spec.usage}`,
+        `unexpected argument '${
+          SECRET_OPTION.test(name) ? "***" : oneLine(rest[0])
+        }' after '--${name}': ${spec.usage}`,
       );
     }
     const given: GivenOption = { spec, value, rest };
