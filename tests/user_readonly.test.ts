@@ -10,6 +10,13 @@ const READ_ONLY: string[][] = [
   ["--get=/lab2"],
   ["--get=/lab/f1"],
   ["--get=/lab/f1/t1"],
+  ["--get_state"],
+  ["--get_state=/lab"],
+  ["--get_state=/lab2"],
+  ["--get_state=/lab/f1"],
+  ["--get_state=/lab/f2/t4"],
+  ["--group=get; show state"],
+  ["--group=get=/lab/f2; show state"],
   ["--migrate"],
   ["--migrate=/lab"],
   ["--migrate=/lab/f2"],
@@ -105,4 +112,63 @@ Deno.test("--json prints one JSON document per command, holding what ecflow_clie
     check(doc, ref.stdout);
   }
   await twin.assertAlive();
+});
+
+const EXPRESSIONS_DEF = `extern /nope/x
+suite ex
+  repeat integer R 1 10 2
+  edit V '5'
+  limit L 3
+  family f
+    repeat string S "a" "b"
+    task a
+      event e
+      event 3 three
+      meter m 0 100 50
+      label x "y"
+    task b
+      trigger a == complete and not (a:e == set) or a:m + 2 > 10
+    task c
+      trigger (../f/a:m * 3) ge 9 and /ex:V == 5 and /ex:R < 4
+      complete a<flag>late or a:e
+    task d
+      trigger :V eq 5 or /ex:L == 0 and a != aborted
+      repeat enumerated E "1" "x"
+    task g
+      trigger cal::date_to_julian(20240101) > 0 and /nope/x == complete
+    task h
+      trigger a:three == clear and a:m - 1 < 0 or a:m / 2 == 0 or a:m % 2 == 1
+      repeat date D 20240228 20240302 1
+  endfamily
+endsuite
+`;
+
+Deno.test("--get_state: generated variables and trigger evaluation trees as ecflow_client", async (t) => {
+  const dir = await Deno.makeTempDir({ prefix: "ecflow-ts-expr." });
+  try {
+    await Deno.writeTextFile(`${dir}/expr.def`, EXPRESSIONS_DEF);
+    await using twin = await startTwin({ def: `${dir}/expr.def`, halted: true });
+    await twin.setup(["--begin=ex"]);
+    const show = [["--get_state"], ["--get_state=/ex"], ["--get_state=/ex/f"], [
+      "--get_state=/ex/f/b",
+    ]];
+    for (const a of show) {
+      await t.step(`${a.join(" ")} (begun)`, async () => {
+        assertEquals((await assertSameOutput(twin, a)).code, 0);
+      });
+    }
+    await twin.setup(["--alter", "change", "meter", "m", "7", "/ex/f/a"]);
+    await twin.setup(["--force=set", "/ex/f/a:e"]);
+    await twin.setup(["--alter", "change", "repeat", "b", "/ex/f"]);
+    await twin.setup(["--alter", "set_flag", "late", "/ex/f/a"]);
+    await twin.setup(["--suspend=/ex/f/a"]);
+    for (const a of show) {
+      await t.step(`${a.join(" ")} (after changes)`, async () => {
+        assertEquals((await assertSameOutput(twin, a)).code, 0);
+      });
+    }
+    await twin.assertAlive();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
