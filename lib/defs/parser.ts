@@ -206,10 +206,6 @@ function keyword(src: string, b: number, len: number): string {
 
 /** One statement: a physical line, or a `;`-separated part of one. */
 class Line {
-  /** Tokens (reused between lines: copy what must be kept). */
-  readonly toks: string[] = [];
-  /** 0-based start column of each token, relative to `start`. */
-  readonly cols: number[] = [];
   /** Source string, and the statement's range in it. */
   src = "";
   start = 0;
@@ -218,35 +214,78 @@ class Line {
   no = 0;
   /** Column offset of the statement within the physical line (for `;` statements). */
   offset = 0;
+  /** Number of tokens. */
+  count = 0;
+  /** The first token (keywords are interned: no allocation per line). */
+  kw = "";
+  /** Absolute start/end offsets of each token in `src`. */
+  readonly starts: number[] = [];
+  readonly ends: number[] = [];
+  private readonly _toks: string[] = [];
+  private readonly _cols: number[] = [];
+  private materialized = false;
 
   /** The statement text. */
   get text(): string {
     return this.src.slice(this.start, this.end);
   }
 
-  /** Split `src[start, end)` at blanks into `toks`/`cols`. */
+  /** Token `i` as a string. */
+  tok(i: number): string {
+    return i === 0 ? this.kw : this.src.slice(this.starts[i], this.ends[i]);
+  }
+
+  /** All tokens (made on first use; reused between lines: copy what must be kept). */
+  get toks(): string[] {
+    if (!this.materialized) this.materialize();
+    return this._toks;
+  }
+
+  /** 0-based start column of each token, relative to the statement start. */
+  get cols(): number[] {
+    if (!this.materialized) this.materialize();
+    return this._cols;
+  }
+
+  private materialize(): void {
+    const t = this._toks, c = this._cols;
+    t.length = this.count;
+    c.length = this.count;
+    for (let i = 0; i < this.count; i++) {
+      t[i] = this.tok(i);
+      c[i] = this.starts[i] - this.start;
+    }
+    this.materialized = true;
+  }
+
+  /** Split `src[start, end)` at blanks: token offsets only, strings on demand. */
   fill(src: string, start: number, end: number, no: number, offset: number): this {
     this.src = src;
     this.start = start;
     this.end = end;
     this.no = no;
     this.offset = offset;
-    const toks = this.toks, cols = this.cols;
-    toks.length = 0;
-    cols.length = 0;
+    this.materialized = false;
+    const starts = this.starts, ends = this.ends;
+    let n = 0;
     let i = start;
     while (i < end) {
       let c = src.charCodeAt(i);
       while (c === 32 || c === 9 || c === 13) {
-        if (++i >= end) return this;
+        if (++i >= end) break;
         c = src.charCodeAt(i);
       }
+      if (i >= end) break;
       const b = i;
       do c = src.charCodeAt(++i); while (i < end && c !== 32 && c !== 9 && c !== 13);
-      // keywords come back as the same interned strings: no allocation per line
-      toks.push((toks.length === 0 && keyword(src, b, i - b)) || src.slice(b, i));
-      cols.push(b - start);
+      starts[n] = b;
+      ends[n] = i;
+      n++;
     }
+    this.count = n;
+    this.kw = n === 0
+      ? ""
+      : keyword(src, starts[0], ends[0] - starts[0]) || src.slice(starts[0], ends[0]);
     return this;
   }
 }
@@ -357,12 +396,11 @@ class Parser {
     let first = true;
     for (let line = this.next(); line; line = this.next()) {
       this.cur = line;
-      const toks = line.toks;
-      if (toks.length === 0) continue;
+      if (line.count === 0) continue;
       if (first && line.offset === 0) {
         first = false;
-        const t0 = toks[0];
-        if (t0.length > 1 && t0[0] === "#" && toks.length === 1 && /^#\d/.test(t0)) {
+        const t0 = line.kw;
+        if (t0.length > 1 && t0[0] === "#" && line.count === 1 && /^#\d/.test(t0)) {
           this.defs.version = t0.slice(1);
           continue;
         }
@@ -373,8 +411,21 @@ class Parser {
   }
 
   private statement(line: Line): void {
-    const kw = line.toks[0];
+    const kw = line.kw;
     const node = this.node;
+    // fast paths for the most common lines: `task NAME`, `event NAME`
+    if (line.count === 2 && node !== undefined) {
+      if (kw === "task" || kw === "event") {
+        const name = line.tok(1);
+        const c = name.charCodeAt(0);
+        if (kw === "task" && c !== 35 && (this.net || validName(name))) {
+          return this.addTaskNamed(name, line);
+        }
+        if (kw === "event" && !(c >= 48 && c <= 57) && c !== 35 && (this.net || validName(name))) {
+          return this.eventNamed(node, name);
+        }
+      }
+    }
     if (node === undefined) {
       switch (kw) {
         case "suite":
@@ -512,7 +563,10 @@ class Parser {
   }
 
   private addTask(line: Line): void {
-    const name = this.nodeName(line, "task");
+    this.addTaskNamed(this.nodeName(line, "task"), line);
+  }
+
+  private addTaskNamed(name: string, line: Line): void {
     const c = this.container();
     this.checkUnique(c, name, "task");
     const t = c.add(new Task(name));
@@ -546,6 +600,7 @@ class Parser {
 
   /** Reads `# state:… flag:… …` after a node header. */
   private nodeState(n: Node, line: Line): void {
+    if (line.count <= 2) return;
     const toks = line.toks;
     const h = commentIndex(toks, 2);
     if (h >= toks.length) return;
@@ -827,7 +882,7 @@ class Parser {
         }
         const ex = n.variable(name);
         if (ex) ex.value = value;
-        else n.variables.push({ name, value });
+        else append(n, "_variables", { name, value });
         return;
       }
       case "trigger":
@@ -855,7 +910,7 @@ class Parser {
             lim.paths = toks.slice(h + 2);
           }
         }
-        n.limits.push(lim);
+        append(n, "_limits", lim);
         return;
       }
       case "inlimit":
@@ -876,8 +931,8 @@ class Parser {
       case "today": {
         if (len < 2) this.fail(`${kw}: missing time`, 0);
         const [series] = this.series(toks, 1);
-        if (kw === "time") n.times.push({ kind: "time", series });
-        else n.todays.push({ kind: "today", series });
+        if (kw === "time") append(n, "_times", { kind: "time", series });
+        else append(n, "_todays", { kind: "today", series });
         return;
       }
       case "cron":
@@ -903,7 +958,7 @@ class Parser {
             }
           }
         }
-        n.days.push(d);
+        append(n, "_days", d);
         return;
       }
       case "autocancel": {
@@ -941,7 +996,7 @@ class Parser {
           const h = commentIndex(toks, 2);
           if (h + 1 < len) v.actual = this.int(toks[h + 1], h + 1, "verify");
         }
-        n.verifies.push(v);
+        append(n, "_verifies", v);
         return;
       }
       case "queue": {
@@ -960,7 +1015,7 @@ class Parser {
           const st = toks.slice(h + 2);
           if (st.length === values.length) q.states = st as NodeState[];
         }
-        n.queues.push(q);
+        append(n, "_queues", q);
         return;
       }
       case "generic": {
@@ -970,7 +1025,7 @@ class Parser {
           this.fail(`${n.absPath} already has a generic attribute of name ${name}`, 1);
         }
         const h = commentIndex(toks, 2);
-        n.generics.push({ name, values: toks.slice(2, h) });
+        append(n, "_generics", { name, values: toks.slice(2, h) });
         return;
       }
       case "clock":
@@ -983,6 +1038,17 @@ class Parser {
         return this.optionAttr(line, n, kw);
     }
     this.fail(`unexpected keyword '${kw}'`, 0);
+  }
+
+  /** `event NAME` (no number, no `set`, no state). */
+  private eventNamed(n: Node, name: string): void {
+    const evs = n._events;
+    if (evs !== undefined) {
+      for (const e of evs) {
+        if (e.name === name) this.fail(`duplicate event '${name}' on ${n.kind} ${n.absPath}`, 1);
+      }
+      evs.push({ name, initial: false, value: false });
+    } else n._events = [{ name, initial: false, value: false }];
   }
 
   private event(line: Line, n: Node): void {
@@ -1027,7 +1093,9 @@ class Parser {
         this.fail(`duplicate event '${key}' on ${n.kind} ${n.absPath}`, 1);
       }
     }
-    n.events.push(
+    append(
+      n,
+      "_events",
       number === undefined ? { name, initial, value } : { number, name, initial, value },
     );
   }
@@ -1060,7 +1128,7 @@ class Parser {
       const h = commentIndex(toks, i);
       if (h + 1 < toks.length) value = this.int(toks[h + 1], h + 1, "meter value");
     }
-    n.meters.push({ name, min, max, colorChange: cc, value });
+    append(n, "_meters", { name, min, max, colorChange: cc, value });
   }
 
   private label(line: Line, n: Node): void {
@@ -1096,7 +1164,7 @@ class Parser {
     if ((n._labels ?? EMPTY).some((l) => l.name === name)) {
       this.fail(`duplicate label '${name}' on ${n.kind} ${n.absPath}`, 1);
     }
-    n.labels.push({ name, value, newValue });
+    append(n, "_labels", { name, value, newValue });
   }
 
   private inlimit(line: Line, n: Node): void {
@@ -1134,7 +1202,7 @@ class Parser {
     if (!this.net && (n._inLimits ?? EMPTY).some((l) => l.name === name && l.path === path)) {
       this.fail(`duplicate inlimit '${spec}' on ${n.kind} ${n.absPath}`, i - 1);
     }
-    n.inLimits.push({ name, path, tokens, nodeOnly, submission, incremented });
+    append(n, "_inLimits", { name, path, tokens, nodeOnly, submission, incremented });
   }
 
   private repeat(line: Line, n: Node): void {
@@ -1392,7 +1460,7 @@ class Parser {
       this.fail(`cron: unexpected token '${t}'`, i);
     }
     if (!haveTime) this.fail("cron: no time specified", 0);
-    n.crons.push(c);
+    append(n, "_crons", c);
   }
 
   private date(line: Line, n: Node): void {
@@ -1418,7 +1486,7 @@ class Parser {
       const h = commentIndex(toks, 2);
       for (let i = h + 1; i < toks.length; i++) if (toks[i] === "free") free = true;
     }
-    n.dates.push({ day: d, month: m, year: y, free });
+    append(n, "_dates", { day: d, month: m, year: y, free });
   }
 
   private autoTime(toks: string[], kw: string): AutoTime {
@@ -1471,7 +1539,7 @@ class Parser {
     if ((n._zombies ?? EMPTY).some((z) => z.type === type)) {
       this.fail(`${n.absPath} already has a zombie attribute of type ${type}`, 1);
     }
-    n.zombies.push({
+    append(n, "_zombies", {
       type: type as ZombieType,
       action: action === "" ? "block" : action,
       children: kids,
@@ -1649,7 +1717,7 @@ class Parser {
         auth: get("--auth", "%ECF_AVISO_AUTH%"),
         reason: get("--reason", ""),
       };
-      n.avisos.push(a);
+      append(n, "_avisos", a);
     } else {
       if (!opts.some(([f]) => f === "--remote_path")) {
         this.fail("mirror: --remote_path is required", 0);
@@ -1664,7 +1732,7 @@ class Parser {
         auth: get("--remote_auth", "%ECF_MIRROR_REMOTE_AUTH%"),
         reason: get("--reason", ""),
       };
-      n.mirrors.push(m);
+      append(n, "_mirrors", m);
     }
   }
 }
@@ -1691,6 +1759,32 @@ function formatDuration(total: number): string {
 function clockSeconds(c: ClockAttr, now: number): number {
   const base = c.day !== 0 ? Date.UTC(c.year, c.month - 1, c.day) / 1000 : now;
   return base + c.gain;
+}
+
+type ListKey =
+  | "_variables"
+  | "_limits"
+  | "_inLimits"
+  | "_labels"
+  | "_meters"
+  | "_events"
+  | "_times"
+  | "_todays"
+  | "_dates"
+  | "_days"
+  | "_crons"
+  | "_avisos"
+  | "_mirrors"
+  | "_zombies"
+  | "_verifies"
+  | "_queues"
+  | "_generics";
+
+/** Append to a node's attribute list, creating it with exactly one element when absent. */
+function append<K extends ListKey>(n: Node, key: K, item: NonNullable<Node[K]>[number]): void {
+  const list = n[key] as unknown[] | undefined;
+  if (list === undefined) (n as unknown as Record<string, unknown[]>)[key] = [item];
+  else list.push(item);
 }
 
 /** Removes single quotes then double quotes, like ecFlow does for list values. */
