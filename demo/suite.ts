@@ -27,6 +27,8 @@ export interface DemoSuiteOptions {
   stepSeconds?: number;
   /** Milliseconds between a job's retries when the server is busy or halted (default 10000, as ecflow_client). */
   retryMs?: number;
+  /** Extra variables every job exports (e.g. `DENO_DIR`, so jobs find cached modules). */
+  jobEnv?: Record<string, string>;
 }
 
 /**
@@ -100,7 +102,8 @@ endsuite
 `;
 }
 
-const HEAD = `#!/bin/bash
+const HEAD = (exports: string) =>
+  `#!/bin/bash
 set -e
 set -u
 export ECF_HOST=%TS_HOST%
@@ -111,7 +114,7 @@ export ECF_TRYNO=%ECF_TRYNO%
 export ECF_RID=$$
 export ECF_TS_CHILD_RETRY_MS=%TS_RETRY_MS%
 export ECF_TS_CHILD_NEXT_HOST_MS=%TS_RETRY_MS%
-ECFTS="%ECFTS%"
+${exports}ECFTS="%ECFTS%"
 ERROR() { set +e; $ECFTS --abort="trapped error"; trap 0; exit 0; }
 trap ERROR 0
 trap 'ERROR' 1 2 3 15
@@ -169,7 +172,10 @@ done
 /** Writes includes and scripts under `o.dir`; returns the definition text. */
 export async function writeDemoSuite(o: DemoSuiteOptions): Promise<string> {
   await Deno.mkdir(`${o.dir}/include`, { recursive: true });
-  await Deno.writeTextFile(`${o.dir}/include/head.h`, HEAD);
+  const quote = (v: string) => `'${v.replaceAll("'", `'\\''`)}'`;
+  const exports = Object.entries(o.jobEnv ?? {})
+    .map(([k, v]) => `export ${k}=${quote(v)}\n`).join("");
+  await Deno.writeTextFile(`${o.dir}/include/head.h`, HEAD(exports));
   await Deno.writeTextFile(`${o.dir}/include/tail.h`, TAIL);
   for (const [path, body] of Object.entries(DEMO_SCRIPTS)) {
     const file = `${o.dir}/${o.name}/${path}.ecf`;
