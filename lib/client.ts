@@ -52,7 +52,8 @@ import {
   zombieCommand,
 } from "./wire/user_commands.ts";
 import type { Zombie, ZombieAction } from "./wire/reply.ts";
-import { checkDefsText, formatIssue, loadDefsText } from "./defs/mod.ts";
+import { checkDefsText, formatIssue, loadDefsText, parseDefs } from "./defs/mod.ts";
+import { why as whyReasons } from "./evaluate.ts";
 // child commands (issue 4)
 import {
   type ChildContext,
@@ -901,6 +902,19 @@ export class Client {
     if (reply.kind === "group") return reply.replies;
     if (reply.kind === "stc") return [];
     throw unexpected(reply, "--group");
+  }
+  /**
+   * Why nodes do not run (the whole definition, or one node and its
+   * ancestors), computed from the server's definition as ecflow_client's
+   * `--group="get; why[=<path>]"` does; one reason per line.
+   */
+  async why(path = ""): Promise<string> {
+    const defs = parseDefs(await this.getDefsText("get"));
+    try {
+      return whyReasons(defs, path).join("\n");
+    } catch (e) {
+      throw new ConfigError((e as Error).message);
+    }
   }
   // ---- end of user commands (issue 3)
 

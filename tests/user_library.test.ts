@@ -131,6 +131,13 @@ Deno.test("library: read-only methods return what ecflow_client prints", async (
   assert(defs.startsWith("#5.9.2\ndefs_state NET"), defs.slice(0, 40));
   const stats = await c.stats();
   assert(stats.startsWith("Server statistics"), stats.slice(0, 40));
+  for (const path of ["", "/lab", "/lab/f1/t3", "/lab/f2/t4"]) {
+    assertEquals(
+      await c.why(path) + "\n",
+      await refRun(twin, [`--group=get; why${path ? "=" + path : ""}`]),
+      `why ${path}`,
+    );
+  }
   const replies = await c.group([ctsNodeCommand("get", "/lab2"), queryCommand("state", "/lab2")]);
   assertEquals(replies.map((r) => r.kind), ["node", "string"]);
   await twin.assertAlive();

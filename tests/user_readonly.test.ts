@@ -49,6 +49,11 @@ const READ_ONLY: string[][] = [
   ["--group=get=/lab/f1; show"],
   ["--group=get=/lab; show migrate"],
   ["--group=suites; query state /lab/f1/t1"],
+  ["--group=get; why"],
+  ["--group=get; why=/lab"],
+  ["--group=get; why=/lab/f1/t3"],
+  ["--group=get; why=/lab/f1/t2"],
+  ["--group=get; why=/lab/f2/t4"],
 ];
 
 const BAD: string[][] = [
@@ -67,6 +72,7 @@ const BAD: string[][] = [
   ["--news", "x", "0", "0"],
   ["--frobnicate"],
   ["--suites=yes"],
+  ["--group=get; why=/nope"],
 ];
 
 Deno.test("read-only user commands: same stdout and exit code as ecflow_client", async (t) => {
@@ -149,9 +155,14 @@ Deno.test("--get_state: generated variables and trigger evaluation trees as ecfl
     await Deno.writeTextFile(`${dir}/expr.def`, EXPRESSIONS_DEF);
     await using twin = await startTwin({ def: `${dir}/expr.def`, halted: true });
     await twin.setup(["--begin=ex"]);
-    const show = [["--get_state"], ["--get_state=/ex"], ["--get_state=/ex/f"], [
-      "--get_state=/ex/f/b",
-    ]];
+    const show = [
+      ["--get_state"],
+      ["--get_state=/ex"],
+      ["--get_state=/ex/f"],
+      ["--get_state=/ex/f/b"],
+      ["--group=get; why"],
+      ...["b", "c", "d", "g", "h"].map((t) => [`--group=get; why=/ex/f/${t}`]),
+    ];
     for (const a of show) {
       await t.step(`${a.join(" ")} (begun)`, async () => {
         assertEquals((await assertSameOutput(twin, a)).code, 0);

@@ -67,7 +67,8 @@ export async function startTwin(
       .replace(/\d{1,2}\.\d{1,2}\.\d{4}/g, "<DATE>")
       .replace(/\d{2}:\d{2}:\d{2}/g, "<TIME>")
       .replace(/ECF_TIME '\d{2}:\d{2}'/g, "ECF_TIME '<HM>'")
-      .replace(/TIME '\d{4}'/g, "TIME '<HM>'");
+      .replace(/TIME '\d{4}'/g, "TIME '<HM>'")
+      .replace(/current suite time is (\+?)\d{2}:\d{2}/g, "current suite time is $1<HM>");
   };
   const twin: Twin = {
     ref,

@@ -72,8 +72,10 @@ import {
   defaultServerVariables,
   formatIssue,
   loadDefsText,
+  parseDefs,
   printDefs,
 } from "../../defs/mod.ts";
+import { why } from "../../evaluate.ts";
 import type { EnvReader } from "../../env.ts";
 
 /** What a planned command prints: its reply, for people or as JSON. */
@@ -721,6 +723,7 @@ async function planGroup(o: GivenOption, ctx: PlanContext): Promise<Plan> {
   if (parts.length === 0) bad("group", "no commands given");
   const plans: Plan[] = [];
   let show: ShowStyle | undefined;
+  let whyPath: string | undefined;
   for (const part of parts) {
     const tokens = part.split(/\s+/);
     const head = tokens[0];
@@ -736,17 +739,23 @@ async function planGroup(o: GivenOption, ctx: PlanContext): Promise<Plan> {
     const parsed = parseCommandLine(["--" + head, ...tokens.slice(1)], USER_COMMANDS);
     const cmd = USER_COMMANDS.find((c) => c === parsed.command?.spec);
     if (!cmd || cmd.name === "group") bad("group", `'${head}' cannot be part of a group`);
+    if (cmd.name === "why") whyPath = parsed.command!.value ?? "";
     const p = await cmd.plan(parsed.command!, ctx);
     if (p.localOnly) bad("group", `'${part}' does not talk to the server`);
     plans.push(p);
   }
   return {
     command: groupCommand(plans.map((p) => p.command)),
-    print: (reply, out) => printGroup(reply, out, show),
+    print: (reply, out) => printGroup(reply, out, show, whyPath),
   };
 }
 
-function printGroup(reply: Reply, out: Output, show: ShowStyle | undefined): void {
+function printGroup(
+  reply: Reply,
+  out: Output,
+  show: ShowStyle | undefined,
+  whyPath: string | undefined,
+): void {
   const replies = reply.kind === "group" ? reply.replies : [];
   if (out.json) {
     json(out, "group", { replies });
@@ -766,6 +775,16 @@ function printGroup(reply: Reply, out: Output, show: ShowStyle | undefined): voi
           ? showGroupNode(fetched.text, show)
           : "",
       );
+    }
+    // why is computed here, from the whole definition fetched in the same group
+    if (whyPath !== undefined && fetched?.kind === "defs") {
+      let lines: string[];
+      try {
+        lines = why(parseDefs(fetched.text), whyPath);
+      } catch (e) {
+        throw new ConfigError((e as Error).message);
+      }
+      out.io.out(lines.join("\n") + "\n");
     }
   }
   const failed = replies.find((r) => r.kind === "error");

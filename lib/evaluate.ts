@@ -1,0 +1,778 @@
+/**
+ * What ecflow_client computes itself from a fetched definition: the variables
+ * ecFlow generates (`SUITE`, `ECF_DATE`, `FAMILY`, `TASK`, `ECF_JOB`, repeat
+ * variables, …), the evaluation of trigger/complete expressions (printed as
+ * trees in STATE style), and the reasons a node does not run (`why`).
+ * Pure functions of the definition tree.
+ *
+ * @module
+ */
+import {
+  type BinOp,
+  type Defs,
+  type ExprAst,
+  type Node,
+  parseExpression,
+  type Repeat,
+  resolvePath,
+  type Suite,
+  type Task,
+  type Variable,
+} from "./defs/mod.ts";
+
+const DAY_NAMES = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
+const MONTH_NAMES = [
+  "january",
+  "february",
+  "march",
+  "april",
+  "may",
+  "june",
+  "july",
+  "august",
+  "september",
+  "october",
+  "november",
+  "december",
+];
+const MONTHS: Record<string, number> = {
+  Jan: 1,
+  Feb: 2,
+  Mar: 3,
+  Apr: 4,
+  May: 5,
+  Jun: 6,
+  Jul: 7,
+  Aug: 8,
+  Sep: 9,
+  Oct: 10,
+  Nov: 11,
+  Dec: 12,
+};
+
+const pad2 = (n: number) => String(n).padStart(2, "0");
+
+/** Julian day number of a Gregorian date (boost's `julian_day`). */
+function julianDay(y: number, m: number, d: number): number {
+  const a = Math.floor((14 - m) / 12);
+  const yy = y + 4800 - a;
+  const mm = m + 12 * a - 3;
+  return d + Math.floor((153 * mm + 2) / 5) + 365 * yy + Math.floor(yy / 4) -
+    Math.floor(yy / 100) + Math.floor(yy / 400) - 32045;
+}
+
+/** Day of week, Sunday = 0. */
+function dayOfWeek(y: number, m: number, d: number): number {
+  return (julianDay(y, m, d) + 1) % 7;
+}
+
+function ymd(n: number): [number, number, number] {
+  return [Math.floor(n / 10000), Math.floor(n / 100) % 100, n % 100];
+}
+
+function validDate(n: number): boolean {
+  const [y, m, d] = ymd(n);
+  if (m < 1 || m > 12 || d < 1) return false;
+  const dim = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return d <= dim;
+}
+
+function clamp(value: number, start: number, end: number, delta: number): number {
+  if (delta > 0) return Math.min(Math.max(value, start), end);
+  return Math.max(Math.min(value, start), end);
+}
+
+function repeatVariables(r: Repeat): Variable[] {
+  const v = (name: string, value: string) => ({ name, value });
+  switch (r.kind) {
+    case "integer":
+      return [v(r.name, String(clamp(r.value, r.start, r.end, r.delta)))];
+    case "date":
+    case "datelist": {
+      let current: number, isValid: boolean;
+      if (r.kind === "date") {
+        current = clamp(r.value, r.start, r.end, r.delta);
+        isValid = r.delta > 0
+          ? r.value >= r.start && r.value <= r.end
+          : r.value <= r.start && r.value >= r.end;
+      } else {
+        const i = Math.min(Math.max(r.index, 0), r.values.length - 1);
+        current = r.values.length ? r.values[i] : 0;
+        isValid = r.index >= 0 && r.index < r.values.length;
+      }
+      const out = {
+        YYYY: "<invalid>",
+        MM: "<invalid>",
+        DD: "<invalid>",
+        DOW: "",
+        JULIAN: "<invalid>",
+      };
+      if (isValid && validDate(current)) {
+        const [y, m, d] = ymd(current);
+        Object.assign(out, {
+          YYYY: String(y),
+          MM: String(m),
+          DD: String(d),
+          DOW: String(dayOfWeek(y, m, d)),
+          JULIAN: String(julianDay(y, m, d)),
+        });
+      }
+      return [
+        v(`${r.name}_YYYY`, out.YYYY),
+        v(`${r.name}_MM`, out.MM),
+        v(`${r.name}_DD`, out.DD),
+        v(`${r.name}_DOW`, out.DOW),
+        v(`${r.name}_JULIAN`, out.JULIAN),
+        v(r.name, String(current)),
+      ];
+    }
+    case "enumerated":
+    case "string": {
+      const i = Math.min(Math.max(r.index, 0), r.values.length - 1);
+      return [v(r.name, r.values.length ? r.values[i] : "")];
+    }
+    default:
+      return [];
+  }
+}
+
+/** A user variable of the node or its ancestors, then of the definition (ecFlow's findParentUserVariableValue). */
+function inheritedVariable(node: Node, name: string): string | undefined {
+  for (let n: Node | undefined = node; n; n = n.parent) {
+    const found = n.variables.find((x) => x.name === name);
+    if (found) return found.value;
+  }
+  const defs = rootDefs(node);
+  return (defs?.userVariables.find((x) => x.name === name) ??
+    defs?.serverVariables.find((x) => x.name === name))?.value;
+}
+
+function rootDefs(node: Node): Defs | undefined {
+  let n: Node = node;
+  while (n.parent) n = n.parent;
+  return n.defs;
+}
+
+function suiteVariables(s: Suite): Variable[] {
+  const names = [
+    "SUITE",
+    "ECF_DATE",
+    "YYYY",
+    "DOW",
+    "DOY",
+    "DATE",
+    "DAY",
+    "DD",
+    "MM",
+    "MONTH",
+    "ECF_CLOCK",
+    "ECF_TIME",
+    "ECF_JULIAN",
+    "TIME",
+  ];
+  const values: Record<string, string> = Object.fromEntries(names.map((n) => [n, ""]));
+  values.SUITE = s.name;
+  const m = s.begun && s.calendar
+    ? /^(\d{4})-([A-Z][a-z]{2})-(\d{2}) (\d{2}):(\d{2})/.exec(s.calendar.suiteTime)
+    : null;
+  if (m) {
+    const [y, mo, d, hh, mi] = [Number(m[1]), MONTHS[m[2]], Number(m[3]), m[4], m[5]];
+    const dow = dayOfWeek(y, mo, d);
+    const doy = julianDay(y, mo, d) - julianDay(y, 1, 1) + 1;
+    Object.assign(values, {
+      ECF_DATE: `${y}${pad2(mo)}${pad2(d)}`,
+      YYYY: String(y),
+      DOW: String(dow),
+      DOY: String(doy),
+      DATE: `${pad2(d)}.${pad2(mo)}.${y}`,
+      DAY: DAY_NAMES[dow],
+      DD: pad2(d),
+      MM: pad2(mo),
+      MONTH: MONTH_NAMES[mo - 1],
+      ECF_CLOCK: `${DAY_NAMES[dow]}:${MONTH_NAMES[mo - 1]}:${dow}:${doy}`,
+      ECF_TIME: `${hh}:${mi}`,
+      ECF_JULIAN: String(julianDay(y, mo, d)),
+      TIME: `${hh}${mi}`,
+    });
+  }
+  return names.map((name) => ({ name, value: values[name] }));
+}
+
+/**
+ * The variables ecFlow generates for a node, in ecflow_client's STATE order:
+ * suite (repeat first), family (`FAMILY`, `FAMILY1`, then repeat), task
+ * (`TASK`, `ECF_JOB`, …, then repeat).
+ */
+export function generatedVariables(node: Node): Variable[] {
+  const repeat = node.repeat ? repeatVariables(node.repeat) : [];
+  if (node.kind === "suite") return [...repeat, ...suiteVariables(node as Suite)];
+  const path = node.absPath;
+  if (node.kind === "family") {
+    const second = path.indexOf("/", 1);
+    return [
+      { name: "FAMILY", value: path.slice(second + 1) },
+      { name: "FAMILY1", value: node.name },
+      ...repeat,
+    ];
+  }
+  const sub = node as Task;
+  const home = inheritedVariable(node, "ECF_HOME") ?? "";
+  const out = inheritedVariable(node, "ECF_OUT");
+  const extn = node.kind === "alias" ? ".usr" : inheritedVariable(node, "ECF_EXTN") ?? ".ecf";
+  const tryNo = String(sub.tryNo ?? 0);
+  return [
+    { name: "TASK", value: node.kind === "alias" && node.parent ? node.parent.name : node.name },
+    { name: "ECF_JOB", value: `${home}${path}.job${tryNo}` },
+    { name: "ECF_SCRIPT", value: `${home}${path}${extn}` },
+    { name: "ECF_JOBOUT", value: `${out || home}${path}.${tryNo}` },
+    { name: "ECF_TRYNO", value: tryNo },
+    { name: "ECF_RID", value: sub.rid ?? "" },
+    { name: "ECF_NAME", value: path },
+    { name: "ECF_PASS", value: sub.password ?? "" },
+    ...repeat,
+  ];
+}
+
+/** ecFlow's DState numbering, as the trees print it. */
+const DSTATE = ["unknown", "complete", "queued", "aborted", "submitted", "active", "suspended"];
+
+function dstate(n: Node): string {
+  return n.suspended ? "suspended" : n.state;
+}
+
+const ROOT_NAME: Record<BinOp, string> = {
+  and: "AND",
+  or: "OR",
+  "==": "EQUAL",
+  "!=": "NOT_EQUAL",
+  "<": "LESS_THAN",
+  "<=": "LESS_EQUAL",
+  ">": "GREATER_THAN",
+  ">=": "GREATER_EQUAL",
+  "+": "PLUS",
+  "-": "MINUS",
+  "*": "MULTIPLY",
+  "/": "DIVIDE",
+  "%": "Modulo",
+};
+
+const intOf = (s: string) => (/^[-+]?\d+$/.test(s.trim()) ? parseInt(s, 10) : 0);
+
+/** Evaluates expressions of one node against its definition as ecFlow's AST does. */
+export class ExpressionEvaluator {
+  /** `defs` undefined: the node was fetched alone and no reference resolves (as ecFlow). */
+  constructor(readonly defs: Defs | undefined, readonly from: Node) {}
+
+  node(path: string): Node | undefined {
+    return this.defs ? resolvePath(this.defs, this.from, path) : undefined;
+  }
+
+  /** The attribute `name` of `n` as (kind, value) in ecFlow's lookup order. */
+  attribute(n: Node, name: string): { text: string; value: number } | undefined {
+    const ev = n.events.find((e) => e.name === name || String(e.number) === name);
+    if (ev) return { text: `EVENT value(${ev.value ? 1 : 0})`, value: ev.value ? 1 : 0 };
+    const me = n.meters.find((m) => m.name === name);
+    if (me) return { text: `METER value(${me.value})`, value: me.value };
+    const va = n.variables.find((v) => v.name === name);
+    if (va) return { text: `USER-VARIABLE value(${intOf(va.value)})`, value: intOf(va.value) };
+    const r = n.repeat;
+    if (r && r.kind !== "day" && r.name === name) {
+      const raw = r.kind === "integer" || r.kind === "date"
+        ? r.value
+        : r.kind === "datelist"
+        ? (r.index >= 0 && r.index < r.values.length ? r.values[r.index] : 0)
+        : r.kind === "enumerated"
+        ? (r.index >= 0 && r.index < r.values.length && /^[-+]?\d+$/.test(r.values[r.index])
+          ? parseInt(r.values[r.index], 10)
+          : r.index)
+        : r.kind === "string"
+        ? r.index
+        : 0;
+      return { text: `REPEAT value(${raw})`, value: this.repeatLastValid(r) };
+    }
+    const gen = generatedVariables(n).find((v) => v.name === name);
+    if (gen) return { text: `GEN-VARIABLE value(${intOf(gen.value)})`, value: intOf(gen.value) };
+    const li = n.limits.find((l) => l.name === name);
+    if (li) return { text: `limit ${li.name} ${li.max} value(${li.value})`, value: li.value };
+    const q = n.queues.find((x) => x.name === name);
+    if (q) return { text: `QUEUE ${q.name} value(${q.index})`, value: q.index };
+    return undefined;
+  }
+
+  repeatLastValid(r: Repeat): number {
+    switch (r.kind) {
+      case "integer":
+      case "date":
+        return clamp(r.value, r.start, r.end, r.delta);
+      case "datelist":
+        return r.values.length ? r.values[Math.min(Math.max(r.index, 0), r.values.length - 1)] : 0;
+      case "enumerated": {
+        if (!r.values.length) return 0;
+        const i = Math.min(Math.max(r.index, 0), r.values.length - 1);
+        return /^[-+]?\d+$/.test(r.values[i]) ? parseInt(r.values[i], 10) : i;
+      }
+      case "string":
+        return r.values.length ? Math.min(Math.max(r.index, 0), r.values.length - 1) : 0;
+      default:
+        return 0;
+    }
+  }
+
+  parentVariableNode(name: string): Node | undefined {
+    for (let n: Node | undefined = this.from; n; n = n.parent) {
+      if (this.attribute(n, name)) return n;
+    }
+    return undefined;
+  }
+
+  value(e: ExprAst): number {
+    switch (e.t) {
+      case "int":
+        return e.value;
+      case "state":
+        return DSTATE.indexOf(e.value);
+      case "event":
+        return e.value === "set" ? 1 : 0;
+      case "node": {
+        const n = this.node(e.path);
+        return n ? DSTATE.indexOf(dstate(n)) : 0;
+      }
+      case "attr": {
+        const n = this.node(e.path);
+        return n ? this.attribute(n, e.name)?.value ?? 0 : 0;
+      }
+      case "parentVar": {
+        const n = this.parentVariableNode(e.name);
+        return n ? this.attribute(n, e.name)?.value ?? 0 : 0;
+      }
+      case "flag": {
+        const n = e.path === "/" ? undefined : this.node(e.path);
+        if (n) return n.flags.includes(e.flag) ? 1 : 0;
+        return e.path === "/" && this.defs?.flags.includes(e.flag) ? 1 : 0;
+      }
+      case "call": {
+        const v = this.value(e.arg);
+        if (e.fn.endsWith("date_to_julian")) {
+          const [y, m, d] = ymd(v);
+          return julianDay(y, m, d);
+        }
+        return v;
+      }
+      case "not":
+        return this.evaluate(e.expr) ? 0 : 1;
+      case "neg":
+        return -this.value(e.expr);
+      case "bin": {
+        const l = this.value(e.left), r = this.value(e.right);
+        switch (e.op) {
+          case "+":
+            return l + r;
+          case "-":
+            return l - r;
+          case "*":
+            return l * r;
+          case "/":
+            return r === 0 ? 0 : Math.trunc(l / r);
+          case "%":
+            return r === 0 ? 0 : l % r;
+          default:
+            return this.evaluate(e) ? 1 : 0;
+        }
+      }
+    }
+  }
+
+  evaluate(e: ExprAst): boolean {
+    if (e.t === "not") return !this.evaluate(e.expr);
+    if (e.t !== "bin") return this.value(e) !== 0;
+    const l = () => this.value(e.left), r = () => this.value(e.right);
+    switch (e.op) {
+      case "and":
+        return this.evaluate(e.left) && this.evaluate(e.right);
+      case "or":
+        return this.evaluate(e.left) || this.evaluate(e.right);
+      case "==":
+        return l() === r();
+      case "!=":
+        return l() !== r();
+      case "<":
+        return l() < r();
+      case "<=":
+        return l() <= r();
+      case ">":
+        return l() > r();
+      case ">=":
+        return l() >= r();
+      default:
+        return true; // arithmetic roots
+    }
+  }
+
+  /** Lines of the tree for `e` printed at `level` (two spaces per level). */
+  print(e: ExprAst, level: number, out: string[]): void {
+    const ind = "  ".repeat(level);
+    const leaf = (text: string): void => {
+      out.push(ind + "# " + text);
+    };
+    switch (e.t) {
+      case "int":
+        return leaf(`INTEGER ${e.value}`);
+      case "neg":
+        return leaf(`INTEGER ${this.value(e)}`);
+      case "state":
+        return leaf(`NODE_STATE ${e.value}(${DSTATE.indexOf(e.value)})`);
+      case "event":
+        return leaf(`EVENT_STATE ${e.value === "set" ? 1 : 0}`);
+      case "node": {
+        const n = this.node(e.path);
+        return leaf(
+          n
+            ? `NODE ${e.path} ${dstate(n)}(${DSTATE.indexOf(dstate(n))})`
+            : `NODE node(?not-found?) ${e.path} unknown(0) # check suite filter`,
+        );
+      }
+      case "attr": {
+        const n = this.node(e.path);
+        const a = n ? this.attribute(n, e.name) : undefined;
+        return leaf(
+          n && a
+            ? `${e.path}:${e.name} node(${n.name}) ${a.text}`
+            : `${e.path}:${e.name} node(?not-found?) ${e.path} value(0) # check suite filter`,
+        );
+      }
+      case "parentVar": {
+        const n = this.parentVariableNode(e.name);
+        const a = n ? this.attribute(n, e.name) : undefined;
+        return leaf(
+          n && a
+            ? `:${e.name} node(${n.name}) ${a.text}`
+            : `:${e.name} node(?not-found?) value(0) # check suite filter`,
+        );
+      }
+      case "flag": {
+        const n = e.path === "/" ? undefined : this.node(e.path);
+        return leaf(
+          n
+            ? `FLAG_NODE ${e.path} ${e.flag}(${n.flags.includes(e.flag) ? 1 : 0})`
+            : `FLAG_NODE node(?not-found?) ${e.path} ${e.flag}(0) # check suite filter`,
+        );
+      }
+      case "call":
+        return leaf(
+          `${e.fn.endsWith("date_to_julian") ? "DATE_TO_JULIAN" : "JULIAN_TO_DATE"} ${
+            this.value(e)
+          }`,
+        );
+      case "not":
+        out.push(`${ind}# NOT (${this.evaluate(e)})`);
+        return this.child(e.expr, level, out);
+      case "bin": {
+        const name = ROOT_NAME[e.op];
+        const arithmetic = ["+", "-", "*", "/", "%"].includes(e.op);
+        out.push(
+          `${ind}# ${name} ${arithmetic ? `value(${this.value(e)})` : `(${this.evaluate(e)})`}`,
+        );
+        this.child(e.left, level, out);
+        this.child(e.right, level, out);
+      }
+    }
+  }
+
+  /** A child of a root: one level deeper (leaves add their own level, roots get one). */
+  child(e: ExprAst, level: number, out: string[]): void {
+    this.print(e, level + 1, out);
+  }
+}
+
+/**
+ * The comment block ecflow_client prints under a trigger or complete in STATE
+ * style: `# Trigger Evaluation Tree` and the evaluated AST.
+ */
+export function expressionTree(node: Node, kind: "trigger" | "complete"): string[] {
+  const e = node[kind];
+  if (!e) return [];
+  let ast: ExprAst;
+  try {
+    ast = parseExpression(
+      e.parts.map((p, i) => i === 0 ? p.text : `${p.type === "and" ? " and " : " or "}${p.text}`)
+        .join(""),
+    );
+  } catch {
+    return [];
+  }
+  const defs = rootDefs(node);
+  const out = defs ? [] : ["  # Warning: Full/correct AST evaluation requires the definition"];
+  out.push("  # Trigger Evaluation Tree");
+  new ExpressionEvaluator(defs, node).print(ast, 2, out);
+  return out;
+}
+
+/** The STATE-style hooks for the defs printer. */
+export const STATE_EXTRAS = { generatedVariables, expressionTree };
+
+// ------------------------------------------------------------------------ why
+
+const DEBUG_TYPE: Record<string, string> = {
+  suite: "SUITE",
+  family: "FAMILY",
+  task: "TASK",
+  alias: "ALIAS",
+};
+
+const WHY_OP: Partial<Record<BinOp, string>> = {
+  and: " and ",
+  or: " or ",
+  "==": " == ",
+  "!=": " != ",
+  "<=": " <= ",
+  ">=": " >= ",
+  ">": " > ",
+  "<": " lt ",
+};
+
+const ARITH_OP: Partial<Record<BinOp, string>> = {
+  "+": " + ",
+  "-": " - ",
+  "*": " * ",
+  "/": " / ",
+  "%": " % ",
+};
+
+function whyType(ev: ExpressionEvaluator, n: Node, name: string): string {
+  const a = ev.attribute(n, name);
+  if (!a) return "variable-not-found";
+  const t = a.text;
+  if (t.startsWith("EVENT")) return "event";
+  if (t.startsWith("METER")) return "meter";
+  if (t.startsWith("USER-VARIABLE")) return "user-variable";
+  if (t.startsWith("REPEAT")) return "repeat";
+  if (t.startsWith("GEN-VARIABLE")) return "gen-variable";
+  if (t.startsWith("limit")) return "limit";
+  return "queue";
+}
+
+/** ecFlow's `why_expression`: the expression with the state of what it references. */
+function whyExpression(ev: ExpressionEvaluator, e: ExprAst): string {
+  switch (e.t) {
+    case "int":
+      return String(e.value);
+    case "neg":
+      return String(ev.value(e));
+    case "state":
+      return e.value;
+    case "event":
+      return e.value;
+    case "node": {
+      const n = ev.node(e.path);
+      return n ? `${e.path}(${dstateOf(n)})` : `${e.path}?(unknown)`;
+    }
+    case "attr": {
+      const n = ev.node(e.path);
+      const value = n ? ev.attribute(n, e.name)?.value ?? 0 : 0;
+      const type = n ? whyType(ev, n, e.name) : "variable-not-found";
+      return `${e.path}${n ? "" : "(?)"}:${e.name}(type:${type} value:${value})`;
+    }
+    case "parentVar": {
+      const n = ev.parentVariableNode(e.name);
+      const value = n ? ev.attribute(n, e.name)?.value ?? 0 : 0;
+      return `:${e.name}(type:${n ? whyType(ev, n, e.name) : "variable-not-found"} value:${value})`;
+    }
+    case "flag": {
+      const n = e.path === "/" ? undefined : ev.node(e.path);
+      return n
+        ? `${e.path}<flag>${e.flag}(${n.flags.includes(e.flag) ? 1 : 0})`
+        : `${e.path}(?)<flag>${e.flag}(?)`;
+    }
+    case "call":
+      return `${e.fn.endsWith("date_to_julian") ? "date_to_julian" : "julian_to_date"}( arg:${
+        whyExpression(ev, e.arg)
+      }) = ${ev.value(e)}`;
+    case "not":
+      return ev.evaluate(e) ? "true" : "not " + whyExpression(ev, e.expr);
+    case "bin": {
+      const arith = ARITH_OP[e.op];
+      if (arith) return whyExpression(ev, e.left) + arith + whyExpression(ev, e.right);
+      if (ev.evaluate(e)) return "true";
+      return `(${whyExpression(ev, e.left)}${WHY_OP[e.op]}${whyExpression(ev, e.right)})`;
+    }
+  }
+}
+
+function dstateOf(n: Node): string {
+  return n.suspended ? "suspended" : n.state;
+}
+
+function parseAst(node: Node, kind: "trigger" | "complete"): ExprAst | undefined {
+  const e = node[kind];
+  if (!e) return undefined;
+  try {
+    return parseExpression(
+      e.parts.map((p, i) => i === 0 ? p.text : `${p.type === "and" ? " and " : " or "}${p.text}`)
+        .join(""),
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+function findLimit(defs: Defs, node: Node, path: string, name: string) {
+  if (path === "") {
+    for (let n: Node | undefined = node.parent ?? node; n; n = n.parent) {
+      const l = n.limits.find((x) => x.name === name);
+      if (l) return l;
+    }
+    return undefined;
+  }
+  return resolvePath(defs, node, path)?.limits.find((x) => x.name === name);
+}
+
+function suiteOf(node: Node): Suite | undefined {
+  let n: Node = node;
+  while (n.parent) n = n.parent;
+  return n.kind === "suite" ? n as Suite : undefined;
+}
+
+const slotText = (h: number, m: number) => `${pad2(h)}:${pad2(m)}`;
+
+/** Time-of-day of the suite's calendar as minutes, or undefined when not begun. */
+function suiteMinutes(node: Node): number | undefined {
+  const cal = suiteOf(node)?.calendar;
+  const m = cal ? / (\d{2}):(\d{2}):\d{2}/.exec(cal.suiteTime) : null;
+  return m ? Number(m[1]) * 60 + Number(m[2]) : undefined;
+}
+
+/** `time`/`today` reasons while the (next) slot is still ahead; undefined if not reproducible. */
+function timeWhy(node: Node, word: "time" | "today", s: TimeSeriesLike): string | undefined {
+  if (s.free) return undefined;
+  const rel = s.relative ? /^[-+]?(\d+):(\d{2})/.exec(s.relativeDuration ?? "00:00:00") : undefined;
+  const now = s.relative ? (rel ? Number(rel[1]) * 60 + Number(rel[2]) : 0) : suiteMinutes(node);
+  if (now === undefined) return undefined;
+  const start = s.start.hour * 60 + s.start.minute;
+  const next = s.nextTimeSlot ?? slotText(s.start.hour, s.start.minute);
+  // isFree: the current time matches the slot (or a slot of the series)
+  if (s.isValid) {
+    if (!s.finish || !s.increment) {
+      if (now === start) return undefined;
+    } else {
+      const [nh, nm] = next.split(":").map(Number);
+      const end = s.finish.hour * 60 + s.finish.minute;
+      const inc = s.increment.hour * 60 + s.increment.minute;
+      for (let t = nh * 60 + nm; inc > 0 && t <= end; t += inc) if (t === now) return undefined;
+    }
+  }
+  const node_ = node;
+  let reason = `is ${word} `;
+  if (node_.days.length) reason += "and day ";
+  if (node_.dates.length) reason += "and date ";
+  reason += "dependent";
+  if (!s.isValid) return undefined;
+  const ahead = now < start ||
+    (s.finish !== undefined && s.increment !== undefined &&
+      now < s.finish.hour * 60 + s.finish.minute);
+  if (!ahead) return undefined; // expired slots: not reproduced by ecflow-ts
+  const plus = s.relative ? "+" : "";
+  return `${reason} ( next run time is ${plus}${next}, current suite time is ${plus}${
+    slotText(Math.floor(now / 60), now % 60)
+  } )`;
+}
+
+interface TimeSeriesLike {
+  relative: boolean;
+  start: { hour: number; minute: number };
+  finish?: { hour: number; minute: number };
+  increment?: { hour: number; minute: number };
+  free: boolean;
+  isValid: boolean;
+  nextTimeSlot?: string;
+  relativeDuration?: string;
+}
+
+/** ecFlow's `Node::why` for one node; true when a reason holds the node. */
+function nodeWhy(defs: Defs, node: Node, out: string[]): boolean {
+  let found = false;
+  const path = node.absPath;
+  const debugPath = `${DEBUG_TYPE[node.kind]}:${path}`;
+  if (node.suspended) {
+    out.push(`${debugPath} is suspended`);
+    found = true;
+  } else if (node.state !== "queued" && node.state !== "aborted") {
+    out.push(`${debugPath} (${node.state}) is not queued or aborted`);
+    if (node.kind === "task" || node.kind === "alias") return found;
+    found = true;
+  }
+  // limits: only when some in-limit has no room
+  const full = node.inLimits.map((il) => ({ il, limit: findLimit(defs, node, il.path, il.name) }))
+    .filter(({ il, limit }) => limit && limit.value + il.tokens > limit.max);
+  for (const { il, limit } of full) {
+    const consumed = limit!.paths.slice(0, 4).map((p) => p + ",").join("") +
+      (limit!.paths.length > 4 ? "..." : "");
+    out.push(
+      `limit ${il.path === "" ? limit!.name : `${il.path}:${limit!.name}`} is full(${consumed})`,
+    );
+    found = true;
+  }
+  const prefix = `${DEBUG_TYPE[node.kind]} ${path}(${node.state}) `;
+  for (const t of node.todays) {
+    const r = timeWhy(node, "today", t.series);
+    if (r) {
+      out.push(prefix + r);
+      found = true;
+    }
+  }
+  for (const t of node.times) {
+    const r = timeWhy(node, "time", t.series);
+    if (r) {
+      out.push(prefix + r);
+      found = true;
+    }
+  }
+  const ev = new ExpressionEvaluator(defs, node);
+  const complete = parseAst(node, "complete");
+  const completeHolds = complete && !node.complete!.free && !ev.evaluate(complete);
+  const trigger = parseAst(node, "trigger");
+  if ((!complete || completeHolds) && trigger && !node.trigger!.free && !ev.evaluate(trigger)) {
+    out.push(prefix + "expression " + whyExpression(ev, trigger) + " is false");
+    found = true;
+  }
+  return found;
+}
+
+function defsWhy(defs: Defs, out: string[]): boolean {
+  if (defs.serverState !== "RUNNING") {
+    out.push("The server is *not* RUNNING.");
+    return true;
+  }
+  if (defs.state !== "queued" && defs.state !== "aborted") {
+    out.push(`The definition state(${defs.state}) is not queued or aborted.`);
+  }
+  return false;
+}
+
+function topDown(defs: Defs, node: Node, out: string[]): boolean {
+  let found = nodeWhy(defs, node, out);
+  if (!found && node.kind !== "task" && node.kind !== "alias") {
+    for (const c of node.children) if (topDown(defs, c, out)) found = true;
+  }
+  return found;
+}
+
+/**
+ * Why nodes do not run, as `ecflow_client --group="get; why[=<path>]"` prints
+ * it: for one node, the reasons of every node from its suite down to it;
+ * for the whole definition, top down until reasons are found. Reasons of
+ * date, day and cron attributes and of expired time slots are not reproduced.
+ */
+export function why(defs: Defs, path = ""): string[] {
+  const out: string[] = [];
+  if (path !== "") {
+    const node = defs.find(path);
+    if (!node) throw new Error(`WhyCmd: The node path parameter '${path}' cannot be found.`);
+    defsWhy(defs, out);
+    const chain: Node[] = [];
+    for (let n: Node | undefined = node; n; n = n.parent) chain.unshift(n);
+    for (const n of chain) nodeWhy(defs, n, out);
+  } else if (!defsWhy(defs, out)) {
+    for (const s of defs.suites) topDown(defs, s, out);
+  }
+  return out;
+}
