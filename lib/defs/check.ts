@@ -12,7 +12,16 @@ import { DefsParseError } from "./errors.ts";
 import { type ExprAst, ExprError, parseExpression, walkExpr } from "./expr.ts";
 import { type Defs, EMPTY, type Node } from "./model.ts";
 
-/** One problem found by {@link checkDefs}. */
+/**
+ * One problem found by {@link checkDefs}.
+ *
+ * @example
+ * ```ts
+ * import { type CheckIssue, checkDefsText } from "@ecflow-ts/client";
+ * const issues: CheckIssue[] = checkDefsText("suite s\n task t\n  trigger x == complete\nendsuite\n").errors;
+ * console.log(issues[0].line, issues[0].path); // 3 /s/t
+ * ```
+ */
 export interface CheckIssue {
   /** `error` makes a load fail; `warning` is reported only. */
   severity: "error" | "warning";
@@ -28,7 +37,16 @@ export interface CheckIssue {
   message: string;
 }
 
-/** Result of {@link checkDefs} / {@link checkDefsText}. */
+/**
+ * Result of {@link checkDefs} / {@link checkDefsText}.
+ *
+ * @example
+ * ```ts
+ * import { type CheckResult, checkDefsText } from "@ecflow-ts/client";
+ * const r: CheckResult = checkDefsText("suite s\nendsuite\n");
+ * console.log(r.errors.length, r.warnings.length); // 0 0
+ * ```
+ */
 export interface CheckResult {
   /** Errors (a load would be refused). */
   errors: CheckIssue[];
@@ -67,6 +85,13 @@ const SUITE_GEN = [
 /**
  * Resolve a node path as written in a trigger of `from`: absolute (`/s/f/t`), or relative
  * to `from`'s parent (`t`, `./t`, `f/t`, `../f/t`).
+ *
+ * @example
+ * ```ts
+ * import { parseDefs, resolvePath } from "@ecflow-ts/client";
+ * const defs = parseDefs("suite s\n family f\n  task a\n  task b\n endfamily\nendsuite\n");
+ * console.log(resolvePath(defs, defs.find("/s/f/b")!, "a")?.absPath); // /s/f/a
+ * ```
  */
 export function resolvePath(defs: Defs, from: Node, path: string): Node | undefined {
   if (path.startsWith("/")) return defs.find(path);
@@ -99,7 +124,16 @@ function descend(base: Node, segs: string[]): Node | undefined {
   return n;
 }
 
-/** Whether `name` is something a trigger can reference on `node` (ecFlow's findExprVariable). */
+/**
+ * Whether `name` is something a trigger can reference on `node` (ecFlow's findExprVariable).
+ *
+ * @example
+ * ```ts
+ * import { hasExprVariable, parseDefs } from "@ecflow-ts/client";
+ * const t = parseDefs("suite s\n task t\n  meter m 0 9 9\nendsuite\n").find("/s/t")!;
+ * console.log(hasExprVariable(t, "m"), hasExprVariable(t, "ECF_TRYNO"), hasExprVariable(t, "x")); // true true false
+ * ```
+ */
 export function hasExprVariable(node: Node, name: string): boolean {
   for (const e of (node._events ?? EMPTY)) {
     if (e.name === name || String(e.number) === name) return true;

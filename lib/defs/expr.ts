@@ -11,7 +11,16 @@
  * @module
  */
 
-/** A parsed expression. */
+/**
+ * A parsed expression.
+ *
+ * @example
+ * ```ts
+ * import { type ExprAst, parseExpression } from "@ecflow-ts/client";
+ * const e: ExprAst = parseExpression("/s/t:ev == set");
+ * console.log(JSON.stringify(e));
+ * ```
+ */
 export type ExprAst =
   | { t: "int"; value: number }
   | { t: "state"; value: string }
@@ -25,7 +34,16 @@ export type ExprAst =
   | { t: "neg"; expr: ExprAst }
   | { t: "bin"; op: BinOp; left: ExprAst; right: ExprAst };
 
-/** Binary operators (normalised). */
+/**
+ * Binary operators (normalised).
+ *
+ * @example
+ * ```ts
+ * import { type BinOp, parseExpression } from "@ecflow-ts/client";
+ * const e = parseExpression("1 + 2 == 3");
+ * if (e.t === "bin") { const op: BinOp = e.op; console.log(op); } // ==
+ * ```
+ */
 export type BinOp =
   | "and"
   | "or"
@@ -41,7 +59,19 @@ export type BinOp =
   | "/"
   | "%";
 
-/** Thrown by {@link parseExpression} for an invalid expression. */
+/**
+ * Thrown by {@link parseExpression} for an invalid expression.
+ *
+ * @example
+ * ```ts
+ * import { ExprError, parseExpression } from "@ecflow-ts/client";
+ * try {
+ *   parseExpression("a ==");
+ * } catch (e) {
+ *   if (e instanceof ExprError) console.log(e.message, e.offset);
+ * }
+ * ```
+ */
 export class ExprError extends Error {
   /** 0-based offset in the expression text where parsing stopped. */
   readonly offset: number;
@@ -131,7 +161,15 @@ function lex(s: string): Tok[] {
 
 const SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9_.]*$/;
 
-/** Whether `p` is a valid node path in an expression (`/a/b`, `a/b`, `./a`, `../../a`). */
+/**
+ * Whether `p` is a valid node path in an expression (`/a/b`, `a/b`, `./a`, `../../a`).
+ *
+ * @example
+ * ```ts
+ * import { isValidExprPath } from "@ecflow-ts/client";
+ * console.log(isValidExprPath("../f/t"), isValidExprPath("/s/")); // true false
+ * ```
+ */
 export function isValidExprPath(p: string): boolean {
   if (p === "") return false;
   const segs = p.split("/");
@@ -401,7 +439,15 @@ export function parseExpression(text: string): ExprAst {
   return e;
 }
 
-/** Visit every node of an expression tree, depth first, left to right. */
+/**
+ * Visit every node of an expression tree, depth first, left to right.
+ *
+ * @example
+ * ```ts
+ * import { parseExpression, walkExpr } from "@ecflow-ts/client";
+ * for (const e of walkExpr(parseExpression("a == complete and b:ev"))) console.log(e.t);
+ * ```
+ */
 export function* walkExpr(e: ExprAst): Generator<ExprAst> {
   yield e;
   switch (e.t) {
@@ -419,7 +465,16 @@ export function* walkExpr(e: ExprAst): Generator<ExprAst> {
   }
 }
 
-/** Join the parts of a multi-line trigger/complete into one expression text. */
+/**
+ * Join the parts of a multi-line trigger/complete into one expression text.
+ *
+ * @example
+ * ```ts
+ * import { joinParts } from "@ecflow-ts/client";
+ * console.log(joinParts([{ type: "first", text: "a == complete" }, { type: "or", text: "b == complete" }]));
+ * // a == complete OR b == complete
+ * ```
+ */
 export function joinParts(parts: readonly { type: string; text: string }[]): string {
   // like ecFlow: parts are concatenated with " AND " / " OR " (no brackets)
   let s = "";

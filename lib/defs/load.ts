@@ -9,7 +9,16 @@
 import type { Defs, Variable } from "./model.ts";
 import { printDefs } from "./printer.ts";
 
-/** Options of {@link defaultServerVariables}. */
+/**
+ * Options of {@link defaultServerVariables}.
+ *
+ * @example
+ * ```ts
+ * import { defaultServerVariables, type ServerVariableOptions } from "@ecflow-ts/client";
+ * const options: ServerVariableOptions = { hostName: "myhost", port: "4141" };
+ * console.log(defaultServerVariables(options).length); // 21
+ * ```
+ */
 export interface ServerVariableOptions {
   /** Machine name used in file names (ecFlow uses `gethostname()`); e.g. `Deno.hostname()`. */
   hostName: string;
@@ -59,7 +68,16 @@ export function defaultServerVariables(options: ServerVariableOptions): Variable
   return list.map(([name, value]) => ({ name, value }));
 }
 
-/** Options of {@link loadDefsText}. */
+/**
+ * Options of {@link loadDefsText}.
+ *
+ * @example
+ * ```ts
+ * import { loadDefsText, type LoadTextOptions, parseDefs } from "@ecflow-ts/client";
+ * const options: LoadTextOptions = { hostName: "myhost", port: "3141" };
+ * console.log(loadDefsText(parseDefs("suite s\nendsuite\n"), options));
+ * ```
+ */
 export interface LoadTextOptions extends ServerVariableOptions {}
 
 /**

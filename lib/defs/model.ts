@@ -10,10 +10,27 @@
  * @module
  */
 
-/** The state of a node, as ecFlow prints it (`NState`). */
+/**
+ * The state of a node, as ecFlow prints it (`NState`).
+ *
+ * @example
+ * ```ts
+ * import { type NodeState, parseDefs } from "@ecflow-ts/client";
+ * const st: NodeState = parseDefs("#5.9.2\ndefs_state NET\nsuite s # state:active\nendsuite\n").find("/s")!.state;
+ * console.log(st); // active
+ * ```
+ */
 export type NodeState = "unknown" | "complete" | "queued" | "aborted" | "submitted" | "active";
 
-/** All node states, in ecFlow's enum order. */
+/**
+ * All node states, in ecFlow's enum order.
+ *
+ * @example
+ * ```ts
+ * import { NODE_STATES } from "@ecflow-ts/client";
+ * console.log(NODE_STATES.indexOf("complete")); // 1
+ * ```
+ */
 export const NODE_STATES: readonly NodeState[] = [
   "unknown",
   "complete",
@@ -23,18 +40,51 @@ export const NODE_STATES: readonly NodeState[] = [
   "active",
 ];
 
-/** A `defstatus` value (`DState`): a node state or `suspended`. `queued` is the default. */
+/**
+ * A `defstatus` value (`DState`): a node state or `suspended`. `queued` is the default.
+ *
+ * @example
+ * ```ts
+ * import { type DefStatus, parseDefs } from "@ecflow-ts/client";
+ * const ds: DefStatus = parseDefs("suite s\n defstatus suspended\nendsuite\n").find("/s")!.defStatus;
+ * console.log(ds); // suspended
+ * ```
+ */
 export type DefStatus = NodeState | "suspended";
 
-/** Server state from the `defs_state` line (`server_state:`); RUNNING when absent. */
+/**
+ * Server state from the `defs_state` line (`server_state:`); RUNNING when absent.
+ *
+ * @example
+ * ```ts
+ * import { parseDefs, type ServerState } from "@ecflow-ts/client";
+ * const st: ServerState = parseDefs("#5.9.2\ndefs_state NET server_state:HALTED cal_count:0\n# enddef\n").serverState;
+ * console.log(st); // HALTED
+ * ```
+ */
 export type ServerState = "HALTED" | "SHUTDOWN" | "RUNNING";
 
-/** The print style of a definition text (the word after `defs_state`). */
+/**
+ * The print style of a definition text (the word after `defs_state`).
+ *
+ * @example
+ * ```ts
+ * import { type DefsStyle, parseDefs } from "@ecflow-ts/client";
+ * const style: DefsStyle = parseDefs("#5.9.2\ndefs_state NET\n# enddef\n").style;
+ * console.log(style); // NET
+ * ```
+ */
 export type DefsStyle = "DEFS" | "STATE" | "NET" | "MIGRATE";
 
 /**
  * Names of node flags, in the order ecFlow writes them in `flag:` lists
  * (`not_set` and HEAD's `remote_error` last).
+ *
+ * @example
+ * ```ts
+ * import { FLAG_NAMES } from "@ecflow-ts/client";
+ * console.log(FLAG_NAMES.includes("zombie")); // true
+ * ```
  */
 export const FLAG_NAMES: readonly string[] = [
   "force_aborted",
@@ -65,7 +115,16 @@ export const FLAG_NAMES: readonly string[] = [
   "remote_error",
 ];
 
-/** A variable: `edit NAME 'value'`. */
+/**
+ * A variable: `edit NAME 'value'`.
+ *
+ * @example
+ * ```ts
+ * import { parseDefs, type Variable } from "@ecflow-ts/client";
+ * const v: Variable = parseDefs("suite s\n edit NAME 'some value'\nendsuite\n").find("/s")!.variables[0];
+ * console.log(v); // { name: "NAME", value: "some value" }
+ * ```
+ */
 export interface Variable {
   /** Variable name. */
   name: string;
@@ -73,7 +132,16 @@ export interface Variable {
   value: string;
 }
 
-/** An event: `event [number] [name] [set]`, with its current value. */
+/**
+ * An event: `event [number] [name] [set]`, with its current value.
+ *
+ * @example
+ * ```ts
+ * import { parseDefs } from "@ecflow-ts/client";
+ * console.log(parseDefs("suite s\n task t\n  event 1 go set\nendsuite\n").find("/s/t")!.events[0]);
+ * // { number: 1, name: "go", initial: true, value: true }
+ * ```
+ */
 export interface Event {
   /** Event number, or `undefined` when the event was declared by name only. */
   number?: number;
@@ -85,7 +153,15 @@ export interface Event {
   value: boolean;
 }
 
-/** A meter: `meter name min max [colour_change]`. */
+/**
+ * A meter: `meter name min max [colour_change]`.
+ *
+ * @example
+ * ```ts
+ * import { parseDefs } from "@ecflow-ts/client";
+ * console.log(parseDefs("suite s\n task t\n  meter m 0 100 90\nendsuite\n").find("/s/t")!.meters[0]);
+ * ```
+ */
 export interface Meter {
   /** Meter name. */
   name: string;
@@ -99,7 +175,15 @@ export interface Meter {
   value: number;
 }
 
-/** A label: `label name "value"` and its current value (`# "new value"`). */
+/**
+ * A label: `label name "value"` and its current value (`# "new value"`).
+ *
+ * @example
+ * ```ts
+ * import { parseDefs } from "@ecflow-ts/client";
+ * console.log(parseDefs("suite s\n label info \"hello world\"\nendsuite\n").find("/s")!.labels[0].value); // hello world
+ * ```
+ */
 export interface Label {
   /** Label name. */
   name: string;
@@ -109,7 +193,15 @@ export interface Label {
   newValue: string;
 }
 
-/** A limit: `limit name max` and its usage. */
+/**
+ * A limit: `limit name max` and its usage.
+ *
+ * @example
+ * ```ts
+ * import { parseDefs } from "@ecflow-ts/client";
+ * console.log(parseDefs("suite s\n limit l 2\nendsuite\n").find("/s")!.limits[0]); // { name: "l", max: 2, value: 0, paths: [] }
+ * ```
+ */
 export interface Limit {
   /** Limit name. */
   name: string;
@@ -121,7 +213,15 @@ export interface Limit {
   paths: string[];
 }
 
-/** An inlimit reference: `inlimit [-n] [-s] [path:]name [tokens]`. */
+/**
+ * An inlimit reference: `inlimit [-n] [-s] [path:]name [tokens]`.
+ *
+ * @example
+ * ```ts
+ * import { parseDefs } from "@ecflow-ts/client";
+ * console.log(parseDefs("suite s\n limit l 2\n task t\n  inlimit -s /s:l\nendsuite\n").find("/s/t")!.inLimits[0]);
+ * ```
+ */
 export interface InLimit {
   /** Limit name. */
   name: string;
@@ -137,7 +237,16 @@ export interface InLimit {
   incremented: boolean;
 }
 
-/** A clock time `HH:MM`. */
+/**
+ * A clock time `HH:MM`.
+ *
+ * @example
+ * ```ts
+ * import { formatSlot, type TimeSlot } from "@ecflow-ts/client";
+ * const slot: TimeSlot = { hour: 23, minute: 59 };
+ * console.log(formatSlot(slot)); // 23:59
+ * ```
+ */
 export interface TimeSlot {
   /** Hour 0-23 (`undefined` never happens for a parsed slot). */
   hour: number;
@@ -145,7 +254,16 @@ export interface TimeSlot {
   minute: number;
 }
 
-/** A time series as used by `time`, `today` and `cron`. */
+/**
+ * A time series as used by `time`, `today` and `cron`.
+ *
+ * @example
+ * ```ts
+ * import { parseDefs, type TimeSeries } from "@ecflow-ts/client";
+ * const ts: TimeSeries = parseDefs("suite s\n task t\n  time 10:00 12:00 00:30\nendsuite\n").find("/s/t")!.times[0].series;
+ * console.log(ts.finish, ts.increment); // { hour: 12, minute: 0 } { hour: 0, minute: 30 }
+ * ```
+ */
 export interface TimeSeries {
   /** `+` prefix: relative to suite begin. */
   relative: boolean;
@@ -165,7 +283,15 @@ export interface TimeSeries {
   relativeDuration?: string;
 }
 
-/** A `time` attribute. */
+/**
+ * A `time` attribute.
+ *
+ * @example
+ * ```ts
+ * import { parseDefs } from "@ecflow-ts/client";
+ * console.log(parseDefs("suite s\n task t\n  time +00:30\nendsuite\n").find("/s/t")!.times[0].series.relative); // true
+ * ```
+ */
 export interface TimeAttr {
   /** Discriminant. */
   kind: "time";
@@ -173,7 +299,15 @@ export interface TimeAttr {
   series: TimeSeries;
 }
 
-/** A `today` attribute. */
+/**
+ * A `today` attribute.
+ *
+ * @example
+ * ```ts
+ * import { parseDefs } from "@ecflow-ts/client";
+ * console.log(parseDefs("suite s\n task t\n  today 10:00\nendsuite\n").find("/s/t")!.todays[0].kind); // today
+ * ```
+ */
 export interface TodayAttr {
   /** Discriminant. */
   kind: "today";
@@ -181,7 +315,16 @@ export interface TodayAttr {
   series: TimeSeries;
 }
 
-/** A `cron` attribute. */
+/**
+ * A `cron` attribute.
+ *
+ * @example
+ * ```ts
+ * import { parseDefs } from "@ecflow-ts/client";
+ * const t = parseDefs("suite s\n task t\n  cron -w 1,2 10:00\nendsuite\n").find("/s/t")!;
+ * console.log(t.crons[0].weekDays, t.crons[0].series.start); // [ 1, 2 ] { hour: 10, minute: 0 }
+ * ```
+ */
 export interface CronAttr {
   /** Discriminant. */
   kind: "cron";
@@ -199,7 +342,16 @@ export interface CronAttr {
   series: TimeSeries;
 }
 
-/** A `date day.month.year` attribute; 0 means `*`. */
+/**
+ * A `date day.month.year` attribute; 0 means `*`.
+ *
+ * @example
+ * ```ts
+ * import { parseDefs } from "@ecflow-ts/client";
+ * console.log(parseDefs("suite s\n task t\n  date 1.*.2025\nendsuite\n").find("/s/t")!.dates[0]);
+ * // { day: 1, month: 0, year: 2025, free: false }
+ * ```
+ */
 export interface DateAttr {
   /** Day of month or 0 for `*`. */
   day: number;
@@ -211,7 +363,15 @@ export interface DateAttr {
   free: boolean;
 }
 
-/** The day names accepted by `day`. */
+/**
+ * The day names accepted by `day`.
+ *
+ * @example
+ * ```ts
+ * import { DAY_NAMES } from "@ecflow-ts/client";
+ * console.log(DAY_NAMES[1]); // monday
+ * ```
+ */
 export const DAY_NAMES: readonly string[] = [
   "sunday",
   "monday",
@@ -222,7 +382,15 @@ export const DAY_NAMES: readonly string[] = [
   "saturday",
 ];
 
-/** A `day <weekday>` attribute. */
+/**
+ * A `day <weekday>` attribute.
+ *
+ * @example
+ * ```ts
+ * import { parseDefs } from "@ecflow-ts/client";
+ * console.log(parseDefs("suite s\n task t\n  day monday\nendsuite\n").find("/s/t")!.days[0].day); // monday
+ * ```
+ */
 export interface DayAttr {
   /** Week day name (`monday` … `sunday`). */
   day: string;
@@ -234,7 +402,15 @@ export interface DayAttr {
   date?: string;
 }
 
-/** A `late` attribute. */
+/**
+ * A `late` attribute.
+ *
+ * @example
+ * ```ts
+ * import { parseDefs } from "@ecflow-ts/client";
+ * console.log(parseDefs("suite s\n task t\n  late -c +02:00\nendsuite\n").find("/s/t")!.late);
+ * ```
+ */
 export interface LateAttr {
   /** `-s +HH:MM` submitted limit. */
   submitted?: TimeSlot;
@@ -248,7 +424,15 @@ export interface LateAttr {
   isLate: boolean;
 }
 
-/** `autocancel`/`autoarchive` time: either days or a (relative) time. */
+/**
+ * `autocancel`/`autoarchive` time: either days or a (relative) time.
+ *
+ * @example
+ * ```ts
+ * import { parseDefs } from "@ecflow-ts/client";
+ * console.log(parseDefs("suite s\n autocancel 3\nendsuite\n").find("/s")!.autoCancel); // { days: 3, relative: false }
+ * ```
+ */
 export interface AutoTime {
   /** Number of days, when given as a plain number. */
   days?: number;
@@ -258,16 +442,43 @@ export interface AutoTime {
   relative: boolean;
 }
 
-/** An `autoarchive` attribute. */
+/**
+ * An `autoarchive` attribute.
+ *
+ * @example
+ * ```ts
+ * import { parseDefs } from "@ecflow-ts/client";
+ * const f = parseDefs("suite s\n family f\n  autoarchive +01:00 -i\n endfamily\nendsuite\n").find("/s/f")!;
+ * console.log(f.autoArchive); // { time: { hour: 1, minute: 0 }, relative: true, idle: true }
+ * ```
+ */
 export interface AutoArchive extends AutoTime {
   /** `-i`: archive when idle. */
   idle: boolean;
 }
 
-/** The kinds of `zombie` type. */
+/**
+ * The kinds of `zombie` type.
+ *
+ * @example
+ * ```ts
+ * import { parseDefs, type ZombieType } from "@ecflow-ts/client";
+ * const t: ZombieType = parseDefs("suite s\n zombie ecf:fail::\nendsuite\n").find("/s")!.zombies[0].type;
+ * console.log(t); // ecf
+ * ```
+ */
 export type ZombieType = "user" | "ecf" | "ecf_pid" | "ecf_pid_passwd" | "ecf_passwd" | "path";
 
-/** A `zombie type:action:children:lifetime` attribute. */
+/**
+ * A `zombie type:action:children:lifetime` attribute.
+ *
+ * @example
+ * ```ts
+ * import { parseDefs } from "@ecflow-ts/client";
+ * console.log(parseDefs("suite s\n zombie user:fob::\nendsuite\n").find("/s")!.zombies[0]);
+ * // { type: "user", action: "fob", children: [], lifetime: 300 }
+ * ```
+ */
 export interface ZombieAttr {
   /** Zombie type. */
   type: ZombieType;
@@ -279,7 +490,15 @@ export interface ZombieAttr {
   lifetime: number;
 }
 
-/** A `verify state:expected` attribute. */
+/**
+ * A `verify state:expected` attribute.
+ *
+ * @example
+ * ```ts
+ * import { parseDefs } from "@ecflow-ts/client";
+ * console.log(parseDefs("suite s\n task t\n  verify complete:1\nendsuite\n").find("/s/t")!.verifies[0]);
+ * ```
+ */
 export interface VerifyAttr {
   /** State to count. */
   state: NodeState;
@@ -289,7 +508,16 @@ export interface VerifyAttr {
   actual: number;
 }
 
-/** A `queue name v1 v2 …` attribute. */
+/**
+ * A `queue name v1 v2 …` attribute.
+ *
+ * @example
+ * ```ts
+ * import { parseDefs } from "@ecflow-ts/client";
+ * console.log(parseDefs("suite s\n queue q a b\nendsuite\n").find("/s")!.queues[0]);
+ * // { name: "q", values: [ "a", "b" ], index: 0, states: [ "queued", "queued" ] }
+ * ```
+ */
 export interface QueueAttr {
   /** Queue name. */
   name: string;
@@ -301,7 +529,15 @@ export interface QueueAttr {
   states: NodeState[];
 }
 
-/** A `generic name values…` attribute. */
+/**
+ * A `generic name values…` attribute.
+ *
+ * @example
+ * ```ts
+ * import { parseDefs } from "@ecflow-ts/client";
+ * console.log(parseDefs("suite s\n generic g a b\nendsuite\n").find("/s")!.generics[0]); // { name: "g", values: [ "a", "b" ] }
+ * ```
+ */
 export interface GenericAttr {
   /** Name. */
   name: string;
@@ -309,7 +545,16 @@ export interface GenericAttr {
   values: string[];
 }
 
-/** A suite `clock` or `endclock` attribute. */
+/**
+ * A suite `clock` or `endclock` attribute.
+ *
+ * @example
+ * ```ts
+ * import { parseDefs, type Suite } from "@ecflow-ts/client";
+ * const s = parseDefs("suite s\n clock hybrid 1.1.2024 +3600\nendsuite\n").find("/s") as Suite;
+ * console.log(s.clock); // { hybrid: true, day: 1, month: 1, year: 2024, gain: 3600, positiveGain: true }
+ * ```
+ */
 export interface ClockAttr {
   /** `hybrid` (true) or `real` (false); always false for endclock. */
   hybrid: boolean;
@@ -325,7 +570,16 @@ export interface ClockAttr {
   positiveGain: boolean;
 }
 
-/** Suite calendar state (`calendar …` line), times kept as printed. */
+/**
+ * Suite calendar state (`calendar …` line), times kept as printed.
+ *
+ * @example
+ * ```ts
+ * import { parseDefs, type Suite } from "@ecflow-ts/client";
+ * const s = parseDefs("#5.9.2\ndefs_state NET\nsuite s # begun:1\ncalendar initTime:2026-Nov-27 21:47:11 suiteTime:2026-Nov-27 21:47:11 duration:00:00:00 initLocalTime:2026-Nov-27 21:47:11 lastTime:2026-Nov-27 21:47:11\nendsuite\n").find("/s") as Suite;
+ * console.log(s.calendar?.suiteTime); // 2026-Nov-27 21:47:11
+ * ```
+ */
 export interface Calendar {
   /** `initTime:` */
   initTime: string;
@@ -343,7 +597,16 @@ export interface Calendar {
   dayChanged: boolean;
 }
 
-/** One line of a trigger/complete expression. */
+/**
+ * One line of a trigger/complete expression.
+ *
+ * @example
+ * ```ts
+ * import { type PartExpression, parseDefs } from "@ecflow-ts/client";
+ * const p: PartExpression = parseDefs("suite s\n task a\n task t\n  trigger a == complete\nendsuite\n").find("/s/t")!.trigger!.parts[0];
+ * console.log(p.type, p.text, p.line); // first a == complete 4
+ * ```
+ */
 export interface PartExpression {
   /** `first` line, `-a` (and) or `-o` (or) continuation. */
   type: "first" | "and" | "or";
@@ -355,7 +618,16 @@ export interface PartExpression {
   column?: number;
 }
 
-/** A `trigger` or `complete` expression (one or more lines). */
+/**
+ * A `trigger` or `complete` expression (one or more lines).
+ *
+ * @example
+ * ```ts
+ * import { parseDefs } from "@ecflow-ts/client";
+ * const t = parseDefs("suite s\n task a\n task t\n  trigger a == complete\n  trigger -o a == aborted\nendsuite\n").find("/s/t")!;
+ * console.log(t.trigger?.parts.map((p) => p.type)); // [ "first", "or" ]
+ * ```
+ */
 export interface Expression {
   /** The parts, first one first. */
   parts: PartExpression[];
@@ -363,7 +635,15 @@ export interface Expression {
   free: boolean;
 }
 
-/** `repeat integer VAR start end [delta]`. */
+/**
+ * `repeat integer VAR start end [delta]`.
+ *
+ * @example
+ * ```ts
+ * import { parseDefs } from "@ecflow-ts/client";
+ * console.log(parseDefs("suite s\n repeat integer I 0 10 2\nendsuite\n").find("/s")!.repeat);
+ * ```
+ */
 export interface RepeatInteger {
   /** Discriminant. */
   kind: "integer";
@@ -379,7 +659,15 @@ export interface RepeatInteger {
   value: number;
 }
 
-/** `repeat date VAR yyyymmdd yyyymmdd [delta]`. */
+/**
+ * `repeat date VAR yyyymmdd yyyymmdd [delta]`.
+ *
+ * @example
+ * ```ts
+ * import { parseDefs } from "@ecflow-ts/client";
+ * console.log(parseDefs("suite s\n repeat date D 20240101 20240105\nendsuite\n").find("/s")!.repeat);
+ * ```
+ */
 export interface RepeatDate {
   /** Discriminant. */
   kind: "date";
@@ -395,7 +683,15 @@ export interface RepeatDate {
   value: number;
 }
 
-/** `repeat datelist VAR "d1" "d2" …`. */
+/**
+ * `repeat datelist VAR "d1" "d2" …`.
+ *
+ * @example
+ * ```ts
+ * import { parseDefs } from "@ecflow-ts/client";
+ * console.log(parseDefs("suite s\n repeat datelist D \"20240101\" \"20240301\"\nendsuite\n").find("/s")!.repeat);
+ * ```
+ */
 export interface RepeatDateList {
   /** Discriminant. */
   kind: "datelist";
@@ -407,7 +703,15 @@ export interface RepeatDateList {
   index: number;
 }
 
-/** `repeat enumerated VAR "a" "b" …`. */
+/**
+ * `repeat enumerated VAR "a" "b" …`.
+ *
+ * @example
+ * ```ts
+ * import { parseDefs } from "@ecflow-ts/client";
+ * console.log(parseDefs("suite s\n repeat enumerated E a b\nendsuite\n").find("/s")!.repeat);
+ * ```
+ */
 export interface RepeatEnumerated {
   /** Discriminant. */
   kind: "enumerated";
@@ -419,7 +723,15 @@ export interface RepeatEnumerated {
   index: number;
 }
 
-/** `repeat string VAR "a" "b" …`. */
+/**
+ * `repeat string VAR "a" "b" …`.
+ *
+ * @example
+ * ```ts
+ * import { parseDefs } from "@ecflow-ts/client";
+ * console.log(parseDefs("suite s\n repeat string S x y\nendsuite\n").find("/s")!.repeat);
+ * ```
+ */
 export interface RepeatString {
   /** Discriminant. */
   kind: "string";
@@ -431,7 +743,15 @@ export interface RepeatString {
   index: number;
 }
 
-/** `repeat day step`. */
+/**
+ * `repeat day step`.
+ *
+ * @example
+ * ```ts
+ * import { parseDefs } from "@ecflow-ts/client";
+ * console.log(parseDefs("suite s\n repeat day 1\nendsuite\n").find("/s")!.repeat); // { kind: "day", step: 1 }
+ * ```
+ */
 export interface RepeatDay {
   /** Discriminant. */
   kind: "day";
@@ -439,7 +759,16 @@ export interface RepeatDay {
   step: number;
 }
 
-/** `repeat datetime VAR start end step` (ecFlow ≥ 5.14). Instants as `yyyymmddTHHMMSS`. */
+/**
+ * `repeat datetime VAR start end step` (ecFlow ≥ 5.14). Instants as `yyyymmddTHHMMSS`.
+ *
+ * @example
+ * ```ts
+ * import { parseDefs } from "@ecflow-ts/client";
+ * console.log(parseDefs("suite s\n repeat datetime T 20240101T000000 20240102T000000 6\nendsuite\n").find("/s")!.repeat);
+ * // step normalised to 06:00:00
+ * ```
+ */
 export interface RepeatDateTime {
   /** Discriminant. */
   kind: "datetime";
@@ -455,7 +784,15 @@ export interface RepeatDateTime {
   value: string;
 }
 
-/** `repeat datetimelist VAR "i1" "i2" …` (ecFlow ≥ 5.17). */
+/**
+ * `repeat datetimelist VAR "i1" "i2" …` (ecFlow ≥ 5.17).
+ *
+ * @example
+ * ```ts
+ * import { parseDefs } from "@ecflow-ts/client";
+ * console.log(parseDefs("suite s\n repeat datetimelist T \"20240101T000000\"\nendsuite\n").find("/s")!.repeat);
+ * ```
+ */
 export interface RepeatDateTimeList {
   /** Discriminant. */
   kind: "datetimelist";
@@ -467,7 +804,16 @@ export interface RepeatDateTimeList {
   index: number;
 }
 
-/** Any repeat. */
+/**
+ * Any repeat.
+ *
+ * @example
+ * ```ts
+ * import { parseDefs, type Repeat } from "@ecflow-ts/client";
+ * const r: Repeat | undefined = parseDefs("suite s\n repeat integer I 1 3\nendsuite\n").find("/s")!.repeat;
+ * if (r?.kind === "integer") console.log(r.start, r.end, r.delta); // 1 3 1
+ * ```
+ */
 export type Repeat =
   | RepeatInteger
   | RepeatDate
@@ -481,6 +827,13 @@ export type Repeat =
 /**
  * An `aviso` attribute (ecFlow ≥ 5.13). Values are kept as written (the listener keeps its
  * single quotes); options left out take ecFlow's defaults (`%ECF_AVISO_URL%` …).
+ *
+ * @example
+ * ```ts
+ * import { parseDefs } from "@ecflow-ts/client";
+ * const t = parseDefs("suite s\n task t\n  aviso --name A --listener '{ \"event\": \"mars\" }'\nendsuite\n").find("/s/t")!;
+ * console.log(t.avisos[0].name, t.avisos[0].url); // A %ECF_AVISO_URL%
+ * ```
  */
 export interface AvisoAttr {
   /** `--name` */
@@ -501,7 +854,16 @@ export interface AvisoAttr {
   reason: string;
 }
 
-/** A `mirror` attribute (ecFlow ≥ 5.13); options left out take ecFlow's defaults. */
+/**
+ * A `mirror` attribute (ecFlow ≥ 5.13); options left out take ecFlow's defaults.
+ *
+ * @example
+ * ```ts
+ * import { parseDefs } from "@ecflow-ts/client";
+ * const t = parseDefs("suite s\n task t\n  mirror --name m --remote_path /x/y --ssl\nendsuite\n").find("/s/t")!;
+ * console.log(t.mirrors[0].remotePath, t.mirrors[0].ssl); // /x/y true
+ * ```
+ */
 export interface MirrorAttr {
   /** `--name` */
   name: string;
@@ -521,10 +883,28 @@ export interface MirrorAttr {
   reason: string;
 }
 
-/** The kinds of nodes. */
+/**
+ * The kinds of nodes.
+ *
+ * @example
+ * ```ts
+ * import { type NodeKind, parseDefs } from "@ecflow-ts/client";
+ * const kinds: NodeKind[] = [...parseDefs("suite s\n family f\n  task t\n endfamily\nendsuite\n")].map((n) => n.kind);
+ * console.log(kinds); // [ "suite", "family", "task" ]
+ * ```
+ */
 export type NodeKind = "suite" | "family" | "task" | "alias";
 
-/** The attribute lists of a node, by name. */
+/**
+ * The attribute lists of a node, by name.
+ *
+ * @example
+ * ```ts
+ * import type { AttrLists } from "@ecflow-ts/client";
+ * const lists: AttrLists = { events: [{ name: "e", initial: false, value: false }] };
+ * console.log(lists.events?.length); // 1
+ * ```
+ */
 export interface AttrLists {
   /** See `Node.flags`. */
   flags?: string[];
@@ -564,7 +944,16 @@ export interface AttrLists {
   generics?: GenericAttr[];
 }
 
-/** Names of the lazily allocated lists of a node. */
+/**
+ * Names of the lazily allocated lists of a node.
+ *
+ * @example
+ * ```ts
+ * import { attrList, type AttrListName, parseDefs } from "@ecflow-ts/client";
+ * const t = parseDefs("suite s\n task t\n  event e\nendsuite\n").find("/s/t")!;
+ * for (const name of ["events", "meters"] as AttrListName[]) console.log(name, attrList(t, name).length);
+ * ```
+ */
 export type AttrListName = keyof AttrLists;
 
 /** A shared, frozen empty list. */
@@ -613,6 +1002,14 @@ export function attrList<K extends AttrListName>(
 
 /**
  * Common part of every node: name, state, and attributes in ecFlow's print order.
+ *
+ * @example
+ * ```ts
+ * import { type Node, parseDefs } from "@ecflow-ts/client";
+ * const defs = parseDefs("suite s\n family f\n  task t\n endfamily\nendsuite\n");
+ * const t: Node = defs.find("/s/f/t")!;
+ * console.log(t.kind, t.absPath, t.parent?.name, t.depth); // task /s/f/t f 2
+ * ```
  */
 export abstract class Node {
   /** The node kind. */
@@ -623,24 +1020,41 @@ export abstract class Node {
   parent: Node | undefined;
   /** Owning definition, set for suites added to a {@link Defs}. */
   defs: Defs | undefined;
-  /** Storage of the attribute lists (allocated on first use); see {@link attrList}. */
+  /** Storage of `flags` (see the getter); `undefined` until the first element. */
   declare _flags?: string[];
+  /** Storage of `variables` (see the getter); `undefined` until the first element. */
   declare _variables?: Variable[];
+  /** Storage of `limits` (see the getter); `undefined` until the first element. */
   declare _limits?: Limit[];
+  /** Storage of `inLimits` (see the getter); `undefined` until the first element. */
   declare _inLimits?: InLimit[];
+  /** Storage of `labels` (see the getter); `undefined` until the first element. */
   declare _labels?: Label[];
+  /** Storage of `meters` (see the getter); `undefined` until the first element. */
   declare _meters?: Meter[];
+  /** Storage of `events` (see the getter); `undefined` until the first element. */
   declare _events?: Event[];
+  /** Storage of `times` (see the getter); `undefined` until the first element. */
   declare _times?: TimeAttr[];
+  /** Storage of `todays` (see the getter); `undefined` until the first element. */
   declare _todays?: TodayAttr[];
+  /** Storage of `dates` (see the getter); `undefined` until the first element. */
   declare _dates?: DateAttr[];
+  /** Storage of `days` (see the getter); `undefined` until the first element. */
   declare _days?: DayAttr[];
+  /** Storage of `crons` (see the getter); `undefined` until the first element. */
   declare _crons?: CronAttr[];
+  /** Storage of `avisos` (see the getter); `undefined` until the first element. */
   declare _avisos?: AvisoAttr[];
+  /** Storage of `mirrors` (see the getter); `undefined` until the first element. */
   declare _mirrors?: MirrorAttr[];
+  /** Storage of `zombies` (see the getter); `undefined` until the first element. */
   declare _zombies?: ZombieAttr[];
+  /** Storage of `verifies` (see the getter); `undefined` until the first element. */
   declare _verifies?: VerifyAttr[];
+  /** Storage of `queues` (see the getter); `undefined` until the first element. */
   declare _queues?: QueueAttr[];
+  /** Storage of `generics` (see the getter); `undefined` until the first element. */
   declare _generics?: GenericAttr[];
   /** Line number (1-based) of the node header in the parsed text, 0 if built in code. */
   line = 0;
@@ -872,7 +1286,16 @@ export abstract class Node {
   }
 }
 
-/** A node that holds families and tasks (suite or family). */
+/**
+ * A node that holds families and tasks (suite or family).
+ *
+ * @example
+ * ```ts
+ * import { NodeContainer, parseDefs } from "@ecflow-ts/client";
+ * const s = parseDefs("suite s\n task a\n task b\nendsuite\n").find("/s")!;
+ * if (s instanceof NodeContainer) console.log(s.nodes.map((n) => n.name)); // [ "a", "b" ]
+ * ```
+ */
 export abstract class NodeContainer extends Node {
   /** Families and tasks in order. */
   nodes: (Family | Task)[] = [];
@@ -888,7 +1311,16 @@ export abstract class NodeContainer extends Node {
   }
 }
 
-/** A suite. */
+/**
+ * A suite.
+ *
+ * @example
+ * ```ts
+ * import { parseDefs, Suite } from "@ecflow-ts/client";
+ * const s = parseDefs("#5.9.2\ndefs_state NET\nsuite s # begun:1\nendsuite\n").find("/s");
+ * if (s instanceof Suite) console.log(s.begun); // true
+ * ```
+ */
 export class Suite extends NodeContainer {
   /** Discriminant. */
   readonly kind = "suite" as const;
@@ -902,13 +1334,31 @@ export class Suite extends NodeContainer {
   declare calendar?: Calendar;
 }
 
-/** A family. */
+/**
+ * A family.
+ *
+ * @example
+ * ```ts
+ * import { Family, parseDefs } from "@ecflow-ts/client";
+ * const f = parseDefs("suite s\n family f\n endfamily\nendsuite\n").find("/s/f");
+ * console.log(f instanceof Family); // true
+ * ```
+ */
 export class Family extends NodeContainer {
   /** Discriminant. */
   readonly kind = "family" as const;
 }
 
-/** Fields shared by tasks and aliases (ecFlow's Submittable). */
+/**
+ * Fields shared by tasks and aliases (ecFlow's Submittable).
+ *
+ * @example
+ * ```ts
+ * import { parseDefs, type SubmittableState } from "@ecflow-ts/client";
+ * const t = parseDefs("#5.9.2\ndefs_state NET\nsuite s\ntask t # passwd:x1 try:1 state:submitted\nendsuite\n").find("/s/t") as unknown as SubmittableState;
+ * console.log(t.password, t.tryNo); // x1 1
+ * ```
+ */
 export interface SubmittableState {
   /** `passwd:` job password. */
   password: string;
@@ -920,7 +1370,16 @@ export interface SubmittableState {
   tryNo: number;
 }
 
-/** A task. */
+/**
+ * A task.
+ *
+ * @example
+ * ```ts
+ * import { parseDefs, Task } from "@ecflow-ts/client";
+ * const t = parseDefs("suite s\n task t\nendsuite\n").find("/s/t");
+ * console.log(t instanceof Task, t?.absPath); // true /s/t
+ * ```
+ */
 export class Task extends Node implements SubmittableState {
   /** Discriminant. */
   readonly kind = "task" as const;
@@ -955,7 +1414,17 @@ export class Task extends Node implements SubmittableState {
   }
 }
 
-/** An alias (a copy of a task, under a task). */
+/**
+ * An alias (a copy of a task, under a task).
+ *
+ * @example
+ * ```ts
+ * import { Alias, parseDefs } from "@ecflow-ts/client";
+ * const defs = parseDefs("#5.9.2\ndefs_state MIGRATE\nsuite s\ntask t\nalias alias0 # state:complete\nendalias\nendsuite\n");
+ * const a = defs.find("/s/t/alias0");
+ * console.log(a instanceof Alias, a?.state); // true complete
+ * ```
+ */
 export class Alias extends Node implements SubmittableState {
   /** Discriminant. */
   readonly kind = "alias" as const;
@@ -973,7 +1442,16 @@ export class Alias extends Node implements SubmittableState {
   }
 }
 
-/** Edit-history entry: `history <path> \b<request>\b<request>…`. */
+/**
+ * Edit-history entry: `history <path> \b<request>\b<request>…`.
+ *
+ * @example
+ * ```ts
+ * import { type HistoryEntry, parseDefs } from "@ecflow-ts/client";
+ * const h: HistoryEntry[] = parseDefs("#5.9.2\ndefs_state MIGRATE\nhistory /s \bMSG:one\nsuite s\nendsuite\n").history;
+ * console.log(h[0].path, h[0].requests); // /s [ "MSG:one" ]
+ * ```
+ */
 export interface HistoryEntry {
   /** Node path. */
   path: string;
@@ -983,6 +1461,14 @@ export interface HistoryEntry {
 
 /**
  * A whole definition: suites, externs, server variables and defs-level state.
+ *
+ * @example
+ * ```ts
+ * import { Defs, printDefs, Suite, Task } from "@ecflow-ts/client";
+ * const defs = new Defs();
+ * defs.addSuite(new Suite("s")).add(new Task("t"));
+ * console.log(defs.find("/s/t")?.absPath, printDefs(defs));
+ * ```
  */
 export class Defs implements Iterable<Node> {
   /** Suites in order. */

@@ -39,7 +39,16 @@ import {
   type ZombieType,
 } from "./model.ts";
 
-/** Options of {@link parseDefs}. */
+/**
+ * Options of {@link parseDefs}.
+ *
+ * @example
+ * ```ts
+ * import { type ParseOptions, parseDefs } from "@ecflow-ts/client";
+ * const options: ParseOptions = { fileName: "my.def" };
+ * console.log(parseDefs("suite s\nendsuite\n", options).fileName); // my.def
+ * ```
+ */
 export interface ParseOptions {
   /** Name used in error messages (default `<text>`). */
   fileName?: string;

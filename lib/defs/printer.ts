@@ -26,10 +26,28 @@ import type {
   Variable,
 } from "./model.ts";
 
-/** Output style: `defs` (definition only), `state`, `net`, `migrate` (with state). */
+/**
+ * Output style: `defs` (definition only), `state`, `net`, `migrate` (with state).
+ *
+ * @example
+ * ```ts
+ * import { parseDefs, printDefs, type PrintStyle } from "@ecflow-ts/client";
+ * const defs = parseDefs("suite s\nendsuite\n");
+ * for (const style of ["defs", "net", "migrate", "state"] as PrintStyle[]) console.log(printDefs(defs, { style }));
+ * ```
+ */
 export type PrintStyle = "defs" | "state" | "net" | "migrate";
 
-/** Options of {@link printDefs}. */
+/**
+ * Options of {@link printDefs}.
+ *
+ * @example
+ * ```ts
+ * import { parseDefs, printDefs, type PrintOptions } from "@ecflow-ts/client";
+ * const options: PrintOptions = { style: "migrate", version: "5.9.2" };
+ * console.log(printDefs(parseDefs("suite s\nendsuite\n"), options));
+ * ```
+ */
 export interface PrintOptions {
   /** Output style (default `defs`). */
   style?: PrintStyle;
@@ -47,7 +65,16 @@ export interface PrintOptions {
   stateExtras?: StateExtras;
 }
 
-/** Hooks that let the `state` style print what ecFlow computes (see `printDefs`). */
+/**
+ * Hooks that let the `state` style print what ecFlow computes (see `printDefs`).
+ *
+ * @example
+ * ```ts
+ * import { parseDefs, printDefs, type StateExtras } from "@ecflow-ts/client";
+ * const extras: StateExtras = { generatedVariables: (n) => [{ name: "NAME", value: n.name }] };
+ * console.log(printDefs(parseDefs("suite s\nendsuite\n"), { style: "state", stateExtras: extras }));
+ * ```
+ */
 export interface StateExtras {
   /** Generated variables (`# edit NAME 'value'` lines) of a node. */
   generatedVariables?(node: Node): Variable[];
@@ -75,7 +102,15 @@ function two(n: number): string {
   return n < 10 ? "0" + n : String(n);
 }
 
-/** `HH:MM` as ecFlow prints a TimeSlot. */
+/**
+ * `HH:MM` as ecFlow prints a TimeSlot.
+ *
+ * @example
+ * ```ts
+ * import { formatSlot } from "@ecflow-ts/client";
+ * console.log(formatSlot({ hour: 9, minute: 5 })); // 09:05
+ * ```
+ */
 export function formatSlot(t: TimeSlot): string {
   return two(t.hour) + ":" + two(t.minute);
 }
@@ -473,12 +508,29 @@ export function printDefs(defs: Defs, options: PrintOptions = {}): string {
   return w.out.join("\n") + "\n";
 }
 
-/** Externs in ecFlow's order (a sorted set of strings, byte order). */
+/**
+ * Externs in ecFlow's order (a sorted set of strings, byte order).
+ *
+ * @example
+ * ```ts
+ * import { sortedExterns } from "@ecflow-ts/client";
+ * console.log(sortedExterns(["/b", "/a", "/b"])); // [ "/a", "/b" ]
+ * ```
+ */
 export function sortedExterns(externs: readonly string[]): string[] {
   return [...new Set(externs)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** Options of {@link printNode}. */
+/**
+ * Options of {@link printNode}.
+ *
+ * @example
+ * ```ts
+ * import { parseDefs, printNode, type PrintNodeOptions } from "@ecflow-ts/client";
+ * const options: PrintNodeOptions = { style: "net", indent: false };
+ * console.log(printNode(parseDefs("suite s\n task t\nendsuite\n").find("/s/t")!, options)); // task t
+ * ```
+ */
 export interface PrintNodeOptions {
   /** Output style (default `defs`). */
   style?: PrintStyle;

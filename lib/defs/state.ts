@@ -43,7 +43,15 @@ const MON_ABBR = [
   "Dec",
 ];
 
-/** Julian day number of a yyyymmdd date (ecFlow's Cal::date_to_julian). */
+/**
+ * Julian day number of a yyyymmdd date (ecFlow's Cal::date_to_julian).
+ *
+ * @example
+ * ```ts
+ * import { dateToJulian } from "@ecflow-ts/client";
+ * console.log(dateToJulian(20240101)); // 2460311
+ * ```
+ */
 export function dateToJulian(ymd: number): number {
   const y = Math.floor(ymd / 10000), m = Math.floor((ymd % 10000) / 100), d = ymd % 100;
   const a = Math.floor((14 - m) / 12);
@@ -52,7 +60,15 @@ export function dateToJulian(ymd: number): number {
     Math.floor(yy / 400) - 32045;
 }
 
-/** yyyymmdd of a julian day number (ecFlow's Cal::julian_to_date). */
+/**
+ * yyyymmdd of a julian day number (ecFlow's Cal::julian_to_date).
+ *
+ * @example
+ * ```ts
+ * import { julianToDate } from "@ecflow-ts/client";
+ * console.log(julianToDate(2460311)); // 20240101
+ * ```
+ */
 export function julianToDate(jd: number): number {
   const a = jd + 32044;
   const b = Math.floor((4 * a + 3) / 146097);
