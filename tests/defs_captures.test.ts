@@ -117,6 +117,13 @@ Deno.test("captures/15-get_state: --get_state=/lab output (STATE style, trees, g
   );
 });
 
+Deno.test("captures/15-get_state: the STATE text itself parses back to the same print", () => {
+  const text = stdout("15-get_state");
+  const defs = parseDefs(text);
+  assertEquals(defs.style, "STATE");
+  assertEquals(printDefs(defs, { style: "state", stateExtras: stateExtras(defs) }), text);
+});
+
 Deno.test("captures/57-group-get-show: 'show state' of a detached suite", () => {
   const node = parseNode(captured("57-group-get-show", "response.json", "the_node_str_"));
   assertEquals(

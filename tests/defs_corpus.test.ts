@@ -173,8 +173,14 @@ for (const p of GOOD) {
 
 for (const p of GOOD) {
   if (p.startsWith("good_node_defs/") && p !== "good_node_defs/suite/suite.def") continue;
-  Deno.test(`corpus ${p}: parse → print → parse keeps the tree (defs and migrate styles)`, () => {
+  Deno.test(`corpus ${p}: parse → print → parse keeps the tree (defs, migrate, state styles)`, () => {
     const defs = parseDefs(read(p), { fileName: p });
+    const state = printDefs(defs, { style: "state", stateExtras: stateExtras(defs) });
+    const fromState = parseDefs(state, { fileName: p + " (state)" });
+    assertEquals(
+      printDefs(fromState, { style: "state", stateExtras: stateExtras(fromState) }),
+      state,
+    );
     for (const style of ["defs", "migrate"] as const) {
       const text = printDefs(defs, { style });
       const again = parseDefs(text, { fileName: p + " (" + style + ")" });
