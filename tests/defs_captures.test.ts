@@ -3,6 +3,9 @@
 // ecflow_client printed.
 import { assert, assertEquals } from "./deps.ts";
 import {
+  autoExterns,
+  checkDefs,
+  checkDefsText,
   defaultServerVariables,
   Defs,
   loadDefsText,
@@ -169,4 +172,50 @@ Deno.test("captures/56-why: runtime state is parsed into the model", () => {
   assertEquals(t2.password, "t5ShMtmz");
   assertEquals(t2.state, "submitted");
   assertEquals(defs.find("/lab/f2/t5")?.variables.map((v) => v.name), ["MYVAR", "OTHER"]);
+});
+
+// Outputs of ecflow_client 5.9.2 for tests/fixtures/defs/externs.def (see the README there).
+const FIX = new URL("./fixtures/defs/", import.meta.url);
+const fixture = (name: string) => Deno.readTextFileSync(new URL(name, FIX));
+
+/** What the server holds after `ecflow_client --load=externs.def`: the client's NET text. */
+function loadedExterns(): Defs {
+  const file = parseDefs(fixture("externs.def"), { fileName: "externs.def" });
+  assertEquals(checkDefs(file).errors, []);
+  const net = loadDefsText(file, { hostName: "vm" });
+  assert(!net.includes("extern"));
+  return parseDefs(net);
+}
+
+Deno.test("fixtures/externs: --get prints the automatic externs like ecflow_client", () => {
+  const defs = loadedExterns();
+  defs.externs = autoExterns(defs);
+  assertEquals(printDefs(defs), fixture("externs.get.txt"));
+});
+
+Deno.test("fixtures/externs: --get_state=/s (externs, flags, variables in trees)", () => {
+  const sent = printNode(loadedExterns().find("/s")!, { style: "net" });
+  const defs = new Defs();
+  defs.addSuite(parseNode(sent) as Suite);
+  defs.serverVariables = defaultServerVariables({ hostName: "vm" });
+  defs.externs = autoExterns(defs);
+  assertEquals(
+    printDefs(defs, { style: "state", stateExtras: stateExtras(defs) }),
+    fixture("externs.get_state.txt"),
+  );
+});
+
+Deno.test("fixtures/externs: --get=/s/f", () => {
+  const sent = printNode(loadedExterns().find("/s/f")!, { style: "net" });
+  assertEquals(
+    printNode(parseNode(sent), { style: "defs", level: 1 }) + "\n",
+    fixture("externs.get_node.txt"),
+  );
+});
+
+Deno.test("fixtures/externs: a flag reference needs the exact 'path:flag' extern", () => {
+  const text = fixture("externs.def").replace("extern /other/y:late\n", "extern /other/y\n");
+  const r = checkDefsText(text, { fileName: "x.def" });
+  assertEquals(r.errors.length, 1);
+  assert(r.errors[0].message.includes("/other/y"));
 });

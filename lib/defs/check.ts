@@ -173,9 +173,9 @@ export function hasExprVariable(node: Node, name: string): boolean {
   return false;
 }
 
+/** ecFlow's find_extern: `path` for a node, exactly `path:name` for an attribute or flag. */
 function covered(defs: Defs, path: string, name?: string): boolean {
-  const full = name === undefined ? path : path + ":" + name;
-  return defs.externs.includes(full) || defs.externs.includes(path);
+  return defs.externs.includes(name === undefined ? path : path + ":" + name);
 }
 
 function nodeLine(n: Node): number {
