@@ -199,6 +199,15 @@ for (const p of GOOD) {
   });
 }
 
+Deno.test("corpus: HEAD-only files are refused by checkDefs for a 5.9.2 server, like ecflow_client", () => {
+  for (const p of Object.keys(NOT_READABLE_BY_5_9_2).filter((x) => x.startsWith("good_defs/"))) {
+    assertEquals(checkDefsText(read(p), { fileName: p }).errors, []);
+    const r = checkDefsText(read(p), { fileName: p, serverVersion: "5.9.2" });
+    assert(r.errors.length > 0, p);
+    assert(r.errors[0].message.includes("needs an ecFlow 5.1"), r.errors[0].message);
+  }
+});
+
 Deno.test("corpus: HEAD-only files print in HEAD's normalised form", () => {
   const av = printDefs(parseDefs(read("good_defs/aviso/aviso.def")));
   assert(

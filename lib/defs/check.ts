@@ -38,6 +38,32 @@ export interface CheckIssue {
 }
 
 /**
+ * Options of {@link checkDefs}.
+ *
+ * @example
+ * ```ts
+ * import { checkDefsText } from "@ecflow-ts/client";
+ * const text = "suite s\n task t\n  repeat datetime T 20240101T000000 20240102T000000\nendsuite\n";
+ * console.log(checkDefsText(text, { serverVersion: "5.9.2" }).errors.length); // 1
+ * console.log(checkDefsText(text).errors.length); // 0
+ * ```
+ */
+export interface CheckOptions {
+  /**
+   * Version of the server the definition is meant for (e.g. `5.9.2`): syntax it does not
+   * know (`aviso`, `mirror` before 5.13, `repeat datetime` before 5.14, `repeat datetimelist`
+   * before 5.17) is reported as an error. Default: no version limit.
+   */
+  serverVersion?: string;
+}
+
+/** `5.9.2` → 5009002. */
+function versionNumber(v: string): number {
+  const [a = 0, b = 0, c = 0] = v.split(".").map((x) => parseInt(x, 10) || 0);
+  return a * 1_000_000 + b * 1_000 + c;
+}
+
+/**
  * Result of {@link checkDefs} / {@link checkDefsText}.
  *
  * @example
@@ -285,7 +311,7 @@ function findLimitUp(node: Node, name: string): boolean {
  * console.log(r.errors.length, r.errors[0].message.includes("sibling")); // 1 true
  * ```
  */
-export function checkDefs(defs: Defs): CheckResult {
+export function checkDefs(defs: Defs, options: CheckOptions = {}): CheckResult {
   const errors: CheckIssue[] = [];
   const warnings: CheckIssue[] = [];
   const issue = (
@@ -303,7 +329,21 @@ export function checkDefs(defs: Defs): CheckResult {
       path: n.absPath,
       message,
     });
+  const server = options.serverVersion ? versionNumber(options.serverVersion) : Infinity;
+  const needs = (n: Node, what: string, since: string) => {
+    if (server < versionNumber(since)) {
+      issue(
+        "error",
+        n,
+        `${what} needs an ecFlow ${since} server or newer (server is ${options.serverVersion})`,
+      );
+    }
+  };
   for (const n of defs.walk()) {
+    if (n._avisos) needs(n, "aviso", "5.13.0");
+    if (n._mirrors) needs(n, "mirror", "5.13.0");
+    if (n.repeat?.kind === "datetime") needs(n, "repeat datetime", "5.14.0");
+    if (n.repeat?.kind === "datetimelist") needs(n, "repeat datetimelist", "5.17.0");
     for (const kind of ["complete", "trigger"] as const) {
       const e = n[kind];
       if (!e) continue;
@@ -394,7 +434,10 @@ export function checkDefs(defs: Defs): CheckResult {
  * console.log(r.errors[0].line); // 3
  * ```
  */
-export function checkDefsText(text: string, options: ParseOptions = {}): CheckResult & {
+export function checkDefsText(
+  text: string,
+  options: ParseOptions & CheckOptions = {},
+): CheckResult & {
   /** The parsed definition, when it parsed. */
   defs?: Defs;
 } {
@@ -417,7 +460,7 @@ export function checkDefsText(text: string, options: ParseOptions = {}): CheckRe
     }
     throw e;
   }
-  return { ...checkDefs(defs), defs };
+  return { ...checkDefs(defs, options), defs };
 }
 
 /**

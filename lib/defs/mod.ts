@@ -31,6 +31,7 @@ export {
   checkDefs,
   checkDefsText,
   type CheckIssue,
+  type CheckOptions,
   type CheckResult,
   formatIssue,
   hasExprVariable,
