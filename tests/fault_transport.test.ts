@@ -592,3 +592,82 @@ Deno.test({
     assertEquals(found, []);
   },
 });
+
+// ---------------------------------------------------------------- the HTTP transport
+
+const HTTP_FAULTS: (Omit<Fault, "check">)[] = [
+  {
+    name: "close at once",
+    script: [{ read: 16 }, { close: true }],
+    error: ConnectionError,
+    within: 100,
+  },
+  {
+    name: "not HTTP",
+    script: [{ read: 16 }, { write: "zzzzzzzz\r\n\r\n" }, { close: true }],
+    error: ConnectionError,
+    within: 100,
+  },
+  {
+    name: "HTTP 500",
+    script: [{ read: 16 }, { write: "HTTP/1.1 500 Oops\r\nContent-Length: 3\r\n\r\nbad" }, {
+      close: true,
+    }],
+    error: ProtocolError,
+    within: 100,
+  },
+  {
+    name: "a body that is not JSON",
+    script: [{ read: 16 }, { write: "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nnope" }, {
+      close: true,
+    }],
+    error: ProtocolError,
+    within: 100,
+  },
+  {
+    name: "a length over the ceiling",
+    script: [{ read: 16 }, { write: "HTTP/1.1 200 OK\r\nContent-Length: 99999999999\r\n\r\n" }, {
+      hold: true,
+    }],
+    error: ProtocolError,
+    within: 100,
+  },
+  {
+    name: "silent",
+    script: [{ read: 16 }, { hold: true }],
+    error: TimeoutError,
+    within: 2 * TIMEOUT_MS,
+  },
+  {
+    name: "drip",
+    script: [{ read: 16 }, {
+      drip: "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nnope",
+      intervalMs: 300,
+    }],
+    error: TimeoutError,
+    within: 2 * TIMEOUT_MS,
+  },
+];
+
+for (const fault of HTTP_FAULTS) {
+  Deno.test(`fault (HTTP): ${fault.name} -> ${fault.error.name}, one line from the CLI`, async () => {
+    await withFake(fault.script, async (fake) => {
+      const c = new Client("127.0.0.1", fake.port, {
+        http: true,
+        retry: { attempts: 1 },
+        connectTimeoutMs: TIMEOUT_MS,
+        replyTimeoutMs: TIMEOUT_MS,
+        env: envFrom({}),
+      });
+      const r = await timed(() => c.ping());
+      assertInstanceOf(r.error, fault.error);
+      assert(r.ms < fault.within + SLACK_MS, `took ${r.ms.toFixed(0)} ms`);
+      const out = await cli([...cliArgs(fake.port), "--http"]);
+      assertEquals(out.code, 1);
+      assert(!/\n\s+at /.test(out.stderr), out.stderr);
+      // a failed fetch cannot tell a refused connect from a broken one: ecflow_client's
+      // "Failed to connect" advice is printed then; every other fault is one line.
+      if (fault.error !== ConnectionError) assertOneLine(out.stderr, fake.port);
+    });
+  });
+}
