@@ -641,7 +641,95 @@ function suiteMinutes(node: Node): number | undefined {
   return m ? Number(m[1]) * 60 + Number(m[2]) : undefined;
 }
 
-/** `time`/`today` reasons while the (next) slot is still ahead; undefined if not reproducible. */
+const MONTH_ABBR = [
+  "Jan",
+  "Feb",
+  "Mar",
+  "Apr",
+  "May",
+  "Jun",
+  "Jul",
+  "Aug",
+  "Sep",
+  "Oct",
+  "Nov",
+  "Dec",
+];
+
+/** The suite calendar's date (UTC midnight), or undefined when not begun. */
+function suiteDate(node: Node): Date | undefined {
+  const cal = suiteOf(node)?.calendar;
+  const m = cal ? /^(\d{4})-([A-Z][a-z]{2})-(\d{2})/.exec(cal.suiteTime) : null;
+  return m ? new Date(Date.UTC(Number(m[1]), MONTHS[m[2]] - 1, Number(m[3]))) : undefined;
+}
+
+const addDays = (d: Date, n: number) => new Date(d.getTime() + n * 86_400_000);
+
+/** A date as boost prints it (`2026-Nov-28`). */
+function boostDate(d: Date): string {
+  return `${d.getUTCFullYear()}-${MONTH_ABBR[d.getUTCMonth()]}-${pad2(d.getUTCDate())}`;
+}
+
+/** DayAttr::next_matching_date: the next date (after today) on that weekday. */
+function nextDayDate(today: Date, day: string): Date {
+  const want = DAY_NAMES.indexOf(day);
+  for (let i = 1; i <= 7; i++) {
+    const d = addDays(today, i);
+    if (d.getUTCDay() === want) return d;
+  }
+  return today;
+}
+
+/** DateAttr::next_matching_date, with ecFlow's sticky per-field matching. */
+function nextDateDate(today: Date, a: { day: number; month: number; year: number }): Date {
+  let dm = a.day === 0, mm = a.month === 0, ym = a.year === 0;
+  for (let i = 1; i <= 365; i++) {
+    const d = addDays(today, i);
+    if (a.day !== 0 && d.getUTCDate() === a.day) dm = true;
+    if (a.month !== 0 && d.getUTCMonth() + 1 === a.month) mm = true;
+    if (a.year !== 0 && d.getUTCFullYear() === a.year) ym = true;
+    if (dm && mm && ym) return d;
+  }
+  return today;
+}
+
+/** `day` reason postfix (note ecFlow's leading space), or undefined when free. */
+function dayWhy(today: Date, a: { day: string; free: boolean; expired: boolean; date?: string }) {
+  if (!a.expired && (a.free || a.date === boostDate(today))) return undefined;
+  const next = a.date && /^\d{4}-/.test(a.date) ? a.date : boostDate(nextDayDate(today, a.day));
+  return ` is day dependent ( next run on ${a.day} ${next} the current day is ${
+    DAY_NAMES[today.getUTCDay()]
+  } )`;
+}
+
+/** `date` reason postfix, or undefined when free. */
+function dateWhy(today: Date, a: { day: number; month: number; year: number; free: boolean }) {
+  const matches = (a.day === 0 || today.getUTCDate() === a.day) &&
+    (a.month === 0 || today.getUTCMonth() + 1 === a.month) &&
+    (a.year === 0 || today.getUTCFullYear() === a.year);
+  if (a.free || matches) return undefined;
+  return ` is date dependent ( next run on ${
+    boostDate(nextDateDate(today, a))
+  } the current date is ${today.getUTCDate()}/${
+    today.getUTCMonth() + 1
+  }/${today.getUTCFullYear()} )`;
+}
+
+function seriesText(s: TimeSeriesLike): string {
+  let t = (s.relative ? "+" : "") + slotText(s.start.hour, s.start.minute);
+  if (s.finish && s.increment) {
+    t += ` ${slotText(s.finish.hour, s.finish.minute)} ${
+      slotText(s.increment.hour, s.increment.minute)
+    }`;
+  }
+  return t;
+}
+
+/**
+ * ecFlow's `TimeAttr::why`/`TodayAttr::why` postfix, or undefined when the
+ * attribute does not hold the node (or, with day/date attributes and an
+ * expired slot, when ecflow-ts cannot reproduce the next date).
+ */
 function timeWhy(node: Node, word: "time" | "today", s: TimeSeriesLike): string | undefined {
   if (s.free) return undefined;
   const rel = s.relative ? /^[-+]?(\d+):(\d{2})/.exec(s.relativeDuration ?? "00:00:00") : undefined;
@@ -649,31 +737,62 @@ function timeWhy(node: Node, word: "time" | "today", s: TimeSeriesLike): string 
   if (now === undefined) return undefined;
   const start = s.start.hour * 60 + s.start.minute;
   const next = s.nextTimeSlot ?? slotText(s.start.hour, s.start.minute);
-  // isFree: the current time matches the slot (or a slot of the series)
+  const series = s.finish !== undefined && s.increment !== undefined;
+  const end = series ? s.finish!.hour * 60 + s.finish!.minute : start;
+  const inc = series ? s.increment!.hour * 60 + s.increment!.minute : 0;
+  // isFree: a single `today` slot in the past is free; otherwise the current
+  // time must match the slot (or a remaining slot of the series)
+  if (word === "today" && !series && now > start) return undefined;
   if (s.isValid) {
-    if (!s.finish || !s.increment) {
+    if (!series) {
       if (now === start) return undefined;
     } else {
       const [nh, nm] = next.split(":").map(Number);
-      const end = s.finish.hour * 60 + s.finish.minute;
-      const inc = s.increment.hour * 60 + s.increment.minute;
       for (let t = nh * 60 + nm; inc > 0 && t <= end; t += inc) if (t === now) return undefined;
     }
   }
-  const node_ = node;
   let reason = `is ${word} `;
-  if (node_.days.length) reason += "and day ";
-  if (node_.dates.length) reason += "and date ";
+  if (node.days.length) reason += "and day ";
+  if (node.dates.length) reason += "and date ";
   reason += "dependent";
-  if (!s.isValid) return undefined;
-  const ahead = now < start ||
-    (s.finish !== undefined && s.increment !== undefined &&
-      now < s.finish.hour * 60 + s.finish.minute);
-  if (!ahead) return undefined; // expired slots: not reproduced by ecflow-ts
   const plus = s.relative ? "+" : "";
-  return `${reason} ( next run time is ${plus}${next}, current suite time is ${plus}${
-    slotText(Math.floor(now / 60), now % 60)
-  } )`;
+  const ahead = now < start || (series && now < end);
+  if (s.isValid && ahead) {
+    return `${reason} ( next run time is ${plus}${next}, current suite time is ${plus}${
+      slotText(Math.floor(now / 60), now % 60)
+    } )`;
+  }
+  reason += ` ( '${word} ${seriesText(s)}' has expired,`;
+  if (ahead) {
+    // requeueable: the next slot, as ecFlow computes it
+    let nextSlot: number | undefined = start;
+    if (!series) nextSlot = now >= start ? undefined : start;
+    else {
+      while (now >= nextSlot!) nextSlot! += inc;
+      if (nextSlot! > end) nextSlot = undefined;
+    }
+    reason += nextSlot === undefined || !series
+      ? " *re-queue* to run at this time"
+      : ` *re-queue* to run at ${slotText(Math.floor(nextSlot / 60), nextSlot % 60)}`;
+  } else if (s.relative) {
+    reason += " please *re-queue*, to reset the relative duration";
+  } else {
+    const today = suiteDate(node);
+    if (!today) return undefined;
+    if (node.days.length || node.dates.length) {
+      const candidates = [
+        ...node.days.map((d) => nextDayDate(today, d.day)),
+        ...node.dates.map((d) => nextDateDate(today, d)),
+      ];
+      const min = candidates.reduce((a, b) => (b < a ? b : a));
+      reason += ` next run at ${slotText(s.start.hour, s.start.minute)} ${boostDate(min)}`;
+    } else {
+      reason += ` next run tomorrow at ${slotText(s.start.hour, s.start.minute)} ${
+        boostDate(addDays(today, 1))
+      }`;
+    }
+  }
+  return reason + " )";
 }
 
 interface TimeSeriesLike {
@@ -712,6 +831,23 @@ function nodeWhy(defs: Defs, node: Node, out: string[]): boolean {
     found = true;
   }
   const prefix = `${DEBUG_TYPE[node.kind]} ${path}(${node.state}) `;
+  const today = suiteDate(node);
+  if (today) {
+    for (const d of node.days) {
+      const r = dayWhy(today, d);
+      if (r) {
+        out.push(prefix + r);
+        found = true;
+      }
+    }
+    for (const d of node.dates) {
+      const r = dateWhy(today, d);
+      if (r) {
+        out.push(prefix + r);
+        found = true;
+      }
+    }
+  }
   for (const t of node.todays) {
     const r = timeWhy(node, "today", t.series);
     if (r) {
@@ -759,8 +895,8 @@ function topDown(defs: Defs, node: Node, out: string[]): boolean {
 /**
  * Why nodes do not run, as `ecflow_client --group="get; why[=<path>]"` prints
  * it: for one node, the reasons of every node from its suite down to it;
- * for the whole definition, top down until reasons are found. Reasons of
- * date, day and cron attributes and of expired time slots are not reproduced.
+ * for the whole definition, top down until reasons are found. Not
+ * reproduced: reasons of `cron` attributes.
  */
 export function why(defs: Defs, path = ""): string[] {
   const out: string[] = [];

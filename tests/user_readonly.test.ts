@@ -183,3 +183,57 @@ Deno.test("--get_state: generated variables and trigger evaluation trees as ecfl
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+// Times far from any plausible test time; dates relative to "today" both ways.
+const TIMES_DEF = `suite tm
+  family f
+    task past
+      time 00:01
+    task oldseries
+      time 00:01 00:05 00:01
+    task future
+      time 23:59
+    task rel
+      time +00:30
+    task tpast
+      today 00:01
+    task tfuture
+      today 23:59
+    task daytime
+      day monday
+      time 00:01
+    task d1
+      date 1.1.2030
+    task d3
+      day sunday
+      day wednesday
+    task d4
+      date *.12.*
+      time 00:01
+    task d5
+      day saturday
+      today 23:59
+  endfamily
+endsuite
+`;
+
+Deno.test("why: time, today, day and date reasons as ecflow_client", async (t) => {
+  const dir = await Deno.makeTempDir({ prefix: "ecflow-ts-times." });
+  try {
+    await Deno.writeTextFile(`${dir}/times.def`, TIMES_DEF);
+    await using twin = await startTwin({ def: `${dir}/times.def`, halted: true });
+    await twin.setup(["--begin=tm"]);
+    await twin.setup(["--restart"]);
+    const tasks = ["past", "oldseries", "future", "rel", "tpast", "tfuture", "daytime", "d1"]
+      .concat(["d3", "d4", "d5"]);
+    for (const task of [...tasks.map((x) => `=/tm/f/${x}`), "=/tm", ""]) {
+      await t.step(`why${task}`, async () => {
+        assertEquals((await assertSameOutput(twin, [`--group=get; why${task}`])).code, 0);
+      });
+    }
+    await twin.setup(["--halt=yes"]);
+    await twin.assertAlive();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
