@@ -1827,8 +1827,11 @@ export function parseDefs(text: string, options: ParseOptions = {}): Defs {
 /**
  * Parse the text of a single node as sent in an `SNodeCmd` reply (`--get=/path`):
  * a `suite`, `family`, `task` or `alias` with its attributes and children, with state
- * annotations. The returned node is detached (no parent); its `absPath` is therefore
- * relative to itself unless you pass `parentPath`.
+ * annotations. The returned node is detached (no parent), exactly like the node
+ * ecflow_client builds from that reply: its `absPath` starts at itself (`/f1`), and
+ * generated variables and trigger trees printed for it are what ecflow_client prints.
+ * A 5.9.2 server indents the text by the node's depth (two spaces per level); pass that
+ * depth as `level` to `printNode` to reproduce ecflow_client's output.
  *
  * @example
  * ```ts
