@@ -11,6 +11,7 @@ import {
   frame,
   startFakeServer,
   startResettingServer,
+  startUnacceptingServer,
   type Step,
 } from "./harness/fake_server.ts";
 import {
@@ -338,6 +339,38 @@ Deno.test("fault (CLI): reset after connect -> one line, exit 1", async () => {
   assertOneLine(out.stderr, fake.port);
   assertMatch(out.stderr, /connection reset by the server/);
   assert(r.ms < 300 + SLACK_MS, `took ${r.ms.toFixed(0)} ms`);
+});
+
+Deno.test("fault (library): a server that never completes the handshake -> connect deadline", async () => {
+  await using fake = await startUnacceptingServer();
+  const c = new Client("127.0.0.1", fake.port, {
+    retry: { attempts: 2, delayMs: 10 },
+    connectTimeoutMs: 300,
+    replyTimeoutMs: TIMEOUT_MS,
+    env: envFrom({}),
+  });
+  const r = await timed(() => c.ping());
+  // after its attempts, the client reports it could not connect, with the deadline as cause
+  assertInstanceOf(r.error, ConnectionError);
+  assertMatch(r.error.message, /cannot connect \(no connection within 0\.3 s\) after 2 attempts/);
+  assertInstanceOf(r.error.cause, TimeoutError);
+  assertEquals((r.error.cause as TimeoutError).phase, "connect");
+  assert(r.ms >= 600 && r.ms < 610 + SLACK_MS, `took ${r.ms.toFixed(0)} ms`);
+});
+
+Deno.test("fault (CLI): a server that never completes the handshake -> exit 1 within --connect-timeout", async () => {
+  await using fake = await startUnacceptingServer();
+  const args = ["--ping", "--host=127.0.0.1", `--port=${fake.port}`, "--connect-timeout=0.3"];
+  const r = await timed(() => cli([...args, "--attempts=1"]));
+  const out = r.value!;
+  assertEquals(out.code, 1);
+  assertEquals(
+    out.stderr.split("\n")[0],
+    `Request( --ping ), Failed to connect to 127.0.0.1:${fake.port}. Is the server running ?`,
+  );
+  assertMatch(out.stderr, /no connection within 0\.3 s/);
+  assert(!/\n\s+at /.test(out.stderr), out.stderr);
+  assert(r.ms >= 300 && r.ms < 300 + SLACK_MS, `took ${r.ms.toFixed(0)} ms`);
 });
 
 Deno.test("fault: a TLS handshake against a plain server -> ConnectionError, one connection", async () => {

@@ -215,3 +215,62 @@ export function startResettingServer(afterMs: number): Promise<FakeServer> {
     [Symbol.asyncDispose]: stop,
   });
 }
+
+/**
+ * A listener whose accept queue is full, so a new connection attempt hangs
+ * in the TCP handshake (Linux drops the SYN): the way to make a client's
+ * *connect* deadline fire on loopback. Deno cannot set a listen backlog, so
+ * a tiny python3 helper listens with backlog 0 and never accepts; one
+ * connection of ours fills its queue.
+ */
+export async function startUnacceptingServer(): Promise<FakeServer> {
+  const helper = new Deno.Command("python3", {
+    args: [
+      "-c",
+      "import socket,sys\ns=socket.socket(); s.bind(('127.0.0.1',0)); s.listen(0)\n" +
+      "print(s.getsockname()[1], flush=True)\nsys.stdin.read()",
+    ],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const reader = helper.stdout.getReader();
+  let text = "";
+  while (!text.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += new TextDecoder().decode(value);
+  }
+  reader.releaseLock();
+  const port = Number(text.trim());
+  const fillers: Deno.Conn[] = [];
+  // Fill the queue: connections complete until it is full, then hang (aborted here).
+  for (let i = 0; i < 8; i++) {
+    const ac = new AbortController();
+    const timer = setTimeout(() => ac.abort(), 200);
+    try {
+      fillers.push(await Deno.connect({ hostname: "127.0.0.1", port, signal: ac.signal }));
+    } catch {
+      break;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    for (const c of fillers) c.close();
+    await helper.stdin.close().catch(() => {});
+    await helper.stdout.cancel().catch(() => {});
+    await helper.status;
+  };
+  return {
+    port,
+    accepted: 0,
+    requests: [],
+    errors: [],
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
+}
