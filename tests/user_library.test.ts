@@ -194,3 +194,112 @@ Deno.test("library: server errors are ServerErrors; bad arguments fail before an
   );
   await twin.assertAlive();
 });
+
+/** A RUNNING twin with job scripts and the lab suite begun (t1, t5 submitted). */
+async function runningLab(): Promise<Twin> {
+  const twin = await startTwin();
+  const script = await Deno.readTextFile("/work/shared/ecflow/fixtures/task.ecf");
+  for (const s of [twin.ref, twin.ours]) {
+    await Deno.mkdir(`${s.home}/include`, { recursive: true });
+    for (const h of ["head.h", "tail.h"]) {
+      await Deno.copyFile(`/work/shared/ecflow/fixtures/include/${h}`, `${s.home}/include/${h}`);
+    }
+    for (const task of ["f1/t1", "f1/t2", "f1/t3", "f2/t4", "f2/t5"]) {
+      await Deno.mkdir(`${s.home}/lab/${task.split("/")[0]}`, { recursive: true });
+      await Deno.writeTextFile(`${s.home}/lab/${task}.ecf`, script);
+    }
+  }
+  await twin.setup([`--load=${LAB_DEF}`]);
+  await twin.setup(["--begin=lab"]);
+  return twin;
+}
+
+Deno.test("library: files, scripts, zombies, logs and server control mirror ecflow_client", async (t) => {
+  await using twin = await runningLab();
+  const c = clientFor(twin);
+  const norm = (s: string) => twin.norm(s);
+  await t.step("getFile / editScript* return what ecflow_client prints", async () => {
+    assertEquals(
+      norm(await c.getFile("/lab/f1/t1") + "\n"),
+      norm(await refRun(twin, ["--file=/lab/f1/t1"])),
+    );
+    assertEquals(
+      norm(await c.getFile("/lab/f1/t1", "job", 5) + "\n"),
+      norm(await refRun(twin, ["--file=/lab/f1/t1", "job", "5"])),
+    );
+    assertEquals(
+      norm(await c.editScriptEdit("/lab/f1/t1") + "\n"),
+      norm(await refRun(twin, ["--edit_script=/lab/f1/t1", "edit"])),
+    );
+    assertEquals(
+      norm(await c.editScriptPreprocess("/lab/f1/t1") + "\n"),
+      norm(await refRun(twin, ["--edit_script=/lab/f1/t1", "pre_process"])),
+    );
+    await assertRejects(() => c.getFile("/lab/f1/t1", "jobout"), ServerError);
+  });
+  const pairs: [string, () => Promise<unknown>, string[]][] = [
+    ["editScriptSubmit", () => c.editScriptSubmit("/lab/f1/t3", { A: "1" }), []],
+    ["kill", () => c.kill("/lab/f1/t1"), ["--kill=/lab/f1/t1"]],
+    ["status", () => c.status("/lab/f1/t1"), ["--status=/lab/f1/t1"]],
+    ["run", () => c.run("/lab/f1/t2", true), ["--run=force", "/lab/f1/t2"]],
+    ["requeue force (zombies)", () => c.requeue(["/lab/f1/t1", "/lab/f2/t5"], "force"), [
+      "--requeue=force",
+      "/lab/f1/t1",
+      "/lab/f2/t5",
+    ]],
+    ["zombieFob", () => c.zombieFob("/lab/f1/t1"), ["--zombie_fob=/lab/f1/t1"]],
+    ["zombieBlock", () => c.zombieBlock(["/lab/f2/t5"]), ["--zombie_block=/lab/f2/t5"]],
+    ["zombieRemove", () => c.zombieRemove("/lab/f1/t1"), ["--zombie_remove=/lab/f1/t1"]],
+    ["plug (submitted: refused)", () => c.plug("/lab/f1/t3", "/lab/f2"), [
+      "--plug=/lab/f1/t3",
+      "/lab/f2",
+    ]],
+    ["plug", () => c.plug("/lab/f2/t4", "/lab/f1"), ["--plug=/lab/f2/t4", "/lab/f1"]],
+    ["archive (submitted: refused)", () => c.archive("/lab/f2"), ["--archive=/lab/f2"]],
+    ["archive", () => c.archive("/lab2"), ["--archive=/lab2"]],
+    ["restore", () => c.restore("/lab2"), ["--restore=/lab2"]],
+    ["flushLog", () => c.flushLog(), ["--log=flush"]],
+    ["newLog", () => c.newLog(), ["--log=new"]],
+    ["clearLog", () => c.clearLog(), ["--log=clear"]],
+    ["checkpt never", () => c.checkpt({ mode: "never" }), ["--check_pt=never"]],
+    ["checkpt interval", () => c.checkpt({ mode: "on_time", interval: 200 }), [
+      "--check_pt=on_time:200",
+    ]],
+    ["debugServerOn", () => c.debugServerOn(), ["--debug_server_on"]],
+    ["debugServerOff", () => c.debugServerOff(), ["--debug_server_off"]],
+    ["forceDepEval", () => c.forceDepEval(), ["--force-dep-eval"]],
+    ["statsReset", () => c.statsReset(), ["--stats_reset"]],
+    ["shutdownServer", () => c.shutdownServer(), ["--shutdown=yes"]],
+    ["haltServer", () => c.haltServer(), ["--halt=yes"]],
+    ["deleteAll", () => c.deleteAll(true), ["--delete=_all_", "force", "yes"]],
+    ["restoreFromCheckpt", () => c.restoreFromCheckpt(), ["--restore_from_checkpt"]],
+    ["restartServer", () => c.restartServer(), ["--restart"]],
+  ];
+  for (const [name, call, args] of pairs) {
+    await t.step(name, async () => {
+      if (name === "editScriptSubmit") {
+        const f = await Deno.makeTempFile({ suffix: ".ecf" });
+        await Deno.writeTextFile(f, "%comment\nA = 1\n%end\n");
+        await refRun(twin, ["--edit_script=/lab/f1/t3", "submit", f]);
+        await Deno.remove(f);
+        await call();
+      } else {
+        const ref = await ecflowClient(["--host=127.0.0.1", `--port=${twin.ref.port}`, ...args]);
+        const ours = await call().then(() => 0, (e) => {
+          assert(e instanceof ServerError, `${name}: ${e}`);
+          return 1;
+        });
+        assertEquals(ours, ref.code, `${name}: ${ref.stderr}`);
+        assertEquals(ours, name.includes("refused") ? 1 : 0, name);
+      }
+      if (name.startsWith("requeue") || name.startsWith("zombie")) {
+        const zombies = (await c.zombieGet()).map((z) => [z.path, z.type, z.userAction]);
+        const ref = (await refRun(twin, ["--zombie_get"])).trim().split("\n").slice(1)
+          .map((l) => l.split(/\s+/));
+        assertEquals(zombies.map((z) => z[0]), ref.map((r) => r[0]), name);
+      }
+      await twin.assertSameState(name);
+    });
+  }
+  await twin.assertAlive();
+});
