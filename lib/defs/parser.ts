@@ -10,6 +10,23 @@
  */
 
 import { DefsParseError } from "./errors.ts";
+import { commentIndex, Line } from "./lexer.ts";
+import {
+  ALLOWED,
+  CHILD_CMDS,
+  clockSeconds,
+  daysInMonth,
+  DEF_STATUSES,
+  durationSeconds,
+  formatDuration,
+  INT_RE,
+  stripQuotes,
+  unquoteBoth,
+  validName,
+  ymdError,
+  ZOMBIE_ACTIONS,
+  ZOMBIE_TYPES,
+} from "./values.ts";
 import {
   Alias,
   type AutoArchive,
@@ -52,257 +69,6 @@ import {
 export interface ParseOptions {
   /** Name used in error messages (default `<text>`). */
   fileName?: string;
-}
-
-const ZOMBIE_TYPES: readonly string[] = [
-  "user",
-  "ecf",
-  "ecf_pid",
-  "ecf_pid_passwd",
-  "ecf_passwd",
-  "path",
-];
-const ZOMBIE_ACTIONS: readonly string[] = ["fob", "fail", "remove", "block", "adopt", "kill"];
-const CHILD_CMDS: readonly string[] = [
-  "init",
-  "event",
-  "meter",
-  "label",
-  "wait",
-  "queue",
-  "abort",
-  "complete",
-];
-const DEF_STATUSES: readonly string[] = [...NODE_STATES, "suspended"];
-const INT_RE = /^[-+]?\d+$/;
-
-/** Keywords accepted inside a suite, family, task, alias (5.9.2 tables + HEAD aviso/mirror). */
-const COMMON_ATTRS = [
-  "edit",
-  "limit",
-  "inlimit",
-  "defstatus",
-  "repeat",
-  "late",
-  "cron",
-  "autocancel",
-  "verify",
-  "zombie",
-  "event",
-  "label",
-  "meter",
-  "queue",
-  "autorestore",
-  "generic",
-  "aviso",
-  "mirror",
-];
-const NOT_SUITE = ["trigger", "complete", "time", "today", "date", "day"];
-const ALLOWED: Record<string, Set<string>> = {
-  suite: new Set([...COMMON_ATTRS, "clock", "endclock", "calendar", "autoarchive"]),
-  family: new Set([...COMMON_ATTRS, ...NOT_SUITE, "autoarchive"]),
-  task: new Set([...COMMON_ATTRS, ...NOT_SUITE]),
-  alias: new Set([...COMMON_ATTRS, ...NOT_SUITE]),
-};
-
-function validName(s: string): boolean {
-  if (s.length === 0) return false;
-  const c0 = s.charCodeAt(0);
-  if (!isAlnum(c0) && c0 !== 95) return false;
-  for (let i = 1; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (!isAlnum(c) && c !== 95 && c !== 46) return false;
-  }
-  return true;
-}
-
-function isAlnum(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-}
-
-function unquote(s: string): string {
-  if (s.length >= 2) {
-    const f = s[0], l = s[s.length - 1];
-    if ((f === '"' && l === '"') || (f === "'" && l === "'")) return s.slice(1, -1);
-  }
-  return s;
-}
-
-/** ecFlow removes double quotes first, then single quotes. */
-function stripQuotes(s: string): string {
-  if (s.length >= 2 && s[0] === '"' && s[s.length - 1] === '"') s = s.slice(1, -1);
-  if (s.length >= 2 && s[0] === "'" && s[s.length - 1] === "'") s = s.slice(1, -1);
-  return s;
-}
-
-function daysInMonth(y: number, m: number): number {
-  return [
-    31,
-    (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28,
-    31,
-    30,
-    31,
-    30,
-    31,
-    31,
-    30,
-    31,
-    30,
-    31,
-  ][
-    m - 1
-  ];
-}
-
-/** Why a yyyymmdd string is not a valid date, or "" when it is. */
-export function ymdError(s: string): string {
-  if (s.length !== 8 || !/^\d{8}$/.test(s)) return "must be 8 digits i.e yyyymmdd";
-  const y = +s.slice(0, 4), m = +s.slice(4, 6), d = +s.slice(6, 8);
-  if (y < 1400 || y > 9999) return "year is out of valid range 1400..9999";
-  if (m < 1 || m > 12) return "month number is out of range 1..12";
-  if (d < 1 || d > daysInMonth(y, m)) return "day of month value is out of range";
-  return "";
-}
-
-const KEYWORDS_BY_LENGTH: string[][] = [];
-for (
-  const k of [
-    "suite",
-    "family",
-    "task",
-    "alias",
-    "endsuite",
-    "endfamily",
-    "endtask",
-    "endalias",
-    "edit",
-    "event",
-    "meter",
-    "label",
-    "limit",
-    "inlimit",
-    "trigger",
-    "complete",
-    "repeat",
-    "time",
-    "today",
-    "date",
-    "day",
-    "cron",
-    "late",
-    "defstatus",
-    "queue",
-    "generic",
-    "zombie",
-    "verify",
-    "calendar",
-    "clock",
-    "endclock",
-    "autocancel",
-    "autoarchive",
-    "autorestore",
-  ]
-) (KEYWORDS_BY_LENGTH[k.length] ??= []).push(k);
-
-/** The interned keyword spelled by `src[b, b+len)`, or "" when it is not one. */
-function keyword(src: string, b: number, len: number): string {
-  const cands = KEYWORDS_BY_LENGTH[len];
-  if (cands !== undefined) {
-    for (let k = 0; k < cands.length; k++) if (src.startsWith(cands[k], b)) return cands[k];
-  }
-  return "";
-}
-
-/** One statement: a physical line, or a `;`-separated part of one. */
-class Line {
-  /** Source string, and the statement's range in it. */
-  src = "";
-  start = 0;
-  end = 0;
-  /** 1-based line number. */
-  no = 0;
-  /** Column offset of the statement within the physical line (for `;` statements). */
-  offset = 0;
-  /** Number of tokens. */
-  count = 0;
-  /** The first token (keywords are interned: no allocation per line). */
-  kw = "";
-  /** Absolute start/end offsets of each token in `src`. */
-  readonly starts: number[] = [];
-  readonly ends: number[] = [];
-  private readonly _toks: string[] = [];
-  private readonly _cols: number[] = [];
-  private materialized = false;
-
-  /** The statement text. */
-  get text(): string {
-    return this.src.slice(this.start, this.end);
-  }
-
-  /** Token `i` as a string. */
-  tok(i: number): string {
-    return i === 0 ? this.kw : this.src.slice(this.starts[i], this.ends[i]);
-  }
-
-  /** All tokens (made on first use; reused between lines: copy what must be kept). */
-  get toks(): string[] {
-    if (!this.materialized) this.materialize();
-    return this._toks;
-  }
-
-  /** 0-based start column of each token, relative to the statement start. */
-  get cols(): number[] {
-    if (!this.materialized) this.materialize();
-    return this._cols;
-  }
-
-  private materialize(): void {
-    const t = this._toks, c = this._cols;
-    t.length = this.count;
-    c.length = this.count;
-    for (let i = 0; i < this.count; i++) {
-      t[i] = this.tok(i);
-      c[i] = this.starts[i] - this.start;
-    }
-    this.materialized = true;
-  }
-
-  /** Split `src[start, end)` at blanks: token offsets only, strings on demand. */
-  fill(src: string, start: number, end: number, no: number, offset: number): this {
-    this.src = src;
-    this.start = start;
-    this.end = end;
-    this.no = no;
-    this.offset = offset;
-    this.materialized = false;
-    const starts = this.starts, ends = this.ends;
-    let n = 0;
-    let i = start;
-    while (i < end) {
-      let c = src.charCodeAt(i);
-      while (c === 32 || c === 9 || c === 13) {
-        if (++i >= end) break;
-        c = src.charCodeAt(i);
-      }
-      if (i >= end) break;
-      const b = i;
-      do c = src.charCodeAt(++i); while (i < end && c !== 32 && c !== 9 && c !== 13);
-      starts[n] = b;
-      ends[n] = i;
-      n++;
-    }
-    this.count = n;
-    this.kw = n === 0
-      ? ""
-      : keyword(src, starts[0], ends[0] - starts[0]) || src.slice(starts[0], ends[0]);
-    return this;
-  }
-}
-
-/** Index of the first token starting with `#` at or after `from`, or toks.length. */
-function commentIndex(toks: string[], from: number): number {
-  for (let i = from; i < toks.length; i++) if (toks[i].charCodeAt(0) === 35) return i;
-  return toks.length;
 }
 
 class Parser {
@@ -1746,30 +1512,6 @@ class Parser {
   }
 }
 
-/** Seconds of `H[:M[:S]]` (ecFlow's Duration::parse), or undefined if invalid. */
-function durationSeconds(s: string): number | undefined {
-  const parts = s.split(":");
-  if (parts.length > 3 || parts.some((p) => !/^[-+]?\d*$/.test(p))) return undefined;
-  const [h = "0", m = "0", sec = "0"] = parts;
-  const hours = parseInt(h === "" ? "0" : h, 10);
-  const sign = hours >= 0 ? 1 : -1;
-  return hours * 3600 + sign * (parseInt(m || "0", 10) * 60 + parseInt(sec || "0", 10));
-}
-
-/** `HH:MM:SS` (hours at least two digits). */
-function formatDuration(total: number): string {
-  const sign = total < 0 ? "-" : "";
-  const t = Math.abs(total);
-  const p2 = (n: number) => String(n).padStart(2, "0");
-  return sign + p2(Math.floor(t / 3600)) + ":" + p2(Math.floor((t % 3600) / 60)) + ":" + p2(t % 60);
-}
-
-/** Seconds of a clock's start instant: its date at midnight (or now) plus the gain. */
-function clockSeconds(c: ClockAttr, now: number): number {
-  const base = c.day !== 0 ? Date.UTC(c.year, c.month - 1, c.day) / 1000 : now;
-  return base + c.gain;
-}
-
 type ListKey =
   | "_variables"
   | "_limits"
@@ -1795,15 +1537,6 @@ function append<K extends ListKey>(n: Node, key: K, item: NonNullable<Node[K]>[n
   if (list === undefined) (n as unknown as Record<string, unknown[]>)[key] = [item];
   else list.push(item);
 }
-
-/** Removes single quotes then double quotes, like ecFlow does for list values. */
-function unquoteBoth(s: string): string {
-  if (s.length >= 2 && s[0] === "'" && s[s.length - 1] === "'") s = s.slice(1, -1);
-  if (s.length >= 2 && s[0] === '"' && s[s.length - 1] === '"') s = s.slice(1, -1);
-  return s;
-}
-
-void unquote;
 
 /**
  * Parse a whole definition text (a `.def` file, or the NET/STATE/MIGRATE text a server sends).
