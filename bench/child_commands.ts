@@ -150,7 +150,13 @@ async function concurrentRun(family: string, client: string) {
     ),
   );
   const s = (performance.now() - t0) / 1000;
-  const failed = results.filter((r) => !r.success).length;
+  const failures = results.filter((r) => !r.success);
+  for (const r of failures.slice(0, 3)) {
+    console.error(
+      `a ${family} job failed (exit ${r.code}):\n${dec.decode(r.stdout)}${dec.decode(r.stderr)}`,
+    );
+  }
+  const failed = failures.length;
   return { s, failed, counted: delta(before, await stats()), complete: await states(family) };
 }
 
