@@ -45,6 +45,7 @@ const READ_ONLY: string[][] = [
   ["--sync", "0", "0", "0"],
   ["--why=/lab/f1/t3"],
   ["--stats"],
+  ["--stats_server"],
   ["--group=get; show"],
   ["--group=get=/lab/f1; show"],
   ["--group=get=/lab; show migrate"],
@@ -72,6 +73,8 @@ const BAD: string[][] = [
   ["--news", "x", "0", "0"],
   ["--frobnicate"],
   ["--suites=yes"],
+  // no gnuplot here: ecflow_client fails after asking the server for the log path
+  ["--server_load"],
   ["--group=get; why=/nope"],
 ];
 

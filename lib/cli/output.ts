@@ -188,3 +188,148 @@ export function showGroupNode(text: string, style: ShowStyle): string {
     stateExtras: extrasFor(style),
   }) + "\n";
 }
+
+const STATS_FIELDS = (
+  "status locked_by_user host port up_since version job_sub_interval checkpt_interval " +
+  "checkpt_save_time_alarm checkpt_mode no_of_suites request_stats ECF_HOME ECF_CHECK ECF_LOG " +
+  "ECF_SSL checkpt server_version restart_server shutdown_server halt_server " +
+  "reload_white_list_file reload_passwd_file ping debug_server_on debug_server_off get_defs " +
+  "sync sync_full sync_clock news node_job_gen node_check_job_gen_only node_delete node_suspend " +
+  "node_resume node_kill node_status node_edit_history node_archive node_restore log_cmd " +
+  "log_msg_cmd begin_cmd task_init task_complete task_wait task_abort task_event task_meter " +
+  "task_label task_queue zombie_fob zombie_fail zombie_adopt zombie_remove zombie_get " +
+  "zombie_block zombie_kill requeue_node order_node run_node load_defs replace force free_dep " +
+  "suites edit_script alter_cmd ch_cmd file_ecf file_job file_jobout file_cmdout file_manual " +
+  "plug move group_cmd server_load_cmd stats check query"
+).split(" ");
+
+type CounterLine = [field: string, label: string];
+
+const STATS_GROUPS: CounterLine[][] = [
+  [
+    ["checkpt", "Check points"],
+    ["restore_defs_from_checkpt", "Restore from Check point"],
+    ["restart_server", "Restart server"],
+    ["shutdown_server", "Shutdown server"],
+    ["halt_server", "Halt server"],
+    ["ping", "Ping"],
+    ["debug_server_on", "debug server on"],
+    ["debug_server_off", "debug server off"],
+    ["get_defs", "Get full definition"],
+    ["server_version", "Server version"],
+    ["sync", "Sync"],
+    ["sync_full", "Sync full"],
+    ["sync_clock", "Sync suite clock"],
+    ["news", "News"],
+  ],
+  [
+    ["task_init", "Task init"],
+    ["task_complete", "Task complete"],
+    ["task_wait", "Task wait"],
+    ["task_abort", "Task abort"],
+    ["task_event", "Task event"],
+    ["task_meter", "Task meter"],
+    ["task_label", "Task label"],
+    ["task_queue", "Task queue"],
+  ],
+  [
+    ["zombie_fob", "Zombie fob"],
+    ["zombie_fail", "Zombie fail"],
+    ["zombie_adopt", "Zombie adopt"],
+    ["zombie_remove", "Zombie remove"],
+    ["zombie_get", "Zombie get"],
+    ["zombie_block", "Zombie block"],
+    ["zombie_kill", "Zombie kill"],
+  ],
+  [
+    ["load_defs", "Load definition"],
+    ["begin_cmd", "Begin"],
+    ["requeue_node", "Requeue"],
+    ["node_job_gen", "Job generation"],
+    ["node_check_job_gen_only", "Check Job generation"],
+    ["node_delete", "Node delete"],
+    ["node_suspend", "Node suspend"],
+    ["node_resume", "Node resume"],
+    ["node_kill", "Node kill"],
+    ["node_status", "Node status"],
+    ["node_edit_history", "Node edit history"],
+    ["node_archive", "Node archive"],
+    ["node_restore", "Node restore"],
+    ["log_cmd", "Log cmd"],
+    ["log_msg_cmd", "Log message"],
+    ["order_node", "Order"],
+    ["run_node", "Run"],
+    ["replace", "Replace"],
+    ["force", "Force "],
+    ["free_dep", "Free dependencies"],
+    ["suites", "Suites"],
+    ["edit_script", "Edit script"],
+    ["alter_cmd", "Alter"],
+    ["ch_cmd", "Client handle"],
+    ["plug", "Plug"],
+    ["move", "Move"],
+    ["group_cmd", "Group"],
+    ["server_load_cmd", "Server load cmd"],
+    ["stats", "stats cmd"],
+    ["check", "checks"],
+    ["query", "query"],
+    ["reload_white_list_file", "Reload white list file"],
+    ["reload_passwd_file", "Reload password file"],
+  ],
+  [
+    ["file_ecf", "File ECF"],
+    ["file_job", "File job"],
+    ["file_jobout", "File Job out"],
+    ["file_cmdout", "File Cmd out"],
+    ["file_manual", "File manual"],
+  ],
+];
+
+/** Fields whose non-zero count opens a group with an empty line (ecFlow's own conditions). */
+const STATS_GROUP_TRIGGERS: string[][] = [
+  ["checkpt", "server_version", "restart_server", "shutdown_server", "halt_server", "ping"]
+    .concat(["debug_server_on", "debug_server_off", "get_defs", "sync", "sync_full"])
+    .concat(["sync_clock", "news"]),
+  STATS_GROUPS[1].map(([f]) => f),
+  STATS_GROUPS[2].map(([f]) => f),
+  STATS_GROUPS[3].map(([f]) => f).filter((f) => f !== "reload_white_list_file")
+    .concat(["reload_white_list_file"]),
+  STATS_GROUPS[4].map(([f]) => f),
+];
+
+const CHECKPT_MODES = ["CHECK_NEVER", "CHECK_ON_TIME", "CHECK_ON_ALWAYS", "UNDEFINED"];
+
+/**
+ * `--stats_server`: the server's statistics values printed as ecFlow's
+ * `Stats::show` does (labels padded to 35 columns; counters only when non-zero).
+ */
+export function formatStatsServer(values: readonly unknown[]): string {
+  const v: Record<string, unknown> = {};
+  STATS_FIELDS.forEach((f, i) => v[f] = values[i]);
+  const n = (f: string) => Number(v[f] ?? 0);
+  const line = (label: string, value: unknown) => `   ${label} `.padEnd(35) + String(value) + "\n";
+  let out = "Server statistics\n";
+  out += line("Version", v.version);
+  out += line("Status", ["HALTED", "SHUTDOWN", "RUNNING"][n("status")] ?? "");
+  out += line("Host", v.host);
+  out += line("Port", v.port);
+  out += line("Up since", v.up_since);
+  out += line("Job sub' interval", `${v.job_sub_interval}s`);
+  out += line("ECF_HOME", v.ECF_HOME);
+  out += line("ECF_LOG", v.ECF_LOG);
+  out += line("ECF_CHECK", v.ECF_CHECK);
+  out += line("ECF_SSL", v.ECF_SSL);
+  out += line("Check pt interval", `${v.checkpt_interval}s`);
+  out += line("Check pt mode", CHECKPT_MODES[n("checkpt_mode")] ?? "");
+  out += line("Check pt save time alarm", `${v.checkpt_save_time_alarm}s`);
+  out += line("Number of Suites", v.no_of_suites);
+  out += line("Request's per 1,5,15,30,60 min", v.request_stats);
+  STATS_GROUPS.forEach((group, gi) => {
+    if (STATS_GROUP_TRIGGERS[gi].some((f) => n(f) !== 0)) out += "\n";
+    if (gi === 0 && String(v.locked_by_user ?? "") !== "") {
+      out += line("Locked by user", v.locked_by_user);
+    }
+    for (const [f, label] of group) if (n(f) !== 0) out += line(label, n(f));
+  });
+  return out;
+}

@@ -11,6 +11,7 @@ import { parseCommandLine } from "../args.ts";
 import type { CliCommand, CliIo, CommandContext } from "../registry.ts";
 import {
   formatClientHandles,
+  formatStatsServer,
   formatSuites,
   formatZombies,
   showDefs,
@@ -802,6 +803,33 @@ export const USER_COMMANDS: UserCliCommand[] = [
   }),
   cts("stats", "print the server statistics", textPrinter("stats")),
   cts("stats_reset", "reset the server statistics"),
+  cts("stats_server", "print the server statistics from their raw values", (reply, out) => {
+    if (reply.kind !== "stats") return ackPrinter("stats_server")(reply, out);
+    if (out.json) json(out, "stats_server", { values: reply.values });
+    else out.io.out(formatStatsServer(reply.values));
+  }),
+  command({
+    name: "server_load",
+    arity: "optional",
+    usage: "--server_load[=<log-file>]",
+    summary: "plot the server load with gnuplot (ecflow-ts: not supported, prints the log path)",
+    plan: (o) => {
+      if (o.value) {
+        bad("server_load", "plotting a log file with gnuplot is not supported by ecflow-ts");
+      }
+      return {
+        command: ctsCommand("server_load"),
+        print: (reply, out) => {
+          if (reply.kind !== "serverLoad") return ackPrinter("server_load")(reply, out);
+          if (out.json) return json(out, "server_load", { logFilePath: reply.logFilePath });
+          bad(
+            "server_load",
+            `plotting with gnuplot is not supported by ecflow-ts; the server log is ${reply.logFilePath}`,
+          );
+        },
+      };
+    },
+  }),
   nodeCmd("get", "print the definition (or one node) without state", "defs"),
   nodeCmd("get_state", "print the definition (or one node) with state", "state"),
   nodeCmd("migrate", "print the definition (or one node) in migrate style", "migrate"),
