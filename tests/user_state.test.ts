@@ -150,3 +150,44 @@ Deno.test("wrong paths, unknown nodes and bad arguments fail alike and change no
   ]);
   await twin.assertAlive();
 });
+
+const EXTRA_DEF = `suite x
+  clock hybrid
+  limit L 2
+  task t
+    cron 10:00
+    cron -w 1,2 11:00
+    generic g a b
+    generic h c
+    inlimit L
+  task u
+    inlimit L
+endsuite
+`;
+
+Deno.test("--alter: the remaining kinds (cron, generic, limit_path, clock_sync)", async (t) => {
+  const dir = await Deno.makeTempDir({ prefix: "ecflow-ts-alter." });
+  try {
+    await Deno.writeTextFile(`${dir}/x.def`, EXTRA_DEF);
+    await using twin = await startTwin({ def: `${dir}/x.def`, halted: true });
+    await twin.setup(["--begin=x"]);
+    await twin.setup(["--force=active", "/x/t"]);
+    await steps(t, twin, [
+      ["--alter", "delete", "cron", "10:00", "/x/t"],
+      ["--alter", "delete", "cron", "/x/t"],
+      ["--alter", "delete", "generic", "g", "/x/t"],
+      ["--alter", "delete", "generic", "/x/t"],
+      ["--alter", "change", "clock_sync", "/x"],
+    ], 0);
+    // limit_path: the path to remove looks like a node path, so ecflow_client takes the
+    // first path as the value yet still alters every path; both clients fail alike.
+    await steps(t, twin, [
+      ["--alter", "delete", "limit_path", "L", "/x/t", "/x"],
+      ["--alter", "delete", "limit_path", "L", "/x"],
+      ["--alter", "change", "clock_sync", "now", "/x"],
+    ]);
+    await twin.assertAlive();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -74,16 +74,17 @@ export function parseAlterArgs(args: readonly string[]): {
     }
     case "delete": {
       const k = kindOf(ALTER_DELETE, kind, "delete");
-      if (k === "limit_path" && options.length < 4) {
-        fail("delete limit_path: expected 'delete limit_path <limit-name> <path>'");
+      let value = "";
+      if (k === "limit_path") {
+        if ((options[2] ?? "") === "") fail("delete limit_path: no limit name given");
+        // The path to remove may look like a node path: ecflow_client then takes the
+        // first path as the value, yet still sends every path (its edited copy is unused).
+        if (options.length === 4) value = options[3];
+        else if (paths.length > 1) value = paths[0];
+        else fail("delete limit_path: expected 'delete limit_path <limit-name> <path> <paths>'");
       }
       return {
-        alteration: {
-          action: "delete",
-          kind: k,
-          name: options[2] ?? "",
-          value: k === "limit_path" ? options[3] : "",
-        },
+        alteration: { action: "delete", kind: k, name: options[2] ?? "", value },
         paths,
       };
     }
