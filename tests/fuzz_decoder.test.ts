@@ -339,7 +339,7 @@ const TREE_MUTATORS: Record<string, (p: Prng, root: JsonValue) => JsonValue> = {
     const all = slots(root);
     if (all.length > 0) {
       set(p.pick(all), DEEP_MARK);
-      pendingDeep = nested(p, p.chance(0.05) ? 50_000 : p.pick([10, 100, 1000]));
+      pendingDeep = nested(p, p.chance(0.01) ? 50_000 : p.pick([10, 100, 1000]));
     }
     return root;
   },
@@ -347,7 +347,7 @@ const TREE_MUTATORS: Record<string, (p: Prng, root: JsonValue) => JsonValue> = {
     const all = slots(root).filter((s) => s.key === "stc_cmd_");
     if (all.length > 0) {
       set(all[0], DEEP_MARK);
-      pendingDeep = groupChainText(p.chance(0.05) ? 3000 : p.pick([1, 2, 8, 9, 50]));
+      pendingDeep = groupChainText(p.chance(0.01) ? 3000 : p.pick([1, 2, 8, 9, 50]));
     }
     return root;
   },
