@@ -27,7 +27,7 @@ const SEED = seedFromEnv(0xc4a05);
 const CASES = Number(Deno.env.get("CHAOS_CASES") ?? 300);
 /** The reply deadline of every case (ms); a silent end must take this long, no longer. */
 const DEADLINE_MS = 400;
-const SLACK_MS = 1500;
+const SLACK_MS = 3000;
 
 function loadReplies(): Uint8Array[] {
   const out: Uint8Array[] = [];
