@@ -18,6 +18,7 @@ import {
   Client,
   ConnectionError,
   envFrom,
+  loadDefsCommand,
   ProtocolError,
   ServerError,
   TimeoutError,
@@ -371,6 +372,18 @@ Deno.test("fault (CLI): a server that never completes the handshake -> exit 1 wi
   assertMatch(out.stderr, /no connection within 0\.3 s/);
   assert(!/\n\s+at /.test(out.stderr), out.stderr);
   assert(r.ms >= 300 && r.ms < 300 + SLACK_MS, `took ${r.ms.toFixed(0)} ms`);
+});
+
+Deno.test("fault (library): a server that never reads a large request -> the write is under the deadline too", async () => {
+  await using fake = await startFakeServer([{ hold: true }]);
+  // 32 MiB: far more than loopback socket buffers hold, so the write itself blocks.
+  const text = "suite big\n" + "  edit V 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'\n".repeat(800_000) +
+    "endsuite\n";
+  const cmd = loadDefsCommand(text, { fileName: "big.def" });
+  const r = await timed(() => client(fake.port).invoke(cmd));
+  assertInstanceOf(r.error, TimeoutError);
+  assertEquals(r.error.phase, "reply");
+  assert(r.ms >= TIMEOUT_MS - 50 && r.ms < TIMEOUT_MS + SLACK_MS, `took ${r.ms.toFixed(0)} ms`);
 });
 
 Deno.test("fault: a TLS handshake against a plain server -> ConnectionError, one connection", async () => {
