@@ -209,6 +209,7 @@ Deno.test("CLI child commands: a dead ECF_PORT fails over to the ECF_HOSTFILE se
     ECF_PORT: "1",
     ECF_HOSTFILE: hosts,
     ECF_TS_CHILD_RETRY_MS: "50",
+    ECF_TS_CHILD_NEXT_HOST_MS: "50",
   });
   const perms = ["--allow-net", "--allow-env", `--allow-read=${hosts}`];
   const r = await ecflowTs(["--label=lab1", "via", "backup"], env, perms);
@@ -247,5 +248,12 @@ Deno.test("CLI --wait: polls while the expression is false, returns once it hold
     normalise(r.stdout, lab.server.port),
     "[T] ClientInvoker: chd:wait /lab/ts/t1:ev1 /lab/ts/t1 : 127.0.0.1:PORT : WAITING on home server, continue waiting\n",
   );
+  // an expression that does not parse: ecflow_client refuses it locally, the server refuses it for us
+  const bad = ["--wait=a =="];
+  const [ref, ts] = [await ecflowClient(bad, env), await ecflowTs(bad, env)];
+  assertEquals([ref.code, ts.code], [1, 1]);
+  for (const r of [ref, ts]) {
+    assertStringIncludes(r.stderr, "CtsWaitCmd: Failed to parse expression 'a =='");
+  }
   assert(await lab.server.alive());
 });
