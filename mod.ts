@@ -60,6 +60,7 @@ export {
   type TaskIdentity,
   type UserIdentity,
 } from "./lib/wire/request.ts";
+export { assertSafeCommand, ENUM_RANGES } from "./lib/wire/guard.ts";
 export {
   CHILD_COMMANDS,
   type ChildCommandName,

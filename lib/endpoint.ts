@@ -73,7 +73,7 @@ function describe(value: string, from: string): string {
  * ```
  */
 export function parsePort(value: number | string, from: string): number {
-  const text = String(value).trim();
+  const text = String(value);
   if (typeof value === "number" ? !Number.isInteger(value) : !/^[0-9]{1,5}$/.test(text)) {
     throw new ConfigError(
       `invalid port ${describe(String(value), from)}: expected a whole number from 1 to 65535`,

@@ -65,7 +65,25 @@ Deno.test("endpoint: host:port, host@port and bracketed IPv6 forms", () => {
 Deno.test("endpoint: ports 1-65535 as numbers or decimal strings, nothing else", () => {
   assertEquals(parsePort(1, "x"), 1);
   assertEquals(parsePort("65535", "x"), 65535);
-  for (const bad of [0, 65536, -1, 1.5, NaN, "0", "65536", "", " ", "12a", "0x10", "1e3", "+1"]) {
+  for (
+    const bad of [
+      0,
+      65536,
+      -1,
+      1.5,
+      NaN,
+      "0",
+      "65536",
+      "",
+      " ",
+      "12a",
+      "0x10",
+      "1e3",
+      "+1",
+      "3141\n",
+      " 3141",
+    ]
+  ) {
     assertThrows(() => parsePort(bad as number | string, "ECF_PORT"), ConfigError, "ECF_PORT");
   }
 });

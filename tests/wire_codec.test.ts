@@ -2,6 +2,7 @@ import { assert, assertEquals, assertInstanceOf, assertThrows } from "./deps.ts"
 import { captureBytes, responseFiles } from "./captures.ts";
 import {
   type Command,
+  ConfigError,
   decodeHeader,
   decodeReply,
   encodeFrame,
@@ -196,4 +197,26 @@ Deno.test("reply: malformed payloads are ProtocolErrors, never other exceptions"
     const e = assertThrows(() => decodeReply(text));
     assertInstanceOf(e, ProtocolError, text);
   }
+});
+
+Deno.test("request: a hand-made command with an out-of-range enum is refused before encoding", () => {
+  const bad: Command[] = [
+    { cls: "CtsCmd", base: "user", members: { api_: 0 }, label: "x" },
+    { cls: "CtsCmd", base: "user", members: { api_: 19 }, label: "x" },
+    { cls: "CtsCmd", base: "user", members: { api_: "8" }, label: "x" },
+    { cls: "PathsCmd", base: "user", members: { api_: 99, paths_: [], force_: false }, label: "x" },
+    { cls: "CtsNodeCmd", base: "user", members: { api_: 0, absNodePath_: "" }, label: "x" },
+    {
+      cls: "GroupCTSCmd",
+      base: "user",
+      members: { cli_: true },
+      children: [{ cls: "CtsCmd", base: "user", members: { api_: 1.5 }, label: "x" }],
+      label: "x",
+    },
+  ];
+  for (const cmd of bad) {
+    assertThrows(() => encodeRequest(cmd, ROOT_AT_VM), ConfigError, "refusing to send");
+  }
+  // the last valid values still encode
+  encodeRequest({ cls: "CtsCmd", base: "user", members: { api_: 18 }, label: "x" }, ROOT_AT_VM);
 });

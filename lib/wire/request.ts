@@ -7,6 +7,7 @@
  */
 import { ArchiveWriter, formatCereal, type JsonObject } from "./cereal.ts";
 import { ProtocolError } from "../errors.ts";
+import { assertSafeCommand } from "./guard.ts";
 
 /** Who sends a user command: `UserCmd` + `ClientToServerCmd` members. */
 export interface UserIdentity {
@@ -114,6 +115,7 @@ function writeCommand(w: ArchiveWriter, cmd: Command, id: Identity): JsonObject 
  * ```
  */
 export function requestDocument(cmd: Command, id: Identity): JsonObject {
+  assertSafeCommand(cmd);
   const w = new ArchiveWriter();
   return { "21ClientToServerRequest": { cmd_: writeCommand(w, cmd, id) } };
 }
