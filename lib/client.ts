@@ -942,7 +942,17 @@ export class Client {
   #childCtx?: ChildContext;
   #childNotice?: (n: ChildNotice) => void;
 
-  /** The job context child commands are sent with (read from the environment on first use). */
+  /**
+   * The job context child commands are sent with (read from the environment on first use).
+   *
+   * @example Context from the environment, adjusted by the setters
+   * ```ts
+   * import { Client, envFrom } from "@ecflow-ts/client";
+   * const c = new Client({ env: envFrom({ ECF_NAME: "/s/t", ECF_PASS: "pw", ECF_RID: "42" }) });
+   * c.setChildTryNo(2);
+   * console.log(c.childContext.path, c.childContext.tryNo); // /s/t 2
+   * ```
+   */
   get childContext(): ChildContext {
     return this.#childCtx ??= readChildContext(this.#env);
   }
@@ -1065,7 +1075,19 @@ export class Client {
     );
   }
 
-  /** The job started: the task becomes active (`--init`). */
+  /**
+   * The job started: the task becomes active (`--init`).
+   *
+   * @example A job written in TypeScript (context from ECF_* as in a job's environment)
+   * ```ts ignore
+   * import { Client } from "@ecflow-ts/client";
+   * const job = new Client(); // ECF_HOST/ECF_PORT, ECF_NAME, ECF_PASS, ECF_RID, ECF_TRYNO
+   * await job.childInit();
+   * await job.childMeter("progress", 50);
+   * await job.childLabel("info", "half way");
+   * await job.childComplete();
+   * ```
+   */
   async childInit(): Promise<void> {
     const c = this.#childReady();
     await this.invokeChild(initCommand(c.path, c.initAddVars));
