@@ -46,6 +46,9 @@ Deno.test("--load, --replace and --begin: same checks, same resulting definition
     ["--load=" + LAB_DEF],
     ["--load=" + LAB_DEF, "force"],
     ["--load=" + `${d}/extern.def`],
+    // in-limit warnings are printed on stdout while parsing, then the definition loads
+    ["--load=/work/shared/ecflow/defs-corpus/good_defs/limit/limit3.def"],
+    ["--load=/work/shared/ecflow/defs-corpus/bad_defs/inlimit/limit_check.def"],
     ["--load=" + `${d}/badref.def`],
     ["--load=" + `${d}/badsyntax.def`],
     ["--load=" + `${d}/nonexistent.def`],

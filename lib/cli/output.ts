@@ -10,11 +10,13 @@ import {
   autoExterns,
   defaultServerVariables,
   Defs,
+  type InLimit,
   type Node,
   parseDefs,
   parseNode,
   printDefs,
   printNode,
+  resolvePath,
   type Suite,
 } from "../defs/mod.ts";
 import { STATE_EXTRAS } from "../evaluate.ts";
@@ -331,5 +333,143 @@ export function formatStatsServer(values: readonly unknown[]): string {
     }
     for (const [f, label] of group) if (n(f) !== 0) out += line(label, n(f));
   });
+  return out;
+}
+
+/**
+ * `--load=<file> stats`: ecFlow's definition statistics (NodeStats) for a
+ * parsed definition: node and attribute counts.
+ */
+export function formatDefsStats(defs: Defs): string {
+  const c = {
+    nodes: 0,
+    suite: 0,
+    family: 0,
+    task: 0,
+    alias: 0,
+    vars: 0,
+    triggers: 0,
+    complete: 0,
+    events: 0,
+    labels: 0,
+    meters: 0,
+    times: 0,
+    todays: 0,
+    crons: 0,
+    dates: 0,
+    days: 0,
+    late: 0,
+    inlimits: 0,
+    limits: 0,
+    repeats: 0,
+    zombies: 0,
+    autoCancel: 0,
+    autoArchive: 0,
+    autoRestore: 0,
+    verifies: 0,
+    queues: 0,
+    generics: 0,
+  };
+  for (const n of defs.walk()) {
+    c.nodes++;
+    c[n.kind === "suite" ? "suite" : n.kind]++;
+    c.vars += n.variables.length;
+    if (n.trigger) c.triggers++;
+    if (n.complete) c.complete++;
+    c.events += n.events.length;
+    c.labels += n.labels.length;
+    c.meters += n.meters.length;
+    c.times += n.times.length;
+    c.todays += n.todays.length;
+    c.crons += n.crons.length;
+    c.dates += n.dates.length;
+    c.days += n.days.length;
+    if (n.late) c.late++;
+    c.inlimits += n.inLimits.length;
+    c.limits += n.limits.length;
+    if (n.repeat) c.repeats++;
+    c.zombies += n.zombies.length;
+    if (n.autoCancel) c.autoCancel++;
+    if (n.autoArchive) c.autoArchive++;
+    if (n.autoRestore) c.autoRestore++;
+    c.verifies += n.verifies.length;
+    c.queues += n.queues.length;
+    c.generics += n.generics.length;
+  }
+  const historyPaths = defs.history.reduce((sum, h) => sum + h.requests.length, 0);
+  const row = (label: string, v: number) => label.padEnd(20) + v + "\n";
+  return "Definition statistics\n" + row("Nodes", c.nodes) + row("Suites", c.suite) +
+    row("Family", c.family) + row("Task", c.task) + row("Alias", c.alias) + "\n" +
+    row("Edit history nodes", defs.history.length) + row("Edit history paths", historyPaths) +
+    "\n" + row("vars", c.vars) + row("triggers", c.triggers) +
+    row("complete triggers", c.complete) + row("events", c.events) + row("labels", c.labels) +
+    row("meters", c.meters) + "\n" + row("times", c.times) + row("todays", c.todays) +
+    row("crons", c.crons) + row("dates", c.dates) + row("days", c.days) + "\n" +
+    row("late", c.late) + row("inlimits", c.inlimits) + row("limits", c.limits) +
+    row("repeats", c.repeats) + row("zombies", c.zombies) + "\n" +
+    row("auto_cancel", c.autoCancel) + row("auto_archive", c.autoArchive) +
+    row("auto_restore", c.autoRestore) + row("verifys", c.verifies) + row("queues", c.queues) +
+    row("generics", c.generics);
+}
+
+const DEBUG_TYPES: Record<string, string> = {
+  suite: "SUITE",
+  family: "FAMILY",
+  task: "TASK",
+  alias: "ALIAS",
+};
+
+function inlimitText(l: InLimit): string {
+  let s = "inlimit ";
+  if (l.nodeOnly) s += "-n ";
+  if (l.submission) s += "-s ";
+  s += l.path === "" ? l.name : `${l.path}:${l.name}`;
+  if (l.tokens !== 1) s += ` ${l.tokens}`;
+  return s;
+}
+
+/**
+ * The warnings ecflow_client prints on stdout when it parses a definition to
+ * load it: in-limits whose limit cannot be found or is smaller than the
+ * tokens asked for (ecFlow's wording, in definition order).
+ */
+export function inlimitWarnings(defs: Defs): string {
+  let out = "";
+  for (const n of defs.walk()) {
+    const who = `${DEBUG_TYPES[n.kind]} ${n.absPath}`;
+    for (const l of n.inLimits) {
+      if (l.path === "") {
+        let found = false;
+        for (let p: Node | undefined = n; p && !found; p = p.parent) {
+          found = p.limits.some((x) => x.name === l.name);
+        }
+        if (!found && !defs.externs.includes(l.name)) {
+          out += `Warning: ${who} has a ${
+            inlimitText(l)
+          }, which cannot be found on the parent nodes\n`;
+        }
+        continue;
+      }
+      const covered = defs.externs.includes(`${l.path}:${l.name}`);
+      const target = resolvePath(defs, n, l.path);
+      if (!target) {
+        if (!covered && !defs.externs.includes(l.path)) {
+          out += `Warning: ${who} has a ${inlimitText(l)}, which cannot be found\n`;
+        }
+        continue;
+      }
+      const limit = target.limits.find((x) => x.name === l.name);
+      if (!limit) {
+        if (!covered) {
+          out += `Warning: ${who} has a ${inlimitText(l)} :The referenced ${
+            DEBUG_TYPES[target.kind]
+          } '${target.absPath}' does not define the limit ${l.name}\n\n`;
+        }
+      } else if (l.tokens > limit.max) {
+        out += `Warning: ${who} has a ${inlimitText(l)} reference\n with value '${l.tokens}' ` +
+          `which exceeds '${limit.max}' defined on the Limit\n`;
+      }
+    }
+  }
   return out;
 }

@@ -11,9 +11,11 @@ import { parseCommandLine } from "../args.ts";
 import type { CliCommand, CliIo, CommandContext } from "../registry.ts";
 import {
   formatClientHandles,
+  formatDefsStats,
   formatStatsServer,
   formatSuites,
   formatZombies,
+  inlimitWarnings,
   showDefs,
   showGroupNode,
   showNode,
@@ -593,17 +595,17 @@ function commentVariables(lines: string[]): [string, string][] {
 
 async function planLoad(o: GivenOption): Promise<Plan> {
   const [file, ...opts] = words(o);
-  let force = false, checkOnly = false, print = false;
+  let force = false, checkOnly = false, print = false, stats = false;
   for (const x of opts) {
     if (x === "force") force = true;
     else if (x === "check_only") checkOnly = true;
     else if (x === "print") print = true;
-    else if (x === "stats") {
-      bad("load", "'stats' (definition statistics) is not supported by ecflow-ts");
-    } else bad("load", `expected force | check_only | print, found '${x}'`);
+    else if (x === "stats") stats = true;
+    else bad("load", `expected force | check_only | print | stats, found '${x}'`);
   }
   const { defs } = await checkedDefs("load", file);
-  if (checkOnly || print) {
+  const warnings = inlimitWarnings(defs);
+  if (checkOnly || print || stats) {
     // Client side only: nothing is sent.
     return {
       command: ctsCommand("ping"),
@@ -616,12 +618,27 @@ async function planLoad(o: GivenOption): Promise<Plan> {
           }
           out.io.out(printDefs(defs, { style: "net", indent: true }));
         }
-        if (out.json) json(out, "load", { checked: true, suites: defs.suites.map((s) => s.name) });
+        if (stats) out.io.out(formatDefsStats(defs));
+        if (!out.json) out.io.out(warnings); // after print and stats, as ecflow_client
+        if (out.json) {
+          json(out, "load", {
+            checked: true,
+            suites: defs.suites.map((s) => s.name),
+            warnings: warnings.split("\n").filter((l) => l !== ""),
+          });
+        }
       },
     };
   }
   const text = loadDefsText(defs, { hostName: clientHostName() });
-  return { command: loadDefsCommand(text, { force, fileName: file }), print: ackPrinter("load") };
+  return {
+    command: loadDefsCommand(text, { force, fileName: file }),
+    print: (reply, out) => {
+      // ecflow_client prints the warnings while parsing, before the request
+      if (!out.json) out.io.out(warnings);
+      ackPrinter("load")(reply, out);
+    },
+  };
 }
 
 async function planReplace(o: GivenOption): Promise<Plan> {
@@ -917,7 +934,7 @@ export const USER_COMMANDS: UserCliCommand[] = [
   command({
     name: "load",
     arity: "multi",
-    usage: "--load=<file> [force|check_only|print]",
+    usage: "--load=<file> [force|check_only|print|stats]",
     summary: "check a definition file and load it",
     plan: planLoad,
   }),
