@@ -3,7 +3,7 @@
 // ECF_*). The reference ecflow_client is used only as an independent observer
 // (load, begin, halt/restart, queries).
 import { assert, assertEquals, fail } from "./deps.ts";
-import { ecflowClient, startServer } from "./harness/server.ts";
+import { ecflowClient, type EcflowServer, SERVER_BIN, startServer } from "./harness/server.ts";
 import { ecflowTsCommand, expectedFinalValues, writeDemoSuite } from "../demo/suite.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -21,7 +21,13 @@ async function jobOutputs(dir: string): Promise<string> {
   return out.join("\n");
 }
 
-Deno.test("end to end: a suite whose jobs use only ecflow-ts completes, losing nothing across a halt and restart", async () => {
+type Ref = (args: string[]) => ReturnType<typeof ecflowClient>;
+
+/**
+ * Loads and begins the suite, calls `interrupt` once work/a is mid-run, then
+ * waits for the suite to complete and checks every attribute.
+ */
+async function runSuite(interrupt: (server: EcflowServer, ref: Ref) => Promise<string>) {
   await using server = await startServer();
   const dir = await Deno.makeTempDir({ prefix: "ecflow-ts-e2e." });
   try {
@@ -50,12 +56,8 @@ Deno.test("end to end: a suite whose jobs use only ecflow-ts completes, losing n
       if (Date.now() > deadline) fail(`work/a never started\n${await jobOutputs(dir)}`);
       await sleep(100);
     }
-    assertEquals((await ref(["--halt=yes"])).code, 0);
-    const atHalt = await query("meter", "/e2e/work/a:progress");
-    await sleep(2000);
-    assertEquals(await query("meter", "/e2e/work/a:progress"), atHalt, "halted: nothing changes");
-    assert(Number(atHalt) < 5, `work/a finished before the halt (${atHalt})`);
-    assertEquals((await ref(["--restart"])).code, 0);
+    const blockedLine = await interrupt(server, ref);
+    assertEquals(await query("state", "/e2e/work/a"), "active");
 
     let state = "";
     while ((state = await query("state", "/e2e")) !== "complete") {
@@ -77,7 +79,7 @@ Deno.test("end to end: a suite whose jobs use only ecflow-ts completes, losing n
     assert(/complete: \/e2e\/prep\/flaky/.test(log), "flaky completed on its second try");
     // work/a was mid-run at the halt: its next child command blocked, then went through
     const aOut = await Deno.readTextFile(`${dir}/e2e/work/a.1`);
-    assert(aOut.includes("blocking : server is HALTED, continue waiting"), aOut);
+    assert(aOut.includes(blockedLine), aOut);
     // every job used ecflow-ts: the generated job files run deno, never ecflow_client
     const job = await Deno.readTextFile(`${dir}/e2e/work/a.job1`);
     assert(job.includes(`--allow-net=127.0.0.1:${port}`) && !job.includes("ecflow_client"));
@@ -85,5 +87,57 @@ Deno.test("end to end: a suite whose jobs use only ecflow-ts completes, losing n
     assert(await server.alive());
   } finally {
     await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+}
+
+Deno.test("end to end: a suite whose jobs use only ecflow-ts completes, losing nothing across a halt and restart", async () => {
+  await runSuite(async (server, ref) => {
+    const query = async (kind: string, path: string) =>
+      (await ref(["--query", kind, path])).stdout.trim();
+    assertEquals((await ref(["--halt=yes"])).code, 0);
+    const atHalt = await query("meter", "/e2e/work/a:progress");
+    await sleep(2000);
+    assertEquals(await query("meter", "/e2e/work/a:progress"), atHalt, "halted: nothing changes");
+    assert(Number(atHalt) < 5, `work/a finished before the halt (${atHalt})`);
+    assertEquals((await ref(["--restart"])).code, 0);
+    return "blocking : server is HALTED, continue waiting";
+  });
+});
+
+Deno.test("end to end: jobs ride out the server process being killed and restarted from its checkpoint", async () => {
+  let replacement: Deno.ChildProcess | undefined;
+  try {
+    await runSuite(async (server, ref) => {
+      // halt (so no request is half-applied), checkpoint, then kill the process outright
+      assertEquals((await ref(["--halt=yes"])).code, 0);
+      assertEquals((await ref(["--check_pt"])).code, 0);
+      Deno.kill(server.pid, "SIGKILL");
+      while (await server.alive()) await sleep(20);
+      await sleep(1500); // jobs now get "connection refused" and keep retrying
+      replacement = new Deno.Command(SERVER_BIN, {
+        args: [`--port=${server.port}`],
+        cwd: server.home,
+        env: { ECF_HOME: server.home, LANG: "C.UTF-8", TZ: "UTC" },
+        stdin: "null",
+        stdout: "null",
+        stderr: "null",
+      }).spawn();
+      const deadline = Date.now() + 15_000;
+      while (!(await server.alive())) {
+        if (Date.now() > deadline) fail("the replacement server did not come up");
+        await sleep(50);
+      }
+      // it starts HALTED from the checkpoint, with the suite as it was
+      assertEquals((await ref(["--query", "state", "/e2e/work/a"])).stdout.trim(), "active");
+      assertEquals((await ref(["--restart"])).code, 0);
+      return "ClientInvoker: Connection error: (";
+    });
+  } finally {
+    if (replacement) {
+      try {
+        replacement.kill("SIGKILL");
+      } catch { /* gone */ }
+      await replacement.status;
+    }
   }
 });
