@@ -132,7 +132,8 @@ function repeatVariables(r: Repeat): Variable[] {
       return [v(r.name, r.values.length ? r.values[i] : "")];
     }
     default:
-      return [];
+      // repeat day: ecFlow still generates its (empty) variable named "day"
+      return [v("day", "")];
   }
 }
 
@@ -231,6 +232,26 @@ export function generatedVariables(node: Node): Variable[] {
     { name: "ECF_PASS", value: sub.password ?? "" },
     ...repeat,
   ];
+}
+
+/**
+ * The AST of a (possibly multi-line) expression as ecFlow builds it: each
+ * `trigger`/`-a`/`-o` line parsed on its own, then combined left to right
+ * (`((first AND second) OR third)`); undefined if a part does not parse.
+ */
+export function composedAst(parts: readonly { type: string; text: string }[]): ExprAst | undefined {
+  let acc: ExprAst | undefined;
+  try {
+    for (const p of parts) {
+      const ast = parseExpression(p.text);
+      acc = acc === undefined
+        ? ast
+        : { t: "bin", op: p.type === "or" ? "or" : "and", left: acc, right: ast };
+    }
+  } catch {
+    return undefined;
+  }
+  return acc;
 }
 
 /** ecFlow's DState numbering, as the trees print it. */
@@ -490,20 +511,14 @@ export class ExpressionEvaluator {
  */
 export function expressionTree(node: Node, kind: "trigger" | "complete"): string[] {
   const e = node[kind];
-  if (!e) return [];
-  let ast: ExprAst;
-  try {
-    ast = parseExpression(
-      e.parts.map((p, i) => i === 0 ? p.text : `${p.type === "and" ? " and " : " or "}${p.text}`)
-        .join(""),
-    );
-  } catch {
-    return [];
-  }
+  const ast = e ? composedAst(e.parts) : undefined;
+  if (!ast) return [];
   const defs = rootDefs(node);
   const out = defs ? [] : ["  # Warning: Full/correct AST evaluation requires the definition"];
   out.push("  # Trigger Evaluation Tree");
-  new ExpressionEvaluator(defs, node).print(ast, 2, out);
+  // a lone leaf is indented once more than a root operator (ecFlow's Indentor)
+  const leaf = ast.t !== "bin" && ast.t !== "not";
+  new ExpressionEvaluator(defs, node).print(ast, leaf ? 3 : 2, out);
   return out;
 }
 
@@ -604,15 +619,7 @@ function dstateOf(n: Node): string {
 
 function parseAst(node: Node, kind: "trigger" | "complete"): ExprAst | undefined {
   const e = node[kind];
-  if (!e) return undefined;
-  try {
-    return parseExpression(
-      e.parts.map((p, i) => i === 0 ? p.text : `${p.type === "and" ? " and " : " or "}${p.text}`)
-        .join(""),
-    );
-  } catch {
-    return undefined;
-  }
+  return e ? composedAst(e.parts) : undefined;
 }
 
 function findLimit(defs: Defs, node: Node, path: string, name: string) {
