@@ -653,6 +653,15 @@ export class Client {
     return await this.#ack(alterCommand(paths, alt));
   }
 
+  /** Sorts attributes of a kind (`event`, `meter`, `label`, `variable`, `limit`, `all`), as Python's `sort_attributes`. */
+  async sortAttributes(
+    paths: string | string[],
+    kind: Extract<Alteration, { action: "sort" }>["kind"],
+    recursive = true,
+  ): Promise<void> {
+    return await this.#ack(alterCommand(paths, { action: "sort", kind, recursive }));
+  }
+
   /** A node's file: `script`, `job`, `jobout`, `manual`, `kill` or `stat`. */
   async getFile(path: string, kind: FileKind = "script", maxLines = 10000): Promise<string> {
     return await this.#text(fileCommand(path, kind, maxLines));
@@ -862,7 +871,7 @@ export class Client {
   }
 
   /** Drops a client handle (default: this client's). */
-  async chDrop(handle = this.#handle): Promise<void> {
+  async chDrop(handle: number = this.#handle): Promise<void> {
     if (handle <= 0) throw new ConfigError("chDrop: no client handle registered");
     const reply = await this.invoke(clientHandleCommand("ch_drop", { handle }));
     if (reply.kind !== "clientHandle" && reply.kind !== "stc") throw unexpected(reply, "--ch_drop");

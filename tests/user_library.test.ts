@@ -49,6 +49,12 @@ Deno.test("library: state-changing methods mirror ecflow_client", async (t) => {
       "recursive",
       "/lab",
     ]],
+    ["sortAttributes", () => c.sortAttributes("/lab/f1/t1", "event", false), [
+      "--alter",
+      "sort",
+      "event",
+      "/lab/f1/t1",
+    ]],
     ["forceEvent", () => c.forceEvent("/lab/f1/t1:ev1", "set"), ["--force=set", "/lab/f1/t1:ev1"]],
     ["forceState", () => c.forceState("/lab/f1/t3", "complete"), [
       "--force=complete",
