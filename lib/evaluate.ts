@@ -802,6 +802,106 @@ function timeWhy(node: Node, word: "time" | "today", s: TimeSeriesLike): string 
   return reason + " )";
 }
 
+/** TimeSeries::isFree: the current minute is the slot, or a remaining slot of a series. */
+function seriesFree(s: TimeSeriesLike, now: number): boolean {
+  if (!s.isValid) return false;
+  const start = s.start.hour * 60 + s.start.minute;
+  if (!s.finish || !s.increment) return now === start;
+  const end = s.finish.hour * 60 + s.finish.minute;
+  const inc = s.increment.hour * 60 + s.increment.minute;
+  const next = s.nextTimeSlot ?? slotText(s.start.hour, s.start.minute);
+  const [nh, nm] = next.split(":").map(Number);
+  for (let t = nh * 60 + nm; inc > 0 && t <= end; t += inc) if (t === now) return true;
+  return false;
+}
+
+const endOfMonth = (d: Date) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0));
+
+interface CronLike {
+  weekDays: number[];
+  lastWeekDaysOfMonth: number[];
+  daysOfMonth: number[];
+  lastDayOfMonth: boolean;
+  months: number[];
+  series: TimeSeriesLike;
+}
+
+/** CronAttr::is_day_of_week_day_of_month_and_month_free for the calendar date. */
+function cronDayFree(c: CronLike, today: Date): boolean {
+  const dow = today.getUTCDay();
+  let week = c.weekDays.length === 0 && c.lastWeekDaysOfMonth.length === 0;
+  let dom = c.daysOfMonth.length === 0;
+  let month = c.months.length === 0;
+  if (c.weekDays.length) week = c.weekDays.includes(dow);
+  if (!week && c.lastWeekDaysOfMonth.length) {
+    const left = (endOfMonth(today).getTime() - today.getTime()) / 86_400_000;
+    week = c.lastWeekDaysOfMonth.includes(dow) && left < 7;
+  }
+  if (c.daysOfMonth.length || c.lastDayOfMonth) {
+    dom = c.daysOfMonth.includes(today.getUTCDate()) ||
+      (c.lastDayOfMonth && today.getTime() === endOfMonth(today).getTime());
+  }
+  if (c.months.length) month = c.months.includes(today.getUTCMonth() + 1);
+  if (c.daysOfMonth.length === 0 && !c.lastDayOfMonth && c.months.length === 0) return week;
+  return week && dom && month;
+}
+
+/** CronAttr::next_date, with ecFlow's quirks (any last-week-day match counts). */
+function cronNextDate(c: CronLike, today: Date): Date {
+  for (let d = addDays(today, 1), i = 0; i < 3660; d = addDays(d, 1), i++) {
+    let week = c.weekDays.length === 0 || c.weekDays.includes(d.getUTCDay());
+    const lastWeek = c.lastWeekDaysOfMonth.length === 0 ||
+      c.lastWeekDaysOfMonth.includes(d.getUTCDay());
+    let dom = c.daysOfMonth.length === 0 && !c.lastDayOfMonth;
+    if (c.daysOfMonth.length || c.lastDayOfMonth) {
+      dom = c.daysOfMonth.includes(d.getUTCDate()) ||
+        (c.lastDayOfMonth && d.getTime() === endOfMonth(d).getTime());
+    }
+    const month = c.months.length === 0 || c.months.includes(d.getUTCMonth() + 1);
+    week = week || lastWeek;
+    if (week && dom && month) return d;
+  }
+  return today;
+}
+
+/** CronAttr::why postfix, or undefined when the cron does not hold the node. */
+function cronWhy(node: Node, c: CronLike): string | undefined {
+  const s = c.series;
+  const today = suiteDate(node);
+  const rel = s.relative ? /^[-+]?(\d+):(\d{2})/.exec(s.relativeDuration ?? "00:00:00") : undefined;
+  const now = s.relative ? (rel ? Number(rel[1]) * 60 + Number(rel[2]) : 0) : suiteMinutes(node);
+  if (!today || now === undefined) return undefined;
+  const dayFree = cronDayFree(c, today);
+  if (s.free || (seriesFree(s, now) && dayFree)) return undefined;
+  let reason = "is cron dependent";
+  const start = s.start.hour * 60 + s.start.minute;
+  const series = s.finish !== undefined && s.increment !== undefined;
+  const end = series ? s.finish!.hour * 60 + s.finish!.minute : start;
+  const inc = series ? s.increment!.hour * 60 + s.increment!.minute : 0;
+  const plus = s.relative ? "+" : "";
+  const nowText = slotText(Math.floor(now / 60), now % 60);
+  if (dayFree && s.isValid && (now < start || (series && now < end))) {
+    const next = s.nextTimeSlot ?? slotText(s.start.hour, s.start.minute);
+    return `${reason} ( next run time is ${plus}${next}, current suite time is ${plus}${nowText} )`;
+  }
+  const requeueable = now < start || (series && now < end);
+  if (requeueable && !c.weekDays.length && !c.daysOfMonth.length && !c.months.length) {
+    let nextSlot: number | undefined = start;
+    if (!series) nextSlot = now >= start ? undefined : start;
+    else {
+      while (now >= nextSlot!) nextSlot! += inc;
+      if (nextSlot! > end) nextSlot = undefined;
+    }
+    reason += nextSlot === undefined
+      ? " ( *re-queue* to run at this time "
+      : ` ( *re-queue* to run at ${slotText(Math.floor(nextSlot / 60), nextSlot % 60)}`;
+    reason += ", otherwise next run is at ";
+  } else reason += " ( next run is at ";
+  return `${reason}${slotText(s.start.hour, s.start.minute)} ${
+    boostDate(cronNextDate(c, today))
+  }, current time ${plus}${nowText} ${boostDate(today)} )`;
+}
+
 interface TimeSeriesLike {
   relative: boolean;
   start: { hour: number; minute: number };
@@ -869,6 +969,13 @@ function nodeWhy(defs: Defs, node: Node, out: string[]): boolean {
       found = true;
     }
   }
+  for (const c of node.crons) {
+    const r = cronWhy(node, c);
+    if (r) {
+      out.push(prefix + r);
+      found = true;
+    }
+  }
   const ev = new ExpressionEvaluator(defs, node);
   const complete = parseAst(node, "complete");
   const completeHolds = complete && !node.complete!.free && !ev.evaluate(complete);
@@ -902,8 +1009,7 @@ function topDown(defs: Defs, node: Node, out: string[]): boolean {
 /**
  * Why nodes do not run, as `ecflow_client --group="get; why[=<path>]"` prints
  * it: for one node, the reasons of every node from its suite down to it;
- * for the whole definition, top down until reasons are found. Not
- * reproduced: reasons of `cron` attributes.
+ * for the whole definition, top down until reasons are found.
  */
 export function why(defs: Defs, path = ""): string[] {
   const out: string[] = [];

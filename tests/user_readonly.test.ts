@@ -216,11 +216,23 @@ const TIMES_DEF = `suite tm
     task d5
       day saturday
       today 23:59
+    task c1
+      cron 00:01
+    task c3
+      cron -w 0,1 10:00
+    task c4
+      cron -d 1,15 10:00
+    task c5
+      cron -m 1,6 10:00
+    task c7
+      cron -d L 00:01
+    task c10
+      cron +00:20
   endfamily
 endsuite
 `;
 
-Deno.test("why: time, today, day and date reasons as ecflow_client", async (t) => {
+Deno.test("why: time, today, day, date and cron reasons as ecflow_client", async (t) => {
   const dir = await Deno.makeTempDir({ prefix: "ecflow-ts-times." });
   try {
     await Deno.writeTextFile(`${dir}/times.def`, TIMES_DEF);
@@ -228,7 +240,7 @@ Deno.test("why: time, today, day and date reasons as ecflow_client", async (t) =
     await twin.setup(["--begin=tm"]);
     await twin.setup(["--restart"]);
     const tasks = ["past", "oldseries", "future", "rel", "tpast", "tfuture", "daytime", "d1"]
-      .concat(["d3", "d4", "d5"]);
+      .concat(["d3", "d4", "d5", "c1", "c3", "c4", "c5", "c7", "c10"]);
     for (const task of [...tasks.map((x) => `=/tm/f/${x}`), "=/tm", ""]) {
       await t.step(`why${task}`, async () => {
         assertEquals((await assertSameOutput(twin, [`--group=get; why${task}`])).code, 0);
