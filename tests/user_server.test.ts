@@ -250,3 +250,30 @@ Deno.test("--file and --edit_script on a running suite, as ecflow_client", async
   ]);
   await twin.assertAlive();
 });
+
+Deno.test("--suites: columns and line breaks for many suites, as ecflow_client", async () => {
+  const names = [
+    "a",
+    "bb",
+    "a_much_longer_suite_name",
+    "d",
+    "e",
+    "f12",
+    "g",
+    "h",
+    "i",
+    "j",
+    "k",
+    "l",
+  ];
+  await using defs = await tempDefs({});
+  await using twin = await startTwin({ halted: true });
+  for (let i = 1; i <= names.length; i++) {
+    const part = `${defs.dir}/part${i}.def`;
+    await Deno.writeTextFile(part, `suite ${names[i - 1]}\nendsuite\n`);
+    await twin.setup([`--load=${part}`]);
+    const ours = await assertSameOutput(twin, ["--suites"]);
+    assertEquals(ours.code, 0);
+  }
+  await twin.assertAlive();
+});
