@@ -371,6 +371,7 @@ export async function sendChildCommand(
     const target = hosts[index];
     const where = formatHostPort(target.host, target.port);
     let lastWasZombie = false;
+    let last = "";
     for (let tries = Math.max(1, attempts); tries > 0;) {
       let outcome: AttemptOutcome;
       try {
@@ -384,12 +385,15 @@ export async function sendChildCommand(
       if (d.kind === "fail") throw d.error;
       if (d.notice) notice(d.notice);
       lastWasZombie = d.zombie;
+      last = outcome.kind === "reply"
+        ? (d.zombie ? "zombie detected" : "server is HALTED")
+        : outcome.error.message.replace(/^.*?: /, "");
       if (d.consumesAttempt) tries--;
       if (tries > 0) await io.sleep(retryDelayMs);
     }
     if (ctx.denied) {
       throw new ConnectionError(
-        `Request( ${cmd.label} ) ECF_DENIED , Failed to connect to ${where}. After ${attempts} attempts. Is the server running ?`,
+        `ECF_DENIED is set: gave up on ${cmd.label} after ${attempts} attempts (last: ${last})`,
         target,
         "denied",
       );

@@ -234,9 +234,20 @@ Deno.test("child loop: ECF_DENIED gives up after the first host's attempts", asy
   assertEquals(e.reason, "denied");
   assert(
     e.message.includes(
-      "Request( chd:init /s/t ) ECF_DENIED , Failed to connect to 127.0.0.1:3141. After 2 attempts",
+      "127.0.0.1:3141: ECF_DENIED is set: gave up on chd:init /s/t after 2 attempts (last: connection refused)",
     ),
   );
+  const halted = fakeIo(() => HALTED);
+  const h = await assertRejects(
+    () =>
+      sendChildCommand(initCommand("/s/t"), TASK, ctx({ denied: true }), {
+        main: MAIN,
+        useHostFile: false,
+      }, halted.io),
+    ConnectionError,
+  );
+  assert(h.message.endsWith("(last: server is HALTED)"), h.message);
+  assertEquals(halted.calls.length, 2);
 });
 
 Deno.test("child loop: NO_ECF succeeds without any connection", async () => {
