@@ -1,17 +1,18 @@
 // Parse throughput of lib/defs on a 20,000-task suite, compared with ecflow 5.9.2's
 // Python binding (`ecflow.Defs(path)`) measured in the same run.
 //
-//   /work/shared/jsr-offline/run deno run --allow-read --allow-write --allow-run --allow-sys bench/defs_parse.ts
+//   ../shared/jsr-offline/run deno run --allow-read --allow-write --allow-run --allow-sys bench/defs_parse.ts
 //
-// The suite has the shape of /work/shared/ecflow/tools/gen_big_def.py (20 families ×
+// The suite has the shape of ../shared/ecflow/tools/gen_big_def.py (20 families ×
 // 10 sub-families × 100 tasks, an event per task, a meter and a label every 10th task,
 // sub-family triggers, a limit and inlimits). It is generated here in TypeScript and, when
 // that script and /usr/bin/python3 exist, checked to be byte-identical to its output.
 // Two texts are timed: the .def file (indented, ~870 KB) and the NET text a server sends
 // for it (no indentation, server variables, ~605 KB).
 import { loadDefsText, parseDefs, printDefs } from "../lib/defs/mod.ts";
+import { SHARED_ECFLOW } from "../tests/captures.ts";
 
-const GEN = "/work/shared/ecflow/tools/gen_big_def.py";
+const GEN = `${SHARED_ECFLOW}/tools/gen_big_def.py`;
 const PYTHON = "/usr/bin/python3";
 
 function generate(families = 20, subfamilies = 10, tasks = 100, suite = "big"): string {
@@ -114,6 +115,7 @@ let py: Record<string, number> | undefined;
 if (havePython) {
   const script = `
 import ecflow, json, sys, time
+import { SHARED_ECFLOW } from "../tests/captures.ts";
 def med(path, n=9):
     ecflow.Defs(path)
     t = []

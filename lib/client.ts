@@ -311,6 +311,7 @@ export class Client {
     identity: Identity = this.userIdentity(),
   ): Promise<Reply> {
     const payload = encodeRequest(cmd, identity);
+    await this.#refuseUnknownSyncHandles(cmd, identity);
     const retry = this.#options.retry ?? {};
     const attempts = Math.max(1, retry.attempts ?? 2);
     const delayMs = retry.delayMs ?? (cmd.label === "--ping" ? 1000 : 10_000);
@@ -927,6 +928,28 @@ export class Client {
   }
   // ---- end of user commands (issue 3)
 
+  /**
+   * A full sync (`CSyncCmd` SYNC_FULL) naming a client handle the server does not know
+   * aborts a 5.9.2 server (it dereferences the missing handle's defs). Such a request is
+   * only sent after `--ch_suites` shows the handle exists.
+   */
+  async #refuseUnknownSyncHandles(cmd: Command, identity: Identity): Promise<void> {
+    const handles = fullSyncHandles(cmd);
+    if (handles.length === 0) return;
+    const reply = await this.invoke(clientHandleCommand("ch_suites"), undefined, identity);
+    if (reply.kind !== "clientHandleSuites") throw unexpected(reply, "--ch_suites");
+    const known = new Set(reply.handles.map((h) => h.handle));
+    for (const h of handles) {
+      if (!known.has(h)) {
+        throw new ServerError(
+          `handle(${h}) does not exist in server. Handle dropped or server restarted? ` +
+            "(ecflow-ts did not send this full sync: it aborts 5.9.2 servers)",
+          cmd.label,
+        );
+      }
+    }
+  }
+
   #replyTimeoutMs(cmd: Command): number {
     if (this.#options.replyTimeoutMs !== undefined) return this.#options.replyTimeoutMs;
     const override = (this.#envTimeout ??= { value: this.#env("ECF_CONNECT_TIMEOUT") }).value;
@@ -1144,6 +1167,15 @@ export class Client {
     return reply.kind === "string" ? reply.value : "";
   }
   // ---- end of child commands (issue 4)
+}
+
+/** The non-zero client handles of the full syncs in `cmd` (and its group children). */
+function fullSyncHandles(cmd: Command): number[] {
+  const own = cmd.cls === "CSyncCmd" && cmd.members.api_ === 2 &&
+      typeof cmd.members.client_handle_ === "number" && cmd.members.client_handle_ !== 0
+    ? [cmd.members.client_handle_]
+    : [];
+  return [...own, ...(cmd.children ?? []).flatMap(fullSyncHandles)];
 }
 
 /** A reply of a class the command does not produce. */

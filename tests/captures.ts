@@ -1,4 +1,7 @@
-// Access to the real ecflow 5.9.2 captures in ../shared/ecflow/captures (beside the repo).
+// Access to the ecFlow ground truth in ../shared/ecflow (beside the repository, as on CI).
+/** The `shared/ecflow` folder beside the repository, as a path (no trailing slash). */
+export const SHARED_ECFLOW = new URL("../../shared/ecflow", import.meta.url).pathname;
+/** The real ecflow 5.9.2 captures. */
 export const CAPTURES = new URL("../../shared/ecflow/captures/", import.meta.url);
 
 /** The bytes of one capture file, e.g. ("02-ping-halted", "request.bin"). */

@@ -7,7 +7,7 @@
  * real private server, that a storm of hostile CLI invocations and a load of
  * a definition full of externs leave it alive with a clean log.
  */
-import { assert, assertEquals } from "./deps.ts";
+import { assert, assertEquals, assertStringIncludes } from "./deps.ts";
 import { ecflowClient, startServer } from "./harness/server.ts";
 import {
   alterCommand,
@@ -257,7 +257,6 @@ Deno.test("never hurt: a real server survives hostile CLI calls and a load full 
   let calls = 0;
   for (const c of COMMANDS) {
     if (c.name === "terminate" || c.name === "halt" || c.name === "shutdown") continue;
-    if (c.name === "sync_full") continue; // a server crash the client does not yet guard: see below
     for (const w of HOSTILE_WORDS) {
       for (const args of [[`--${c.name}=${w}`], [`--${c.name}`, w, w], [`--${c.name}=/s`, w]]) {
         await main([...args, "--attempts=1", "--timeout=5"], io([]));
@@ -309,14 +308,11 @@ Deno.test("never hurt: a real server survives hostile CLI calls and a load full 
  * does not know (`ecflow_client --sync_full=999`, or a library sync after the
  * handle was dropped) makes 5.9.2 dereference a null defs pointer
  * (`SSyncCmd::full_sync` after `ClientSuiteMgr::create_defs` returns null) and
- * die. ecflow_client does the same. The guard belongs to the user-command
- * code (check the handle with ch_suites first); until it exists this test is
- * reported as ignored, never skipped silently.
+ * die; ecflow_client does the same. Client.invoke checks the handle with
+ * ch_suites first and refuses.
  */
 Deno.test({
-  name:
-    "never hurt: KNOWN GAP --sync_full=<unregistered handle> kills a 5.9.2 server (needs a guard)",
-  ignore: true,
+  name: "never hurt: --sync_full=<unregistered handle> (which kills a 5.9.2 server) is not sent",
   async fn() {
     await using server = await startServer({ halted: true });
     const env: Record<string, string> = { ECF_HOST: "127.0.0.1", ECF_PORT: String(server.port) };
@@ -327,6 +323,14 @@ Deno.test({
       env: (n) => env[n],
     });
     assertEquals(code, 1, sink.join(""));
+    assertStringIncludes(sink.join(""), "handle(999) does not exist in server");
     assert(await server.alive(), "--sync_full=999 killed the server");
+    // a registered handle still syncs
+    const client = server.client();
+    const reg = await client.invoke(clientHandleCommand("ch_register", { autoAddNewSuites: true }));
+    assert(reg.kind === "clientHandle" && reg.handle > 0);
+    const sync = await client.invoke(syncCommand("sync_full", reg.handle));
+    assertEquals(sync.kind, "sync");
+    assert(await server.alive());
   },
 });

@@ -5,6 +5,7 @@ import { assert, assertEquals, assertRejects } from "./deps.ts";
 import { ecflowClient } from "./harness/server.ts";
 import { Client, ConfigError, ctsNodeCommand, envFrom, queryCommand, ServerError } from "../mod.ts";
 import { LAB_DEF, startTwin, type Twin } from "./user_twin.ts";
+import { SHARED_ECFLOW } from "./captures.ts";
 
 function clientFor(twin: Twin): Client {
   return new Client("127.0.0.1", twin.ours.port, {
@@ -204,11 +205,11 @@ Deno.test("library: server errors are ServerErrors; bad arguments fail before an
 /** A RUNNING twin with job scripts and the lab suite begun (t1, t5 submitted). */
 async function runningLab(): Promise<Twin> {
   const twin = await startTwin();
-  const script = await Deno.readTextFile("/work/shared/ecflow/fixtures/task.ecf");
+  const script = await Deno.readTextFile(`${SHARED_ECFLOW}/fixtures/task.ecf`);
   for (const s of [twin.ref, twin.ours]) {
     await Deno.mkdir(`${s.home}/include`, { recursive: true });
     for (const h of ["head.h", "tail.h"]) {
-      await Deno.copyFile(`/work/shared/ecflow/fixtures/include/${h}`, `${s.home}/include/${h}`);
+      await Deno.copyFile(`${SHARED_ECFLOW}/fixtures/include/${h}`, `${s.home}/include/${h}`);
     }
     for (const task of ["f1/t1", "f1/t2", "f1/t3", "f2/t4", "f2/t5"]) {
       await Deno.mkdir(`${s.home}/lab/${task.split("/")[0]}`, { recursive: true });

@@ -4,6 +4,7 @@
 import { assert, assertEquals } from "./deps.ts";
 import { ecflowClient } from "./harness/server.ts";
 import { assertSameOutput, LAB_DEF, startTwin, type Twin } from "./user_twin.ts";
+import { SHARED_ECFLOW } from "./captures.ts";
 
 async function steps(
   t: Deno.TestContext,
@@ -47,8 +48,8 @@ Deno.test("--load, --replace and --begin: same checks, same resulting definition
     ["--load=" + LAB_DEF, "force"],
     ["--load=" + `${d}/extern.def`],
     // in-limit warnings are printed on stdout while parsing, then the definition loads
-    ["--load=/work/shared/ecflow/defs-corpus/good_defs/limit/limit3.def"],
-    ["--load=/work/shared/ecflow/defs-corpus/bad_defs/inlimit/limit_check.def"],
+    [`--load=${SHARED_ECFLOW}/defs-corpus/good_defs/limit/limit3.def`],
+    [`--load=${SHARED_ECFLOW}/defs-corpus/bad_defs/inlimit/limit_check.def`],
     ["--load=" + `${d}/badref.def`],
     ["--load=" + `${d}/badsyntax.def`],
     ["--load=" + `${d}/nonexistent.def`],
@@ -146,11 +147,11 @@ Deno.test("check points, the log and server life cycle", async (t) => {
 /** A RUNNING twin with job scripts, lab begun: t1 and t5 are submitted (jobs are `true`). */
 async function runningLab(): Promise<Twin> {
   const twin = await startTwin();
-  const script = await Deno.readTextFile("/work/shared/ecflow/fixtures/task.ecf");
+  const script = await Deno.readTextFile(`${SHARED_ECFLOW}/fixtures/task.ecf`);
   for (const s of [twin.ref, twin.ours]) {
     await Deno.mkdir(`${s.home}/include`, { recursive: true });
     for (const h of ["head.h", "tail.h"]) {
-      await Deno.copyFile(`/work/shared/ecflow/fixtures/include/${h}`, `${s.home}/include/${h}`);
+      await Deno.copyFile(`${SHARED_ECFLOW}/fixtures/include/${h}`, `${s.home}/include/${h}`);
     }
     for (const task of ["f1/t1", "f1/t2", "f1/t3", "f2/t4", "f2/t5"]) {
       await Deno.mkdir(`${s.home}/lab/${task.split("/")[0]}`, { recursive: true });

@@ -14,9 +14,10 @@ import {
   type RunResult,
   startServer,
 } from "./harness/server.ts";
+import { SHARED_ECFLOW } from "./captures.ts";
 
 /** The lab suite used by the captures. */
-export const LAB_DEF = "/work/shared/ecflow/fixtures/lab.def";
+export const LAB_DEF = `${SHARED_ECFLOW}/fixtures/lab.def`;
 
 const HOSTNAME = Deno.hostname();
 

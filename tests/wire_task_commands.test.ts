@@ -19,8 +19,9 @@ import {
   type TaskIdentity,
   waitCommand,
 } from "../mod.ts";
+import { SHARED_ECFLOW } from "./captures.ts";
 
-const CAPTURES = "/work/shared/ecflow/captures";
+const CAPTURES = `${SHARED_ECFLOW}/captures`;
 
 async function captured(name: string, file = "request.bin"): Promise<Uint8Array> {
   return await Deno.readFile(`${CAPTURES}/${name}/${file}`);

@@ -27,8 +27,9 @@ import {
   syncCommand,
   zombieCommand,
 } from "../mod.ts";
+import { SHARED_ECFLOW } from "./captures.ts";
 
-const CAPTURES = "/work/shared/ecflow/captures";
+const CAPTURES = `${SHARED_ECFLOW}/captures`;
 const ID = { kind: "user" as const, user: { user: "root", clientHost: "vm" } };
 
 function captured(name: string): Uint8Array {
