@@ -91,7 +91,7 @@ async function runSuite(interrupt: (server: EcflowServer, ref: Ref) => Promise<s
 }
 
 Deno.test("end to end: a suite whose jobs use only ecflow-ts completes, losing nothing across a halt and restart", async () => {
-  await runSuite(async (server, ref) => {
+  await runSuite(async (_server, ref) => {
     const query = async (kind: string, path: string) =>
       (await ref(["--query", kind, path])).stdout.trim();
     assertEquals((await ref(["--halt=yes"])).code, 0);

@@ -7,7 +7,6 @@
 // (one python process for all files; `str()` is used so that print's newline is not added).
 import { assert, assertEquals, assertInstanceOf, fail } from "./deps.ts";
 import {
-  autoExterns,
   checkDefsText,
   defaultServerVariables,
   type Defs,

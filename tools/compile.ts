@@ -76,6 +76,7 @@ async function main(): Promise<number> {
     clearTimeout(timer);
     if (!out.success) {
       // deno prints colours even into a pipe unless told not to; strip them
+      // deno-lint-ignore no-control-regex
       const text = new TextDecoder().decode(out.stderr).replace(/\x1b\[[0-9;]*m/g, "");
       const url = /https?:\/\/\S*denort\S*\.zip/.exec(text)?.[0];
       const firstError = text.split("\n").find((l) => l.startsWith("error:"))?.trim() ?? "";
