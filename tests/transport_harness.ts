@@ -6,7 +6,7 @@
  * byte-for-byte to a real TCP server and answers as an ecFlow 5.17
  * `--http` server does.
  */
-import { freeServerPort, SERVER_BIN } from "./harness/server.ts";
+import { freeServerPort, type RunResult, SERVER_BIN } from "./harness/server.ts";
 import { Client, ctsCommand, decodeHeader, encodeFrame, HEADER_SIZE } from "../mod.ts";
 
 /** This machine's host name, as ecflow_server sees it. */
@@ -41,6 +41,11 @@ export interface SpawnOptions {
   files?: (port: number) => Record<string, string>;
   /** The client that pings it up and terminates it (given the port). */
   client: (port: number) => Client;
+  /**
+   * Checks it is up, throwing when not (default: a ping through `client`).
+   * For servers our client cannot verify, e.g. `ecflow_client --ping`.
+   */
+  probe?: (port: number) => Promise<void>;
   /** Send --restart after start (default: leave it HALTED). */
   running?: boolean;
 }
@@ -65,11 +70,12 @@ export async function spawnServer(o: SpawnOptions): Promise<SpawnedServer> {
     let exited = false;
     child.status.then(() => exited = true);
     const client = o.client(port);
+    const probe = o.probe ?? (async () => void await client.ping());
     const deadline = Date.now() + 10_000;
     let up = false;
     while (!exited && Date.now() < deadline) {
       try {
-        await client.ping();
+        await probe(port);
         up = true;
         break;
       } catch {
@@ -90,11 +96,13 @@ export async function spawnServer(o: SpawnOptions): Promise<SpawnedServer> {
       if (stopped) return;
       stopped = true;
       if (!exited) {
-        await client.invoke(ctsCommand("terminate")).catch(() => {});
-        const gone = await Promise.race([
+        const asked = await client.invoke(ctsCommand("terminate")).then(() => true, () => false);
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const gone = asked && await Promise.race([
           child.status.then(() => true),
-          new Promise<boolean>((r) => setTimeout(() => r(false), 3000)),
+          new Promise<boolean>((r) => timer = setTimeout(() => r(false), 3000)),
         ]);
+        clearTimeout(timer);
         if (!gone) {
           try {
             child.kill("SIGKILL");
@@ -111,7 +119,7 @@ export async function spawnServer(o: SpawnOptions): Promise<SpawnedServer> {
       log: () => Deno.readTextFile(`${home}/${HOST_NAME}.${port}.ecf.log`).catch(() => ""),
       alive: async () => {
         try {
-          await o.client(port).ping();
+          await (o.probe ?? (async () => void await o.client(port).ping()))(port);
           return true;
         } catch {
           return false;
@@ -304,7 +312,9 @@ export function startForwarder(o: ForwarderOptions): Forwarder {
 
 /** A client for tests: one attempt, short timeouts, a pinned environment. */
 export function testClient(port: number, extra: ConstructorParameters<typeof Client>[2] = {}) {
-  return new Client("127.0.0.1", port, {
+  return new Client({
+    host: "127.0.0.1",
+    port,
     retry: { attempts: 1 },
     connectTimeoutMs: 2000,
     replyTimeoutMs: 10_000,
@@ -312,4 +322,74 @@ export function testClient(port: number, extra: ConstructorParameters<typeof Cli
     user: LOGIN,
     ...extra,
   });
+}
+
+/** The suite the command sequence works on. */
+export const SEQUENCE_DEFS = `suite s
+  edit X 1
+  family f
+    task t
+      label lab ""
+      event ev
+      meter m 0 10 0
+`;
+
+/** One command of {@linkcode commandSequence}. */
+export interface SequenceStep {
+  /** Arguments (without host, port or transport). */
+  args: string[];
+  /** A child (task) command: runs with ECF_NAME/ECF_PASS/ECF_RID/ECF_TRYNO. */
+  child?: boolean;
+}
+
+/**
+ * User and child commands that change and read a server: load, restart,
+ * begin, init, label, event, meter, alter, queries, get, complete, suspend,
+ * resume, delete. Their outputs are deterministic.
+ */
+export function commandSequence(defsPath: string): SequenceStep[] {
+  return [
+    { args: [`--load=${defsPath}`] },
+    { args: ["--restart"] },
+    { args: ["--suites"] },
+    { args: ["--begin=s"] },
+    { args: ["--init=1"], child: true },
+    { args: ["--label=lab", "hello", "world"], child: true },
+    { args: ["--event=ev"], child: true },
+    { args: ["--meter=m", "5"], child: true },
+    { args: ["--query", "label", "/s/f/t:lab"] },
+    { args: ["--query", "state", "/s/f/t"] },
+    { args: ["--alter", "change", "variable", "X", "2", "/s"] },
+    { args: ["--msg=hello over the wire"] },
+    { args: ["--get=/s"] },
+    { args: ["--complete"], child: true },
+    { args: ["--query", "state", "/s/f/t"] },
+    { args: ["--suspend=/s"] },
+    { args: ["--resume=/s"] },
+    { args: ["--delete=yes", "/s"] },
+    { args: ["--suites"] },
+  ];
+}
+
+/** Environment of a child command of the sequence. */
+export const CHILD_ENV = {
+  ECF_NAME: "/s/f/t",
+  ECF_PASS: "_DJP_", // the server's test backdoor: no job password needed
+  ECF_RID: "1",
+  ECF_TRYNO: "1",
+};
+
+/** Runs the sequence with `run`, adding `extraArgs` and `env` to every command. */
+export async function runSequence(
+  run: (args: string[], env: Record<string, string>) => Promise<RunResult>,
+  steps: SequenceStep[],
+  extraArgs: string[],
+  env: Record<string, string>,
+): Promise<RunResult[]> {
+  const results: RunResult[] = [];
+  for (const step of steps) {
+    const stepEnv = step.child ? { ...env, ...CHILD_ENV } : env;
+    results.push(await run([...step.args, ...extraArgs], stepEnv));
+  }
+  return results;
 }

@@ -83,6 +83,17 @@ export function findServerCertificate(
   const specific = `${host}.${target.port}.crt`;
   const shared = options.ecfSsl === undefined || options.ecfSsl === "" || options.ecfSsl === "1";
   const names = shared ? ["server.crt", specific] : [specific];
+  let state: Deno.PermissionState = "granted";
+  try {
+    state = Deno.permissions.querySync({ name: "read", path: dir }).state;
+  } catch { /* let the reads decide */ }
+  if (state !== "granted") {
+    throw new ConfigError(
+      `TLS: cannot read the certificate folder ${dir}: run deno with --allow-read=${
+        dir.replace(/\/$/, "")
+      }`,
+    );
+  }
   for (const name of names) {
     const pem = readOptionalTextFile(dir + name, "TLS certificate");
     if (pem !== undefined) return { path: dir + name, pem };

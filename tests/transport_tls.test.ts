@@ -1,0 +1,262 @@
+// TLS (issue 6) against the real Debian ecflow_server 5.9.2 started with
+// ECF_SSL and certificates made here with openssl; differential with
+// ecflow_client where both can talk to the server.
+import { assert, assertEquals, assertMatch, assertRejects, assertStringIncludes } from "./deps.ts";
+import { ecflowClient, ecflowTs, type RunResult, startServer } from "./harness/server.ts";
+import {
+  type CertKind,
+  commandSequence,
+  HOST_NAME,
+  makeCertificate,
+  makeSslDir,
+  runSequence,
+  SEQUENCE_DEFS,
+  spawnServer,
+  testClient,
+} from "./transport_harness.ts";
+import { ConnectionError } from "../mod.ts";
+
+/** A TLS server whose shared certificate (server.crt) is of the given kind. */
+async function tlsServer(kind: CertKind = "san") {
+  const home = await Deno.makeTempDir({ prefix: "ecflow-ts-tls-home." });
+  const sslDir = await makeSslDir(home, "server", kind);
+  const server = await spawnServer({
+    env: () => ({ HOME: home, ECF_SSL: "1" }),
+    client: (port) => testClient(port, { ssl: true, certDir: sslDir }),
+    // Deno cannot verify the other kinds: ecflow_client (OpenSSL) tells when they are up.
+    probe: kind === "san" ? undefined : async (port) => {
+      const r = await ecflowClient(
+        ["--host=127.0.0.1", `--port=${port}`, "--ssl", "--ping"],
+        { HOME: home },
+      );
+      if (r.code !== 0) throw new Error(r.stderr);
+    },
+  }).catch(async (e) => {
+    await Deno.remove(home, { recursive: true });
+    throw e;
+  });
+  return {
+    ...server,
+    home,
+    sslDir,
+    async [Symbol.asyncDispose]() {
+      await server.stop();
+      await Deno.remove(home, { recursive: true });
+    },
+  };
+}
+
+/** The permissions the docs give for TLS: net to the server, env, read of the certificate folder. */
+function tlsPermissions(port: number, sslDir: string, host = "127.0.0.1"): string[] {
+  return [
+    `--allow-net=${host}:${port}`,
+    "--allow-env=HOME,ECF_SSL,ECF_SSL_DIR,ECF_HOST,ECF_PORT,USER,LOGNAME,ECF_USER,ECF_PASSWD," +
+    "ECF_CUSTOM_PASSWD,ECF_HOST_PROTOCOL,ECF_CONNECT_TIMEOUT",
+    `--allow-read=${sslDir}`,
+  ];
+}
+
+const normPing = (s: string) => s.replace(/\d{2}:\d{2}:\d{2}\.\d{6} {2}~\d+/, "T");
+
+Deno.test("TLS: --ssl and ECF_SSL=1 reach a real TLS server as ecflow_client does", async () => {
+  await using server = await tlsServer("san");
+  const perms = tlsPermissions(server.port, server.sslDir);
+  const base = ["--host=127.0.0.1", `--port=${server.port}`];
+  for (
+    const [extra, env] of [[["--ssl"], {}], [[], { ECF_SSL: "1" }], [[], { ECF_SSL: "" }]] as const
+  ) {
+    for (const command of ["--ping", "--server_version", "--suites"]) {
+      const args = [...base, ...extra, command];
+      const fullEnv = { HOME: server.home, ...env };
+      const ref = await ecflowClient(args, fullEnv);
+      const ours = await ecflowTs(args, fullEnv, perms);
+      assertEquals(ref.code, 0, ref.stderr);
+      assertEquals(ours.code, 0, ours.stderr);
+      assertEquals(normPing(ours.stdout), normPing(ref.stdout), `${args} ${JSON.stringify(env)}`);
+      assertEquals(ours.stderr, "");
+    }
+  }
+  const json = await ecflowTs([...base, "--ssl", "--ping", "--json"], { HOME: server.home }, perms);
+  assertEquals(JSON.parse(json.stdout).transport, "tls");
+  assert(await server.alive());
+});
+
+Deno.test("TLS: ECF_SSL=<host>.<port> uses <host>.<port>.crt only, localhost meaning this host", async () => {
+  const home = await Deno.makeTempDir({ prefix: "ecflow-ts-tls-home." });
+  try {
+    const sslDir = await makeSslDir(home, "specific", "san");
+    await makeCertificate(sslDir, "server", "san"); // a different key: must be ignored
+    const copy = (port: number) => {
+      for (const ext of ["crt", "key"]) {
+        Deno.copyFileSync(`${sslDir}/specific.${ext}`, `${sslDir}/${HOST_NAME}.${port}.${ext}`);
+      }
+      Deno.copyFileSync(`${sslDir}/dh2048.pem`, `${sslDir}/${HOST_NAME}.${port}.pem`);
+    };
+    await using server = await spawnServer({
+      env: (port) => {
+        copy(port);
+        // 5.9.2 picks the <host>.<port> files before it reads --port: ECF_PORT must agree.
+        return { HOME: home, ECF_SSL: `${HOST_NAME}.${port}`, ECF_PORT: String(port) };
+      },
+      client: (port) =>
+        testClient(port, {
+          host: "localhost",
+          clientHost: HOST_NAME,
+          env: (n) => n === "ECF_SSL" ? `${HOST_NAME}.${port}` : undefined,
+          certDir: sslDir,
+        }),
+    });
+    // ecflow_client 5.9.2 also names the file before it reads --port: use ECF_HOST/ECF_PORT.
+    const where = { ECF_HOST: "localhost", ECF_PORT: String(server.port) };
+    const env = { HOME: home, ECF_SSL: `${HOST_NAME}.${server.port}`, ...where };
+    const args = ["--server_version"];
+    const perms = [...tlsPermissions(server.port, sslDir, "localhost"), "--allow-sys=hostname"];
+    const ref = await ecflowClient(args, env);
+    const ours = await ecflowTs(args, env, perms);
+    assertEquals(ref, { code: 0, stdout: "5.9.2\n", stderr: "" });
+    assertEquals(ours, ref);
+    // With ECF_SSL=1 the (wrong) server.crt is tried first: both clients refuse the server.
+    const shared = { HOME: home, ECF_SSL: "1", ...where };
+    const refShared = await ecflowClient(args, shared);
+    const oursShared = await ecflowTs(args, shared, perms);
+    assertEquals([refShared.code, oursShared.code], [1, 1]);
+    assertStringIncludes(oursShared.stderr, "is not the one in");
+    assert(await server.alive());
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
+});
+
+Deno.test("TLS: user and child commands give ecflow_client's results over TLS", async () => {
+  // Twin servers with the same certificate: one for ecflow_client, one for ecflow-ts
+  // (a task path reused on one server would look like a zombie).
+  await using ref = await tlsServer("san");
+  await using twin = await spawnServer({
+    env: () => ({ HOME: ref.home, ECF_SSL: "1" }),
+    client: (port) => testClient(port, { ssl: true, certDir: ref.sslDir }),
+  });
+  const defs = `${ref.home}/s.def`;
+  await Deno.writeTextFile(defs, SEQUENCE_DEFS);
+  const steps = commandSequence(defs);
+  const env = (port: number) => ({ HOME: ref.home, ECF_HOST: "127.0.0.1", ECF_PORT: String(port) });
+  const refs = await runSequence(ecflowClient, steps, ["--ssl"], env(ref.port));
+  const ours = await runSequence(
+    (args, e) =>
+      ecflowTs(args, e, ["--allow-net=127.0.0.1", "--allow-env", `--allow-read=${ref.home}`]),
+    steps,
+    ["--ssl"],
+    env(twin.port),
+  );
+  steps.forEach((step, i) => {
+    const label = step.args.join(" ");
+    assertEquals(refs[i].code, 0, `ecflow_client ${label}: ${refs[i].stderr}`);
+    assertEquals(ours[i], refs[i], label);
+  });
+  assertStringIncludes(refs[8].stdout, "hello world");
+  assert(await ref.alive());
+  assert(await twin.alive());
+});
+
+Deno.test("TLS: certificates Deno cannot verify are refused with what to do", async () => {
+  const expected: [CertKind, RegExp][] = [
+    ["v1", /is X\.509 v1, which Deno's TLS rejects; regenerate it as an X\.509 v3 certificate/],
+    ["ca", /is marked as a CA \(openssl req -x509 does that by default\)/],
+    [
+      "cn",
+      /does not name '127\.0\.0\.1' in its subjectAltName \(Deno's TLS ignores the common name\)/,
+    ],
+  ];
+  for (const [kind, message] of expected) {
+    await using server = await tlsServer(kind);
+    const args = ["--host=127.0.0.1", `--port=${server.port}`, "--ssl", "--ping"];
+    const ref = await ecflowClient(args, { HOME: server.home });
+    assertEquals(ref.code, 0, `ecflow_client (OpenSSL) accepts the ${kind} certificate`);
+    const ours = await ecflowTs(
+      args,
+      { HOME: server.home },
+      tlsPermissions(server.port, server.sslDir),
+    );
+    assertEquals(ours.code, 1);
+    assertMatch(ours.stderr, message);
+    assertStringIncludes(ours.stderr, `${server.sslDir}/server.crt`);
+    const lib = testClient(server.port, { ssl: true, certDir: server.sslDir });
+    const e = await assertRejects(() => lib.ping(), ConnectionError);
+    assertEquals(e.reason, "tls");
+    assert(await server.alive());
+  }
+});
+
+Deno.test("TLS: mixing TLS and plain TCP fails at once with a clear message, both ways", async () => {
+  await using tls = await tlsServer("san");
+  await using plain = await startServer({ halted: true });
+  const perms = (port: number) => tlsPermissions(port, tls.sslDir);
+  const toPlain = ["--host=127.0.0.1", `--port=${plain.port}`, "--ssl", "--ping"];
+  const ours1 = await ecflowTs(toPlain, { HOME: tls.home }, perms(plain.port));
+  const ref1 = await ecflowClient(toPlain, { HOME: tls.home });
+  assertEquals([ref1.code, ours1.code], [1, 1]);
+  assertMatch(ours1.stderr, /TLS handshake failed .*ECF_SSL/);
+  const toTls = ["--host=127.0.0.1", `--port=${tls.port}`, "--ping"];
+  const t0 = performance.now();
+  const ours2 = await ecflowTs(toTls, { HOME: tls.home }, perms(tls.port));
+  const ref2 = await ecflowClient(toTls, { HOME: tls.home });
+  assertEquals([ref2.code, ours2.code], [1, 1]);
+  assertStringIncludes(ref2.stderr, "mixing ssl and non-ssl");
+  assertStringIncludes(ours2.stderr, "--ssl");
+  assert(performance.now() - t0 < 15_000);
+  assert(await tls.alive());
+  assert(await plain.alive());
+});
+
+Deno.test("TLS: a missing certificate or read permission is named before connecting", async () => {
+  await using server = await tlsServer("san");
+  const args = ["--host=127.0.0.1", `--port=${server.port}`, "--ssl", "--ping"];
+  const empty = await Deno.makeTempDir({ prefix: "ecflow-ts-tls-empty." });
+  try {
+    const missing: RunResult = await ecflowTs(
+      args,
+      { HOME: empty },
+      tlsPermissions(server.port, `${empty}/.ecflowrc/ssl`),
+    );
+    assertEquals(missing.code, 1);
+    assertEquals(
+      missing.stderr,
+      `ecflow-ts: TLS: expected the server's self-signed certificate server.crt or ` +
+        `127.0.0.1.${server.port}.crt in ${empty}/.ecflowrc/ssl/; copy it there from the ` +
+        "server's ~/.ecflowrc/ssl\n",
+    );
+  } finally {
+    await Deno.remove(empty, { recursive: true });
+  }
+  const noRead = await ecflowTs(
+    args,
+    { HOME: server.home },
+    tlsPermissions(server.port, "/nonexistent"),
+  );
+  assertEquals(noRead.code, 1);
+  assertEquals(
+    noRead.stderr,
+    `ecflow-ts: TLS: cannot read the certificate folder ${server.sslDir}/: run deno with ` +
+      `--allow-read=${server.sslDir}\n`,
+  );
+});
+
+Deno.test("TLS: the library's enableSsl/disableSsl and an explicit caCerts", async () => {
+  await using server = await tlsServer("san");
+  const client = testClient(server.port, { certDir: server.sslDir });
+  assertEquals(client.transportKind, "tcp");
+  await assertRejects(() => client.ping(), ConnectionError);
+  client.enableSsl();
+  assertEquals(client.transportKind, "tls");
+  assertEquals(await client.serverVersion(), "5.9.2");
+  const pem = await Deno.readTextFile(`${server.sslDir}/server.crt`);
+  const pinned = testClient(server.port, { ssl: true, caCerts: [pem], certDir: "/nonexistent" });
+  assertEquals(await pinned.serverVersion(), "5.9.2");
+  const env = testClient(server.port, {
+    env: (n) => n === "ECF_SSL" ? "1" : undefined,
+    certDir: server.sslDir,
+  });
+  assertEquals(env.transportKind, "tls");
+  env.disableSsl();
+  assertEquals(env.transportKind, "tcp");
+  assert(await server.alive());
+});
