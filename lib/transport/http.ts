@@ -42,24 +42,49 @@ export function baseUrl(scheme: "http" | "https", target: TransportTarget): stri
   return `${scheme}://${formatHostPort(target.host, target.port)}`;
 }
 
-function fetchFailure(e: unknown, target: TransportTarget, url: string): ConnectionError {
-  const msg = String((e as Error)?.message ?? e);
-  if (/refused/i.test(msg)) {
+/** The whole text of an error and its causes (Deno's fetch puts the detail in `cause`). */
+function errorText(e: unknown): string {
+  const parts: string[] = [];
+  for (let x: unknown = e, depth = 0; x !== undefined && x !== null && depth < 5; depth++) {
+    parts.push(String((x as Error).message ?? x));
+    x = (x as Error).cause;
+  }
+  return parts.join(": ");
+}
+
+/** What went wrong, without the request boilerplate: `invalid HTTP version parsed`. */
+function detailOf(text: string): string {
+  const m = /client error \([A-Za-z]+\): ([^\n]*)$/.exec(text);
+  return (m ? m[1] : text.replace(/^fetch failed: /, "")).split("\n")[0];
+}
+
+function fetchFailure(e: unknown, target: TransportTarget, url: string): Error {
+  const text = errorText(e);
+  const detail = detailOf(text);
+  if (/refused/i.test(text)) {
     return new ConnectionError("connection refused", target, "refused", { cause: e });
   }
-  if (/dns error|lookup|resolve|name or service/i.test(msg)) {
+  if (/dns error|failed to lookup|name or service|nodename/i.test(text)) {
     return new ConnectionError(`cannot resolve host '${target.host}'`, target, "dns", { cause: e });
   }
-  if (/certificate|tls|handshake|corrupt message|InvalidContentType/i.test(msg)) {
+  if (/certificate|handshake|corrupt message|InvalidContentType|tls/i.test(text)) {
     return new ConnectionError(
-      `HTTPS to ${url} failed: ${msg.replace(/^.*?: /, "").split("\n")[0]}; ` +
-        "trust the server's certificate with the caCerts option or DENO_CERT=<file.pem>",
+      `HTTPS to ${url} failed: ${detail}; is it an HTTPS endpoint? If its certificate is ` +
+        "self-signed, trust it with the caCerts option or DENO_CERT=<file.pem>",
       target,
       "tls",
       { cause: e },
     );
   }
-  return new ConnectionError(`${url}: ${msg.split("\n")[0]}`, target, "other", { cause: e });
+  if (/invalid HTTP|closed before message completed|unexpected EOF|parse/i.test(text)) {
+    return new ProtocolError(
+      `${url}: not an HTTP reply (${detail}); --http/--https need an ecFlow 5.14+ server ` +
+        "started with --http or an HTTP(S) proxy in front of one; a plain ecFlow port needs " +
+        "neither (and an ECF_SSL one needs --ssl)",
+      { cause: e },
+    );
+  }
+  return new ConnectionError(`${url}: ${detail}`, target, "other", { cause: e });
 }
 
 async function readLimited(
