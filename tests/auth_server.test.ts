@@ -3,7 +3,7 @@
 // the same environment through ecflow_client and ecflow-ts, compared.
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "./deps.ts";
 import { ecflowClient, ecflowTs } from "./harness/server.ts";
-import { HOST_NAME, LOGIN, spawnServer, testClient } from "./transport_harness.ts";
+import { HOST_NAME, LOGIN, spawnServer, startForwarder, testClient } from "./transport_harness.ts";
 import {
   AuthenticationSetupError,
   CUSTOM_USER_WITHOUT_PASSWORD,
@@ -180,4 +180,24 @@ Deno.test("auth: an unreadable password file names the --allow-read flag", async
     `ecflow-ts: cannot read ECF_PASSWD file '${files.dir}/good.passwd': ` +
       `run deno with --allow-read=${files.dir}/good.passwd\n`,
   );
+});
+
+Deno.test("auth: the identity travels inside the body over HTTP too (5.17 server without proxy headers)", async () => {
+  await using server = await authServer();
+  await using fwd = startForwarder({ serverPort: server.port });
+  const perms = [`--allow-net=127.0.0.1:${fwd.port}`, ENV_PERMS];
+  const base = ["--host=127.0.0.1", `--port=${fwd.port}`, "--http"];
+  const ok = await ecflowTs([...base, "--user=bob", "--password=b0bSecret", "--suites"], {}, perms);
+  assertEquals([ok.code, ok.stderr], [0, ""]);
+  const bad = await ecflowTs([...base, "--user=bob", "--password=wrongOne", "--ping"], {}, perms);
+  assertEquals(bad.code, 1);
+  assertStringIncludes(
+    bad.stderr,
+    "[ authentication failed ] User 'bob' is not allowed any access.",
+  );
+  for (const r of [ok, bad]) assertNoPassword(r.stdout + r.stderr, "CLI output over HTTP");
+  const bodies = fwd.seen.map((r) => new TextDecoder().decode(r.body));
+  assert(bodies.every((b) => b.includes('"cu_": true') && b.includes('"user_": "bob"')));
+  for (const b of bodies) assertNoPassword(b, "the HTTP body");
+  assert(await server.alive());
 });
