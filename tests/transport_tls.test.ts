@@ -46,12 +46,11 @@ async function tlsServer(kind: CertKind = "san") {
   };
 }
 
-/** The permissions the docs give for TLS: net to the server, env, read of the certificate folder. */
+/** Exactly the permissions docs/transports.md gives for TLS. */
 function tlsPermissions(port: number, sslDir: string, host = "127.0.0.1"): string[] {
   return [
     `--allow-net=${host}:${port}`,
-    "--allow-env=HOME,ECF_SSL,ECF_SSL_DIR,ECF_HOST,ECF_PORT,USER,LOGNAME,ECF_USER,ECF_PASSWD," +
-    "ECF_CUSTOM_PASSWD,ECF_HOST_PROTOCOL,ECF_CONNECT_TIMEOUT",
+    "--allow-env=HOME,ECF_SSL,ECF_SSL_DIR,ECF_HOST,ECF_PORT,USER,LOGNAME",
     `--allow-read=${sslDir}`,
   ];
 }
