@@ -20,6 +20,7 @@ import {
   HttpTransport,
   pingCommand,
   ProtocolError,
+  TimeoutError,
 } from "../mod.ts";
 
 const ENV_PERMS = "--allow-env=HOME,ECF_HOST,ECF_PORT,ECF_HOST_PROTOCOL,ECF_AUTHTOKENS,ECF_SSL," +
@@ -203,4 +204,29 @@ Deno.test("HTTP: --http to a plain ecFlow TCP port fails in one line, without ha
   );
   assert(performance.now() - t0 < 15_000);
   assert(await server.alive());
+});
+
+Deno.test("HTTP: a peer that never answers hits the deadline", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const held: Deno.Conn[] = [];
+  const accepting = (async () => {
+    for await (const c of listener) held.push(c);
+  })();
+  try {
+    const http = new HttpTransport("http", { connectTimeoutMs: 200, replyTimeoutMs: 200 }, {
+      env: envFrom({}),
+    });
+    const t0 = performance.now();
+    const e = await assertRejects(
+      () => http.exchange({ host: "127.0.0.1", port: listener.addr.port }, new Uint8Array(2)),
+      TimeoutError,
+    );
+    const ms = performance.now() - t0;
+    assertEquals(e.phase, "reply");
+    assert(ms >= 390 && ms < 3000, `gave up after ${ms} ms`);
+  } finally {
+    listener.close();
+    await accepting.catch(() => {});
+    for (const c of held) c.close();
+  }
 });

@@ -14,7 +14,7 @@ import {
   spawnServer,
   testClient,
 } from "./transport_harness.ts";
-import { ConnectionError } from "../mod.ts";
+import { ConnectionError, TimeoutError, TlsTransport } from "../mod.ts";
 
 /** A TLS server whose shared certificate (server.crt) is of the given kind. */
 async function tlsServer(kind: CertKind = "san") {
@@ -258,4 +258,37 @@ Deno.test("TLS: the library's enableSsl/disableSsl and an explicit caCerts", asy
   env.disableSsl();
   assertEquals(env.transportKind, "tcp");
   assert(await server.alive());
+});
+
+Deno.test("TLS: a peer that accepts but never handshakes hits the connect deadline", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "ecflow-ts-tls-silent." });
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const held: Deno.Conn[] = [];
+  const accepting = (async () => {
+    for await (const c of listener) held.push(c);
+  })();
+  try {
+    await makeCertificate(dir, "any", "san");
+    const pem = await Deno.readTextFile(`${dir}/any.crt`);
+    const tls = new TlsTransport({ connectTimeoutMs: 300 }, { caCerts: [pem] });
+    const target = { host: "127.0.0.1", port: listener.addr.port };
+    const t0 = performance.now();
+    const e = await assertRejects(() => tls.exchange(target, new Uint8Array(2)), TimeoutError);
+    const ms = performance.now() - t0;
+    assertEquals(e.phase, "connect");
+    assert(ms >= 290 && ms < 3000, `gave up after ${ms} ms`);
+    // Through the Client: one attempt, then the connection error that names the deadline.
+    const client = testClient(listener.addr.port, {
+      ssl: true,
+      caCerts: [pem],
+      connectTimeoutMs: 300,
+    });
+    const c = await assertRejects(() => client.ping(), ConnectionError);
+    assertStringIncludes(c.message, "no connection within 0.3 s");
+  } finally {
+    listener.close();
+    await accepting.catch(() => {});
+    for (const c of held) c.close();
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -167,20 +167,27 @@ export class TlsTransport implements Transport {
     const caCerts = this.#options.caCerts?.length ? this.#options.caCerts : [cert.pem];
     requireNetPermission(target);
     const conn = await connectWithin(target, l.connectTimeoutMs, async (signal) => {
-      const c = await Deno.connectTls({ hostname: target.host, port: target.port, caCerts });
-      try {
-        await c.handshake();
-      } catch (e) {
+      // TCP first (it honours the deadline's signal), then the handshake, which
+      // the deadline interrupts by closing the connection.
+      const tcp = await Deno.connect({ hostname: target.host, port: target.port, signal });
+      let tls: Deno.TlsConn | undefined;
+      const abandon = () => {
         try {
-          c.close();
-        } catch { /* gone */ }
+          (tls ?? tcp).close();
+        } catch { /* already closed */ }
+      };
+      signal.addEventListener("abort", abandon, { once: true });
+      try {
+        tls = await Deno.startTls(tcp, { hostname: target.host, caCerts });
+        await tls.handshake();
+      } catch (e) {
+        abandon();
+        if (signal.aborted) throw e;
         throw tlsFailure(e, target, cert.path);
+      } finally {
+        signal.removeEventListener("abort", abandon);
       }
-      if (signal.aborted) {
-        c.close();
-        throw new ConnectionError("connection abandoned after its deadline", target);
-      }
-      return c;
+      return tls;
     }).catch((e) => {
       const cause = (e as Error).cause;
       if (e instanceof ConnectionError && cause instanceof ConnectionError) throw cause;
