@@ -295,7 +295,12 @@ export function startForwarder(o: ForwarderOptions): Forwarder {
     const reply = (status: number, text: string | Uint8Array) =>
       new Response(text as BodyInit, {
         status,
-        headers: { "content-type": "application/json", server: "Boost.Beast/345" },
+        // 5.17 closes the connection after each reply (though it says keep-alive).
+        headers: {
+          "content-type": "application/json",
+          server: "Boost.Beast/345",
+          connection: "close",
+        },
       });
     if (req.method !== "POST") return reply(400, "Unknown HTTP-method");
     if (o.requireAuthorization !== undefined && headers.authorization !== o.requireAuthorization) {

@@ -136,16 +136,20 @@ export class HttpTransport implements Transport {
   readonly kind: "http" | "https";
   #limits: Required<TransportLimits>;
   #options: HttpOptions;
-  #client?: Deno.HttpClient;
+  #client: Deno.HttpClient;
 
   /** Creates the transport for `scheme`. */
   constructor(scheme: "http" | "https", limits: TransportLimits = {}, options: HttpOptions = {}) {
     this.kind = scheme;
     this.#limits = { ...DEFAULT_LIMITS, ...stripUndefined(limits) };
     this.#options = options;
-    if (scheme === "https" && options.caCerts?.length) {
-      this.#client = Deno.createHttpClient({ caCerts: options.caCerts });
-    }
+    // One request per connection, as ecFlow's own client does: a 5.17 server closes
+    // each connection after its reply (while saying keep-alive), so a pooled
+    // connection could be reused just as it goes away.
+    this.#client = Deno.createHttpClient({
+      poolMaxIdlePerHost: 0,
+      ...(scheme === "https" && options.caCerts?.length ? { caCerts: options.caCerts } : {}),
+    });
   }
 
   /** POSTs the request document and returns the reply document's bytes. */
@@ -177,7 +181,7 @@ export class HttpTransport implements Transport {
           headers,
           body: payload as Uint8Array<ArrayBuffer>,
           signal: ac.signal,
-          ...(this.#client ? { client: this.#client } : {}),
+          client: this.#client,
         });
       } catch (e) {
         if (timedOut) throw e;
