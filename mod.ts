@@ -35,7 +35,7 @@ export {
   ServerError,
   TimeoutError,
 } from "./lib/errors.ts";
-export { envFrom, type EnvReader, readEnv } from "./lib/env.ts";
+export { envFrom, envPermissionHint, type EnvReader, readEnv } from "./lib/env.ts";
 export { clientHostName, FALLBACK_USER, userName } from "./lib/identity.ts";
 export {
   decodeHeader,

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { readUserFile } from "./files.ts";
 import { type Endpoint, type EndpointOptions, resolveEndpoint } from "./endpoint.ts";
 import {
   ConfigError,
@@ -453,11 +454,7 @@ export class Client {
     let text: string, fileName: string;
     if (typeof source === "string") {
       fileName = source;
-      try {
-        text = await Deno.readTextFile(source);
-      } catch (e) {
-        throw new ConfigError(`cannot read definition file '${source}': ${(e as Error).message}`);
-      }
+      text = await readUserFile(source, "definition file");
     } else {
       text = source.text;
       fileName = source.fileName ?? "<text>";
@@ -1101,7 +1098,7 @@ export class Client {
           this.#transport.exchange(target, payload, { replyTimeoutMs }),
         now: () => performance.now(),
         sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-        readHostFile: (path) => Deno.readTextFile(path),
+        readHostFile: (path) => readUserFile(path, "ECF_HOSTFILE"),
         notice: (n) => this.#childNotice?.(n),
       },
     );

@@ -45,3 +45,20 @@ export function readEnv(name: string): string | undefined {
 export function envFrom(record: Record<string, string | undefined>): EnvReader {
   return (name) => record[name];
 }
+
+/**
+ * `""` when this process may read the variable `name`; otherwise a hint naming
+ * the flag to add, for messages about a variable that reads as unset.
+ *
+ * @example
+ * ```ts
+ * import { envPermissionHint } from "@ecflow-ts/client";
+ * console.log(typeof envPermissionHint("ECF_NAME")); // string
+ * ```
+ */
+export function envPermissionHint(name: string): string {
+  try {
+    if (Deno.permissions.querySync({ name: "env", variable: name }).state === "granted") return "";
+  } catch { /* no hint */ }
+  return ` (ecflow-ts may not read it: run deno with --allow-env=${name}, or --allow-env=ECF_*)`;
+}

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { envPermissionHint } from "../../env.ts";
 import type { GivenOption, OptionSpec } from "../args.ts";
 import type { CliCommand, CommandContext } from "../registry.ts";
 import { type ChildContext, timeStamp } from "../../child.ts";
@@ -76,8 +77,16 @@ function job({ client, modifiers, io }: CommandContext): Job {
 
 /** ecflow_client's `checkTaskPathAndPassword`, with the command's class as prefix. */
 function requireTask(ctx: ChildContext, cls: string): void {
-  if (ctx.path === "") throw new ConfigError(`${cls}: No task path specified for ECF_NAME`);
-  if (ctx.password === "") throw new ConfigError(`${cls}: No jobs password specified for ECF_PASS`);
+  if (ctx.path === "") {
+    throw new ConfigError(
+      `${cls}: No task path specified for ECF_NAME${envPermissionHint("ECF_NAME")}`,
+    );
+  }
+  if (ctx.password === "") {
+    throw new ConfigError(
+      `${cls}: No jobs password specified for ECF_PASS${envPermissionHint("ECF_PASS")}`,
+    );
+  }
 }
 
 function tokens(o: GivenOption): string[] {

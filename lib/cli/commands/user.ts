@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { readUserFile } from "../../files.ts";
 import type { GivenOption, OptionArity } from "../args.ts";
 import { parseCommandLine } from "../args.ts";
 import type { CliCommand, CliIo, CommandContext } from "../registry.ts";
@@ -387,9 +388,9 @@ function chCmd(name: ClientHandleApi, arity: OptionArity, usage: string, summary
 
 async function readDefsFile(name: string, file: string): Promise<string> {
   try {
-    return await Deno.readTextFile(file);
+    return await readUserFile(file, "file");
   } catch (e) {
-    bad(name, `cannot read '${file}': ${(e as Error).message.replace(/\s*\n[\s\S]*$/, "")}`);
+    bad(name, (e as Error).message);
   }
 }
 
