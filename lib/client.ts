@@ -77,7 +77,7 @@ import {
 } from "./wire/task_commands.ts";
 // transports and identity (issue 6)
 import { type IdentityOptions, resolveUserIdentity } from "./auth/credentials.ts";
-import { selectTransport, type TransportSelection } from "./transport/select.ts";
+import { chooseTransport, selectTransport, type TransportSelection } from "./transport/select.ts";
 import type { Transport, TransportLimits } from "./transport/types.ts";
 import { VERSION } from "./version.ts";
 
@@ -258,7 +258,12 @@ export class Client {
   }
 
   #selectTransport(): Transport {
-    return selectTransport({ ...this.#options, localHost: this.#localHost() }, this.#env);
+    // This machine's name matters only for TLS certificate names: not looked up otherwise.
+    const tls = chooseTransport(this.#options, this.#env).kind === "tls";
+    return selectTransport(
+      { ...this.#options, localHost: tls ? this.#localHost() : undefined },
+      this.#env,
+    );
   }
 
   /**
