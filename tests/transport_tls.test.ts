@@ -1,7 +1,14 @@
 // TLS (issue 6) against the real Debian ecflow_server 5.9.2 started with
 // ECF_SSL and certificates made here with openssl; differential with
 // ecflow_client where both can talk to the server.
-import { assert, assertEquals, assertMatch, assertRejects, assertStringIncludes } from "./deps.ts";
+import {
+  assert,
+  assertEquals,
+  assertMatch,
+  assertRejects,
+  assertStringIncludes,
+  assertThrows,
+} from "./deps.ts";
 import { ecflowClient, ecflowTs, type RunResult, startServer } from "./harness/server.ts";
 import {
   type CertKind,
@@ -14,7 +21,15 @@ import {
   spawnServer,
   testClient,
 } from "./transport_harness.ts";
-import { ConnectionError, TimeoutError, TlsTransport } from "../mod.ts";
+import {
+  certificateDir,
+  ConfigError,
+  ConnectionError,
+  envFrom,
+  findServerCertificate,
+  TimeoutError,
+  TlsTransport,
+} from "../mod.ts";
 
 /** A TLS server whose shared certificate (server.crt) is of the given kind. */
 async function tlsServer(kind: CertKind = "san") {
@@ -305,4 +320,53 @@ Deno.test("TLS: a round trip pays no Nagle delay (median of 20 pings under 20 ms
   }
   const median = times.sort((a, b) => a - b)[10];
   assert(median < 20, `median TLS ping ${median.toFixed(1)} ms`);
+});
+
+Deno.test("TLS: certificate lookup follows ecFlow (server.crt first, <host>.<port>.crt, ECF_SSL_DIR)", async () => {
+  const home = await Deno.makeTempDir({ prefix: "ecflow-ts-tls-lookup." });
+  try {
+    const dir = `${home}/.ecflowrc/ssl`;
+    await Deno.mkdir(dir, { recursive: true });
+    await Deno.writeTextFile(`${dir}/vm.3141.crt`, "specific");
+    const target = { host: "localhost", port: 3141 };
+    const env = envFrom({ HOME: home });
+    // No server.crt: the per-server file, with localhost meaning this machine.
+    assertEquals(findServerCertificate(target, { env, localHost: "vm" }), {
+      path: `${dir}/vm.3141.crt`,
+      pem: "specific",
+    });
+    await Deno.writeTextFile(`${dir}/server.crt`, "shared");
+    assertEquals(
+      findServerCertificate(target, { env, localHost: "vm", ecfSsl: "1" }).pem,
+      "shared",
+    );
+    assertEquals(findServerCertificate(target, { env, localHost: "vm", ecfSsl: "" }).pem, "shared");
+    // Any other ECF_SSL value: the per-server file only.
+    assertEquals(
+      findServerCertificate(target, { env, localHost: "vm", ecfSsl: "vm.3141" }).pem,
+      "specific",
+    );
+    const e = assertThrows(
+      () => findServerCertificate({ host: "other", port: 1 }, { env, ecfSsl: "x" }),
+      ConfigError,
+    );
+    assertEquals(
+      e.message,
+      `TLS: expected the server's self-signed certificate other.1.crt in ${dir}/; ` +
+        "copy it there from the server's ~/.ecflowrc/ssl",
+    );
+    // ECF_SSL_DIR overrides the folder (ecFlow 5.16+); certDir overrides both.
+    const other = `${home}/elsewhere`;
+    await Deno.mkdir(other);
+    await Deno.writeTextFile(`${other}/server.crt`, "moved");
+    assertEquals(certificateDir({ env: envFrom({ HOME: home, ECF_SSL_DIR: other }) }), `${other}/`);
+    assertEquals(
+      findServerCertificate(target, { env: envFrom({ HOME: home, ECF_SSL_DIR: other }) }).pem,
+      "moved",
+    );
+    assertEquals(certificateDir({ env, certDir: "/x" }), "/x/");
+    assertThrows(() => certificateDir({ env: envFrom({}) }), ConfigError, "--allow-env=HOME");
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
 });
