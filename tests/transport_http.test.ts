@@ -230,3 +230,29 @@ Deno.test("HTTP: a peer that never answers hits the deadline", async () => {
     for (const c of held) c.close();
   }
 });
+
+Deno.test("HTTP: the library's enableHttp/enableHttps, and the reply size limit", async () => {
+  await using server = await startServer({ halted: true });
+  await using fwd = startForwarder({ serverPort: server.port });
+  const client = testClient(fwd.port);
+  assertEquals(client.transportKind, "tcp");
+  client.enableHttp();
+  assertEquals(client.transportKind, "http");
+  assertEquals(await client.serverVersion(), "5.9.2");
+  client.enableHttps();
+  assertEquals(client.transportKind, "https");
+  client.enableSsl();
+  assertEquals(client.transportKind, "tls", "TLS wins over HTTP, as in ecflow_client");
+
+  const tiny = new HttpTransport("http", { maxReplyBytes: 10 }, { env: envFrom({}) });
+  const payload = encodeRequest(pingCommand(), {
+    kind: "user",
+    user: { user: "u", clientHost: "h" },
+  });
+  const e = await assertRejects(
+    () => tiny.exchange({ host: "127.0.0.1", port: fwd.port }, payload),
+    ProtocolError,
+  );
+  assertMatch(e.message, /reply of \d+ bytes exceeds the 10-byte limit/);
+  assert(await server.alive());
+});
