@@ -213,6 +213,7 @@ export {
   type FoundCertificate,
   tlsFailure,
   type TlsOptions,
+  TlsSetupError,
   TlsTransport,
 } from "./lib/transport/tls.ts";
 export { baseUrl, HTTP_API_PATH, type HttpOptions, HttpTransport } from "./lib/transport/http.ts";

@@ -13,7 +13,6 @@ import {
   testClient,
 } from "./transport_harness.ts";
 import {
-  ConnectionError,
   decodeReply,
   encodeRequest,
   envFrom,
@@ -21,6 +20,7 @@ import {
   pingCommand,
   ProtocolError,
   TimeoutError,
+  TlsSetupError,
 } from "../mod.ts";
 
 const ENV_PERMS = "--allow-env=HOME,ECF_HOST,ECF_PORT,ECF_HOST_PROTOCOL,ECF_AUTHTOKENS,ECF_SSL," +
@@ -108,7 +108,7 @@ Deno.test("HTTPS: verified against a generated certificate; refused when not tru
     assertEquals(client.transportKind, "https");
     assertEquals(await client.serverVersion(), "5.9.2");
     const untrusted = testClient(fwd.port, { https: true });
-    const e = await assertRejects(() => untrusted.ping(), ConnectionError);
+    const e = await assertRejects(() => untrusted.ping(), TlsSetupError);
     assertEquals(e.reason, "tls");
 
     // CLI: Deno's own DENO_CERT adds the certificate to the trusted roots.

@@ -12,6 +12,7 @@ import {
 import { ecflowClient, ecflowTs, type RunResult, startServer } from "./harness/server.ts";
 import {
   type CertKind,
+  CHILD_ENV,
   commandSequence,
   HOST_NAME,
   makeCertificate,
@@ -28,6 +29,7 @@ import {
   envFrom,
   findServerCertificate,
   TimeoutError,
+  TlsSetupError,
   TlsTransport,
 } from "../mod.ts";
 
@@ -194,8 +196,21 @@ Deno.test("TLS: certificates Deno cannot verify are refused with what to do", as
     assertMatch(ours.stderr, message);
     assertStringIncludes(ours.stderr, `${server.sslDir}/server.crt`);
     const lib = testClient(server.port, { ssl: true, certDir: server.sslDir });
-    const e = await assertRejects(() => lib.ping(), ConnectionError);
+    const e = await assertRejects(() => lib.ping(), TlsSetupError);
     assertEquals(e.reason, "tls");
+    if (kind === "v1") {
+      // A child command stops at once too, instead of retrying until ECF_TIMEOUT.
+      const t0 = performance.now();
+      const child = await ecflowTs(["--label=lab", "x", "--ssl"], {
+        HOME: server.home,
+        ECF_HOST: "127.0.0.1",
+        ECF_PORT: String(server.port),
+        ...CHILD_ENV,
+      }, ["--allow-net=127.0.0.1", "--allow-env", `--allow-read=${server.sslDir}`]);
+      assertEquals(child.code, 1);
+      assertMatch(child.stderr, /X\.509 v1/);
+      assert(performance.now() - t0 < 10_000, "the child command was retried");
+    }
     assert(await server.alive());
   }
 });

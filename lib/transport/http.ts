@@ -17,6 +17,7 @@ import { type EnvReader, readEnv } from "../env.ts";
 import { formatHostPort } from "../endpoint.ts";
 import { authorizationFor } from "../auth/tokens.ts";
 import { requireNetPermission, stripUndefined } from "./tcp.ts";
+import { TlsSetupError } from "./tls.ts";
 import {
   DEFAULT_LIMITS,
   type Transport,
@@ -68,11 +69,10 @@ function fetchFailure(e: unknown, target: TransportTarget, url: string): Error {
     return new ConnectionError(`cannot resolve host '${target.host}'`, target, "dns", { cause: e });
   }
   if (/certificate|handshake|corrupt message|InvalidContentType|tls/i.test(text)) {
-    return new ConnectionError(
+    return new TlsSetupError(
       `HTTPS to ${url} failed: ${detail}; is it an HTTPS endpoint? If its certificate is ` +
         "self-signed, trust it with the caCerts option or DENO_CERT=<file.pem>",
       target,
-      "tls",
       { cause: e },
     );
   }

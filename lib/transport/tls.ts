@@ -13,6 +13,7 @@
  * @module
  */
 import { ConfigError, ConnectionError } from "../errors.ts";
+import { formatHostPort } from "../endpoint.ts";
 import { type EnvReader, readEnv } from "../env.ts";
 import { readOptionalTextFile } from "../auth/read.ts";
 import { connectWithin, exchangeOnStream, requireNetPermission, stripUndefined } from "./tcp.ts";
@@ -105,8 +106,38 @@ export function findServerCertificate(
   );
 }
 
+/**
+ * A TLS session could not be set up for a reason a retry will not cure: the
+ * server's certificate is not the trusted one or not one Deno's TLS accepts, or
+ * the peer does not speak TLS. A {@linkcode ConfigError}, so commands (child
+ * commands too) stop at once; the message says what to do.
+ *
+ * @example
+ * ```ts
+ * import { ConfigError, TlsSetupError } from "@ecflow-ts/client";
+ * const e = new TlsSetupError("no TLS here", { host: "h", port: 1 });
+ * console.log(e instanceof ConfigError, e.message); // true "h:1: no TLS here"
+ * ```
+ */
+export class TlsSetupError extends ConfigError {
+  /** The server. */
+  readonly target: TransportTarget;
+  /** Always `tls`, as the `reason` of a {@linkcode ConnectionError}. */
+  readonly reason: "tls" = "tls";
+  /** Creates the error; the message is prefixed with `host:port`. */
+  constructor(detail: string, target: TransportTarget, options?: ErrorOptions) {
+    super(`${formatHostPort(target.host, target.port)}: ${detail}`, options);
+    this.name = "TlsSetupError";
+    this.target = target;
+  }
+}
+
 /** Turns rustls' certificate complaints into what to do about them. */
-export function tlsFailure(e: unknown, target: TransportTarget, certPath: string): ConnectionError {
+export function tlsFailure(
+  e: unknown,
+  target: TransportTarget,
+  certPath: string,
+): TlsSetupError | ConnectionError {
   const msg = (e as Error)?.message ?? String(e);
   const remedy = "regenerate it as an X.509 v3 certificate with a subjectAltName for " +
     `'${target.host}' and basicConstraints CA:FALSE (docs/transports.md shows the openssl command)`;
@@ -127,7 +158,7 @@ export function tlsFailure(e: unknown, target: TransportTarget, certPath: string
   } else if (/corrupt message|InvalidContentType|handshake|tls/i.test(msg)) {
     detail = `TLS handshake failed (${msg.split("\n")[0]}); is the server started with ECF_SSL?`;
   }
-  if (detail) return new ConnectionError(detail, target, "tls", { cause: e });
+  if (detail) return new TlsSetupError(detail, target, { cause: e });
   return new ConnectionError(msg.split("\n")[0], target, "other", { cause: e });
 }
 
@@ -192,8 +223,9 @@ export class TlsTransport implements Transport {
       }
       return tls;
     }).catch((e) => {
+      // connectWithin wraps what the handshake threw: give the caller the precise error.
       const cause = (e as Error).cause;
-      if (e instanceof ConnectionError && cause instanceof ConnectionError) throw cause;
+      if (cause instanceof TlsSetupError || cause instanceof ConnectionError) throw cause;
       throw e;
     });
     return await exchangeOnStream(conn, target, payload, l);
