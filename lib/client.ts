@@ -53,8 +53,9 @@ import {
   zombieCommand,
 } from "./wire/user_commands.ts";
 import type { Zombie, ZombieAction } from "./wire/reply.ts";
-import { checkDefsText, formatIssue, loadDefsText, parseDefs } from "./defs/mod.ts";
-import { why as whyReasons } from "./evaluate.ts";
+// The definition parser, printers and the why-evaluator are loaded on first use: a
+// ping or a child command in a job script starts faster without them.
+import type { Defs } from "./defs/model.ts";
 // child commands (issue 4)
 import {
   type ChildContext,
@@ -352,7 +353,9 @@ export class Client {
   // Python's ecflow.Client user commands in camelCase. Paths may be one string
   // or many. Every argument is checked by the builders before anything is sent.
 
+  /** The local copy: the server's NET text and its tree. */
   #localDefs?: string;
+  #localTree?: Defs;
   #handle = 0;
 
   /** Sends `cmd`; the reply must be a plain acknowledgement. */
@@ -381,14 +384,25 @@ export class Client {
   }
 
   /** Fetches the whole definition (NET text) and keeps it as the local copy. */
-  async getServerDefs(): Promise<string> {
-    this.#localDefs = await this.getDefsText("get");
-    return this.#localDefs;
+  async getServerDefs(): Promise<Defs> {
+    return await this.#keepLocal(await this.getDefsText("get"));
   }
 
-  /** The local copy of the definition (from `getServerDefs`/`syncLocal`), if any. */
-  getDefs(): string | undefined {
-    return this.#localDefs;
+  /**
+   * The local copy of the definition as a tree (from `getServerDefs`/`syncLocal`), if any;
+   * its `text` is the NET text the server sent.
+   */
+  getDefs(): Defs | undefined {
+    return this.#localTree;
+  }
+
+  /** Parses and keeps the server's NET text as the local copy. */
+  async #keepLocal(text: string): Promise<Defs> {
+    const { parseDefs } = await import("./defs/parser.ts");
+    const tree = parseDefs(text, { fileName: "(server)" });
+    this.#localDefs = text;
+    this.#localTree = tree;
+    return tree;
   }
 
   /** The client handle in use for news and sync (0 = all suites). */
@@ -418,12 +432,11 @@ export class Client {
    * Brings the local copy up to date and returns it (NET text): a full sync
    * when there is news (ecflow-ts never uses incremental sync).
    */
-  async syncLocal(): Promise<string> {
-    if (this.#localDefs !== undefined && !(await this.newsLocal())) return this.#localDefs;
+  async syncLocal(): Promise<Defs> {
+    if (this.#localTree !== undefined && !(await this.newsLocal())) return this.#localTree;
     const reply = await this.invoke(syncCommand("sync_full", this.#handle));
     if (reply.kind !== "sync") throw unexpected(reply, "--sync_full");
-    this.#localDefs = reply.full ? reply.text : reply.serverDefs;
-    return this.#localDefs;
+    return await this.#keepLocal(reply.full ? reply.text : reply.serverDefs);
   }
 
   /** The names of the server's suites. */
@@ -464,6 +477,7 @@ export class Client {
       text = source.text;
       fileName = source.fileName ?? "<text>";
     }
+    const { checkDefsText, formatIssue, loadDefsText } = await import("./defs/mod.ts");
     const checked = checkDefsText(text, { fileName });
     if (checked.errors.length > 0 || !checked.defs) {
       throw new ConfigError(checked.errors.map(formatIssue).join("\n"));
@@ -863,6 +877,7 @@ export class Client {
     if (reply.kind !== "clientHandle") throw unexpected(reply, "--ch_register");
     this.#handle = reply.handle;
     this.#localDefs = undefined;
+    this.#localTree = undefined;
     return reply.handle;
   }
 
@@ -921,6 +936,8 @@ export class Client {
    * `--group="get; why[=<path>]"` does; one reason per line.
    */
   async why(path = ""): Promise<string> {
+    const { parseDefs } = await import("./defs/parser.ts");
+    const { why: whyReasons } = await import("./evaluate.ts");
     const defs = parseDefs(await this.getDefsText("get"));
     try {
       return whyReasons(defs, path).join("\n");

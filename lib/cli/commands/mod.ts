@@ -6,12 +6,16 @@
 import type { OptionSpec } from "../args.ts";
 import type { CliCommand } from "../registry.ts";
 import { helpText, MODIFIERS as COMMON_MODIFIERS, SERVER_COMMANDS } from "./server.ts";
-import { CHILD_COMMANDS, CHILD_MODIFIERS } from "./child.ts";
 import { TRANSPORT_MODIFIERS } from "./transport.ts";
+import { CHILD_COMMANDS, CHILD_MODIFIERS } from "./child.ts";
 import { USER_COMMANDS } from "./user.ts";
 
 /** All modifiers (options that adjust a command). */
-export const MODIFIERS: OptionSpec[] = [...COMMON_MODIFIERS, ...TRANSPORT_MODIFIERS, ...CHILD_MODIFIERS];
+export const MODIFIERS: OptionSpec[] = [
+  ...COMMON_MODIFIERS,
+  ...TRANSPORT_MODIFIERS,
+  ...CHILD_MODIFIERS,
+];
 
 const HELP: CliCommand = {
   name: "help",
@@ -26,4 +30,9 @@ const HELP: CliCommand = {
 };
 
 /** All commands, in help order. */
-export const COMMANDS: CliCommand[] = [...SERVER_COMMANDS, ...USER_COMMANDS, ...CHILD_COMMANDS, HELP];
+export const COMMANDS: CliCommand[] = [
+  ...SERVER_COMMANDS,
+  ...USER_COMMANDS,
+  ...CHILD_COMMANDS,
+  HELP,
+];
