@@ -646,16 +646,18 @@ Deno.test({
 // ---------------------------------------------------------------- the HTTP transport
 
 const HTTP_FAULTS: (Omit<Fault, "check">)[] = [
+  // A peer that closes without a reply, or answers something that is not HTTP, is what a
+  // plain ecFlow port does to --http: a ProtocolError that says so (not "Failed to connect").
   {
     name: "close at once",
     script: [{ read: 16 }, { close: true }],
-    error: ConnectionError,
+    error: ProtocolError,
     within: 100,
   },
   {
     name: "not HTTP",
     script: [{ read: 16 }, { write: "zzzzzzzz\r\n\r\n" }, { close: true }],
-    error: ConnectionError,
+    error: ProtocolError,
     within: 100,
   },
   {

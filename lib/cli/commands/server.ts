@@ -94,7 +94,7 @@ export const SERVER_COMMANDS: CliCommand[] = [
     arity: "flag",
     role: "command",
     usage: "--ping",
-    summary: "check the server answers; prints the round trip time",
+    summary: "check the server answers; prints the round trip time (and the transport, if not TCP)",
     run: async ({ client, json, io }) => {
       const c = client();
       const ms = await c.ping();
@@ -108,7 +108,11 @@ export const SERVER_COMMANDS: CliCommand[] = [
             ms,
           }) + "\n",
         );
-      } else io.out(pingLine(c.getHost(), Number(c.getPort()), ms) + "\n");
+      } else {
+        // ecflow_client's line; other transports than TCP are named after it
+        const over = c.transportKind === "tcp" ? "" : ` (${c.transportKind})`;
+        io.out(pingLine(c.getHost(), Number(c.getPort()), ms) + over + "\n");
+      }
     },
   },
   {
