@@ -15,7 +15,7 @@ import {
 } from "./errors.ts";
 import { type EnvReader, readEnv } from "./env.ts";
 import { clientHostName, userName } from "./identity.ts";
-import { type Command, encodeRequest, type Identity } from "./wire/request.ts";
+import { type Command, encodeRequest, type Identity, type UserIdentity } from "./wire/request.ts";
 import { decodeReply, type Reply } from "./wire/reply.ts";
 import { pingCommand, serverVersionCommand } from "./wire/user_commands.ts";
 // user commands (issue 3)
@@ -150,6 +150,8 @@ export class Client {
   #envUser?: string;
   #envHost?: string;
   #envTimeout?: { value: string | undefined };
+  /** The user identity last resolved, and the inputs it was resolved from. */
+  #identity?: { key: string; user: UserIdentity };
 
   /** `new Client()`: `ECF_HOST`/`ECF_PORT`, then `localhost:3141`. */
   constructor(options?: ClientOptions);
@@ -237,18 +239,21 @@ export class Client {
 
   /** The identity user commands are sent with. */
   userIdentity(): Identity {
-    return {
-      kind: "user",
-      user: resolveUserIdentity({
-        host: this.#endpoint.host,
-        port: this.#endpoint.port,
-        clientHost: this.#localHost(),
-        customUser: this.#options.customUser,
-        password: this.#options.password,
-        loginName: this.#options.user ?? (this.#envUser ??= userName(this.#env)),
-        env: this.#env,
-      }),
+    const inputs = {
+      host: this.#endpoint.host,
+      port: this.#endpoint.port,
+      clientHost: this.#localHost(),
+      customUser: this.#options.customUser,
+      password: this.#options.password,
+      loginName: this.#options.user ?? (this.#envUser ??= userName(this.#env)),
     };
+    // Resolved once per set of inputs, as ecflow_client reads its environment and password
+    // files once: the DES crypt alone costs ~0.7 ms, too much for every request.
+    const key = JSON.stringify(inputs);
+    if (this.#identity?.key !== key) {
+      this.#identity = { key, user: resolveUserIdentity({ ...inputs, env: this.#env }) };
+    }
+    return { kind: "user", user: { ...this.#identity.user } };
   }
 
   // ---- transports and identity (issue 6)

@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { startDeadline } from "./deadline.ts";
 import { ConfigError, ConnectionError, ProtocolError, TimeoutError } from "../errors.ts";
 import { type EnvReader, readEnv } from "../env.ts";
 import { formatHostPort } from "../endpoint.ts";
@@ -167,10 +168,9 @@ export class HttpTransport implements Transport {
       authorizationFor(base, this.#options.env ?? readEnv);
     if (authorization) headers["Authorization"] = authorization;
 
-    // AbortSignal.timeout, not setTimeout (a Deno process's first setTimeout costs ~4 ms)
-    const signal = AbortSignal.timeout(
-      Math.min(Math.ceil(l.connectTimeoutMs + l.replyTimeoutMs), 2 ** 31 - 1),
-    );
+    const ac = new AbortController();
+    const signal = ac.signal;
+    const deadline = startDeadline(l.connectTimeoutMs + l.replyTimeoutMs, () => ac.abort());
     try {
       let res: Response;
       try {
@@ -208,6 +208,8 @@ export class HttpTransport implements Transport {
         );
       }
       throw e;
+    } finally {
+      deadline.cancel();
     }
   }
 }

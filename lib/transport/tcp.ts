@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { startDeadline } from "./deadline.ts";
 import { decodeHeader, encodeFrame, HEADER_SIZE } from "../wire/frame.ts";
 import { ConfigError, ConnectionError, ProtocolError, TimeoutError } from "../errors.ts";
 import { formatHostPort } from "../endpoint.ts";
@@ -96,22 +97,14 @@ function looksLikeTls(header: Uint8Array): boolean {
 
 /** Runs `work` with a deadline; when it passes, `onTimeout` is called (it should abort the work). */
 async function withDeadline<T>(ms: number, onTimeout: () => void, work: () => Promise<T>) {
-  // AbortSignal.timeout rather than setTimeout: the first setTimeout of a Deno process costs
-  // ~4 ms, a large share of a one-shot CLI call such as a job's child command.
-  const signal = AbortSignal.timeout(Math.max(0, Math.min(Math.ceil(ms), 2 ** 31 - 1)));
-  let fired = false;
-  const abort = () => {
-    fired = true;
-    onTimeout();
-  };
-  signal.addEventListener("abort", abort, { once: true });
+  const deadline = startDeadline(ms, onTimeout);
   try {
     return { value: await work(), fired: false as const };
   } catch (e) {
-    if (fired) return { fired: true as const, error: e };
+    if (deadline.fired) return { fired: true as const, error: e };
     throw e;
   } finally {
-    signal.removeEventListener("abort", abort);
+    deadline.cancel();
   }
 }
 
