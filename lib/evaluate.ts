@@ -11,30 +11,15 @@ import {
   type BinOp,
   type Defs,
   type ExprAst,
+  generatedVariables,
   type Node,
   parseExpression,
   type Repeat,
   resolvePath,
   type Suite,
-  type Task,
-  type Variable,
 } from "./defs/mod.ts";
 
 const DAY_NAMES = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
-const MONTH_NAMES = [
-  "january",
-  "february",
-  "march",
-  "april",
-  "may",
-  "june",
-  "july",
-  "august",
-  "september",
-  "october",
-  "november",
-  "december",
-];
 const MONTHS: Record<string, number> = {
   Jan: 1,
   Feb: 2,
@@ -61,177 +46,13 @@ function julianDay(y: number, m: number, d: number): number {
     Math.floor(yy / 100) + Math.floor(yy / 400) - 32045;
 }
 
-/** Day of week, Sunday = 0. */
-function dayOfWeek(y: number, m: number, d: number): number {
-  return (julianDay(y, m, d) + 1) % 7;
-}
-
 function ymd(n: number): [number, number, number] {
   return [Math.floor(n / 10000), Math.floor(n / 100) % 100, n % 100];
-}
-
-function validDate(n: number): boolean {
-  const [y, m, d] = ymd(n);
-  if (m < 1 || m > 12 || d < 1) return false;
-  const dim = new Date(Date.UTC(y, m, 0)).getUTCDate();
-  return d <= dim;
 }
 
 function clamp(value: number, start: number, end: number, delta: number): number {
   if (delta > 0) return Math.min(Math.max(value, start), end);
   return Math.max(Math.min(value, start), end);
-}
-
-function repeatVariables(r: Repeat): Variable[] {
-  const v = (name: string, value: string) => ({ name, value });
-  switch (r.kind) {
-    case "integer":
-      return [v(r.name, String(clamp(r.value, r.start, r.end, r.delta)))];
-    case "date":
-    case "datelist": {
-      let current: number, isValid: boolean;
-      if (r.kind === "date") {
-        current = clamp(r.value, r.start, r.end, r.delta);
-        isValid = r.delta > 0
-          ? r.value >= r.start && r.value <= r.end
-          : r.value <= r.start && r.value >= r.end;
-      } else {
-        const i = Math.min(Math.max(r.index, 0), r.values.length - 1);
-        current = r.values.length ? r.values[i] : 0;
-        isValid = r.index >= 0 && r.index < r.values.length;
-      }
-      const out = {
-        YYYY: "<invalid>",
-        MM: "<invalid>",
-        DD: "<invalid>",
-        DOW: "",
-        JULIAN: "<invalid>",
-      };
-      if (isValid && validDate(current)) {
-        const [y, m, d] = ymd(current);
-        Object.assign(out, {
-          YYYY: String(y),
-          MM: String(m),
-          DD: String(d),
-          DOW: String(dayOfWeek(y, m, d)),
-          JULIAN: String(julianDay(y, m, d)),
-        });
-      }
-      return [
-        v(`${r.name}_YYYY`, out.YYYY),
-        v(`${r.name}_MM`, out.MM),
-        v(`${r.name}_DD`, out.DD),
-        v(`${r.name}_DOW`, out.DOW),
-        v(`${r.name}_JULIAN`, out.JULIAN),
-        v(r.name, String(current)),
-      ];
-    }
-    case "enumerated":
-    case "string": {
-      const i = Math.min(Math.max(r.index, 0), r.values.length - 1);
-      return [v(r.name, r.values.length ? r.values[i] : "")];
-    }
-    default:
-      // repeat day: ecFlow still generates its (empty) variable named "day"
-      return [v("day", "")];
-  }
-}
-
-/** A user variable of the node or its ancestors, then of the definition (ecFlow's findParentUserVariableValue). */
-function inheritedVariable(node: Node, name: string): string | undefined {
-  for (let n: Node | undefined = node; n; n = n.parent) {
-    const found = n.variables.find((x) => x.name === name);
-    if (found) return found.value;
-  }
-  const defs = rootDefs(node);
-  return (defs?.userVariables.find((x) => x.name === name) ??
-    defs?.serverVariables.find((x) => x.name === name))?.value;
-}
-
-function rootDefs(node: Node): Defs | undefined {
-  let n: Node = node;
-  while (n.parent) n = n.parent;
-  return n.defs;
-}
-
-function suiteVariables(s: Suite): Variable[] {
-  const names = [
-    "SUITE",
-    "ECF_DATE",
-    "YYYY",
-    "DOW",
-    "DOY",
-    "DATE",
-    "DAY",
-    "DD",
-    "MM",
-    "MONTH",
-    "ECF_CLOCK",
-    "ECF_TIME",
-    "ECF_JULIAN",
-    "TIME",
-  ];
-  const values: Record<string, string> = Object.fromEntries(names.map((n) => [n, ""]));
-  values.SUITE = s.name;
-  const m = s.begun && s.calendar
-    ? /^(\d{4})-([A-Z][a-z]{2})-(\d{2}) (\d{2}):(\d{2})/.exec(s.calendar.suiteTime)
-    : null;
-  if (m) {
-    const [y, mo, d, hh, mi] = [Number(m[1]), MONTHS[m[2]], Number(m[3]), m[4], m[5]];
-    const dow = dayOfWeek(y, mo, d);
-    const doy = julianDay(y, mo, d) - julianDay(y, 1, 1) + 1;
-    Object.assign(values, {
-      ECF_DATE: `${y}${pad2(mo)}${pad2(d)}`,
-      YYYY: String(y),
-      DOW: String(dow),
-      DOY: String(doy),
-      DATE: `${pad2(d)}.${pad2(mo)}.${y}`,
-      DAY: DAY_NAMES[dow],
-      DD: pad2(d),
-      MM: pad2(mo),
-      MONTH: MONTH_NAMES[mo - 1],
-      ECF_CLOCK: `${DAY_NAMES[dow]}:${MONTH_NAMES[mo - 1]}:${dow}:${doy}`,
-      ECF_TIME: `${hh}:${mi}`,
-      ECF_JULIAN: String(julianDay(y, mo, d)),
-      TIME: `${hh}${mi}`,
-    });
-  }
-  return names.map((name) => ({ name, value: values[name] }));
-}
-
-/**
- * The variables ecFlow generates for a node, in ecflow_client's STATE order:
- * suite (repeat first), family (`FAMILY`, `FAMILY1`, then repeat), task
- * (`TASK`, `ECF_JOB`, …, then repeat).
- */
-export function generatedVariables(node: Node): Variable[] {
-  const repeat = node.repeat ? repeatVariables(node.repeat) : [];
-  if (node.kind === "suite") return [...repeat, ...suiteVariables(node as Suite)];
-  const path = node.absPath;
-  if (node.kind === "family") {
-    const second = path.indexOf("/", 1);
-    return [
-      { name: "FAMILY", value: path.slice(second + 1) },
-      { name: "FAMILY1", value: node.name },
-      ...repeat,
-    ];
-  }
-  const sub = node as Task;
-  const home = inheritedVariable(node, "ECF_HOME") ?? "";
-  const out = inheritedVariable(node, "ECF_OUT");
-  const extn = node.kind === "alias" ? ".usr" : inheritedVariable(node, "ECF_EXTN") ?? ".ecf";
-  const tryNo = String(sub.tryNo ?? 0);
-  return [
-    { name: "TASK", value: node.kind === "alias" && node.parent ? node.parent.name : node.name },
-    { name: "ECF_JOB", value: `${home}${path}.job${tryNo}` },
-    { name: "ECF_SCRIPT", value: `${home}${path}${extn}` },
-    { name: "ECF_JOBOUT", value: `${out || home}${path}.${tryNo}` },
-    { name: "ECF_TRYNO", value: tryNo },
-    { name: "ECF_RID", value: sub.rid ?? "" },
-    { name: "ECF_NAME", value: path },
-    { name: "ECF_PASS", value: sub.password ?? "" },
-    ...repeat,
-  ];
 }
 
 /**
@@ -260,22 +81,6 @@ const DSTATE = ["unknown", "complete", "queued", "aborted", "submitted", "active
 function dstate(n: Node): string {
   return n.suspended ? "suspended" : n.state;
 }
-
-const ROOT_NAME: Record<BinOp, string> = {
-  and: "AND",
-  or: "OR",
-  "==": "EQUAL",
-  "!=": "NOT_EQUAL",
-  "<": "LESS_THAN",
-  "<=": "LESS_EQUAL",
-  ">": "GREATER_THAN",
-  ">=": "GREATER_EQUAL",
-  "+": "PLUS",
-  "-": "MINUS",
-  "*": "MULTIPLY",
-  "/": "DIVIDE",
-  "%": "Modulo",
-};
 
 const intOf = (s: string) => (/^[-+]?\d+$/.test(s.trim()) ? parseInt(s, 10) : 0);
 
@@ -311,7 +116,7 @@ export class ExpressionEvaluator {
         : 0;
       return { text: `REPEAT value(${raw})`, value: this.repeatLastValid(r) };
     }
-    const gen = generatedVariables(n).find((v) => v.name === name);
+    const gen = generatedVariables(n, this.defs).find((v) => v.name === name);
     if (gen) return { text: `GEN-VARIABLE value(${intOf(gen.value)})`, value: intOf(gen.value) };
     const li = n.limits.find((l) => l.name === name);
     if (li) return { text: `limit ${li.name} ${li.max} value(${li.value})`, value: li.value };
@@ -428,102 +233,7 @@ export class ExpressionEvaluator {
         return true; // arithmetic roots
     }
   }
-
-  /** Lines of the tree for `e` printed at `level` (two spaces per level). */
-  print(e: ExprAst, level: number, out: string[]): void {
-    const ind = "  ".repeat(level);
-    const leaf = (text: string): void => {
-      out.push(ind + "# " + text);
-    };
-    switch (e.t) {
-      case "int":
-        return leaf(`INTEGER ${e.value}`);
-      case "neg":
-        return leaf(`INTEGER ${this.value(e)}`);
-      case "state":
-        return leaf(`NODE_STATE ${e.value}(${DSTATE.indexOf(e.value)})`);
-      case "event":
-        return leaf(`EVENT_STATE ${e.value === "set" ? 1 : 0}`);
-      case "node": {
-        const n = this.node(e.path);
-        return leaf(
-          n
-            ? `NODE ${e.path} ${dstate(n)}(${DSTATE.indexOf(dstate(n))})`
-            : `NODE node(?not-found?) ${e.path} unknown(0) # check suite filter`,
-        );
-      }
-      case "attr": {
-        const n = this.node(e.path);
-        const a = n ? this.attribute(n, e.name) : undefined;
-        return leaf(
-          n && a
-            ? `${e.path}:${e.name} node(${n.name}) ${a.text}`
-            : `${e.path}:${e.name} node(?not-found?) ${e.path} value(0) # check suite filter`,
-        );
-      }
-      case "parentVar": {
-        const n = this.parentVariableNode(e.name);
-        const a = n ? this.attribute(n, e.name) : undefined;
-        return leaf(
-          n && a
-            ? `:${e.name} node(${n.name}) ${a.text}`
-            : `:${e.name} node(?not-found?) value(0) # check suite filter`,
-        );
-      }
-      case "flag": {
-        const n = e.path === "/" ? undefined : this.node(e.path);
-        return leaf(
-          n
-            ? `FLAG_NODE ${e.path} ${e.flag}(${n.flags.includes(e.flag) ? 1 : 0})`
-            : `FLAG_NODE node(?not-found?) ${e.path} ${e.flag}(0) # check suite filter`,
-        );
-      }
-      case "call":
-        return leaf(
-          `${e.fn.endsWith("date_to_julian") ? "DATE_TO_JULIAN" : "JULIAN_TO_DATE"} ${
-            this.value(e)
-          }`,
-        );
-      case "not":
-        out.push(`${ind}# NOT (${this.evaluate(e)})`);
-        return this.child(e.expr, level, out);
-      case "bin": {
-        const name = ROOT_NAME[e.op];
-        const arithmetic = ["+", "-", "*", "/", "%"].includes(e.op);
-        out.push(
-          `${ind}# ${name} ${arithmetic ? `value(${this.value(e)})` : `(${this.evaluate(e)})`}`,
-        );
-        this.child(e.left, level, out);
-        this.child(e.right, level, out);
-      }
-    }
-  }
-
-  /** A child of a root: one level deeper (leaves add their own level, roots get one). */
-  child(e: ExprAst, level: number, out: string[]): void {
-    this.print(e, level + 1, out);
-  }
 }
-
-/**
- * The comment block ecflow_client prints under a trigger or complete in STATE
- * style: `# Trigger Evaluation Tree` and the evaluated AST.
- */
-export function expressionTree(node: Node, kind: "trigger" | "complete"): string[] {
-  const e = node[kind];
-  const ast = e ? composedAst(e.parts) : undefined;
-  if (!ast) return [];
-  const defs = rootDefs(node);
-  const out = defs ? [] : ["  # Warning: Full/correct AST evaluation requires the definition"];
-  out.push("  # Trigger Evaluation Tree");
-  // a lone leaf is indented once more than a root operator (ecFlow's Indentor)
-  const leaf = ast.t !== "bin" && ast.t !== "not";
-  new ExpressionEvaluator(defs, node).print(ast, leaf ? 3 : 2, out);
-  return out;
-}
-
-/** The STATE-style hooks for the defs printer. */
-export const STATE_EXTRAS = { generatedVariables, expressionTree };
 
 // ------------------------------------------------------------------------ why
 

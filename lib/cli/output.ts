@@ -17,9 +17,9 @@ import {
   printDefs,
   printNode,
   resolvePath,
+  stateExtras,
   type Suite,
 } from "../defs/mod.ts";
-import { STATE_EXTRAS } from "../evaluate.ts";
 
 /**
  * `--suites`: names left-aligned in columns one wider than the longest name,
@@ -130,8 +130,8 @@ export function formatZombies(zombies: readonly Zombie[]): string {
   return [header, ...rows].map(line).join("\n") + "\n";
 }
 
-function extrasFor(style: ShowStyle) {
-  return style === "state" ? STATE_EXTRAS : undefined;
+function extrasFor(style: ShowStyle, defs?: Defs) {
+  return style === "state" ? stateExtras(defs) : undefined;
 }
 
 /** How ecflow_client prints a definition it fetched. */
@@ -152,7 +152,7 @@ export function showDefs(text: string, style: ShowStyle): string {
   if (style !== "migrate") defs.externs = autoExterns(defs);
   // ecflow_client indents every style and never prints edit history to stdout.
   defs.history = [];
-  return printDefs(defs, { style, indent: true, stateExtras: extrasFor(style) });
+  return printDefs(defs, { style, indent: true, stateExtras: extrasFor(style, defs) });
 }
 
 /**
@@ -172,7 +172,7 @@ export function showNode(text: string, style: ShowStyle, ctx: ShowContext): stri
     if (style === "state") {
       defs.serverVariables = defaultServerVariables({ hostName: ctx.hostName });
     }
-    return printDefs(defs, { style, stateExtras: extrasFor(style) });
+    return printDefs(defs, { style, stateExtras: extrasFor(style, defs) });
   }
   // A detached node is printed one level in, whatever its depth in the suite.
   return printNode(node, { style, level: 1, stateExtras: extrasFor(style) }) + "\n";
