@@ -6,8 +6,8 @@
  * byte-for-byte to a real TCP server and answers as an ecFlow 5.17
  * `--http` server does.
  */
-import { freeServerPort, type RunResult, SERVER_BIN } from "./harness/server.ts";
-import { Client, ctsCommand, decodeHeader, encodeFrame, HEADER_SIZE } from "../mod.ts";
+import { type EcflowServer, type RunResult, startServer } from "./harness/server.ts";
+import { Client, decodeHeader, encodeFrame, HEADER_SIZE } from "../mod.ts";
 
 /** This machine's host name, as ecflow_server sees it. */
 export const HOST_NAME = Deno.hostname();
@@ -18,20 +18,7 @@ export const LOGIN = new TextDecoder().decode(
 ).trim();
 
 /** A server started by {@linkcode spawnServer}. */
-export interface SpawnedServer extends AsyncDisposable {
-  /** Its port. */
-  port: number;
-  /** Its ECF_HOME. */
-  home: string;
-  /** Its PID. */
-  pid: number;
-  /** Text of its log file (`<host>.<port>.ecf.log`). */
-  log(): Promise<string>;
-  /** True when `client` still gets a ping answered. */
-  alive(): Promise<boolean>;
-  /** Terminates it (then SIGKILL by PID) and removes ECF_HOME. */
-  stop(): Promise<void>;
-}
+export type SpawnedServer = EcflowServer;
 
 /** Options of {@linkcode spawnServer}. */
 export interface SpawnOptions {
@@ -50,86 +37,19 @@ export interface SpawnOptions {
   running?: boolean;
 }
 
-/** Starts a real ecflow_server whose files depend on its port. */
-export async function spawnServer(o: SpawnOptions): Promise<SpawnedServer> {
-  for (let tries = 0; tries < 5; tries++) {
-    const port = freeServerPort();
-    const home = await Deno.makeTempDir({ prefix: "ecflow-ts-h4." });
-    for (const [name, text] of Object.entries(o.files?.(port) ?? {})) {
-      await Deno.writeTextFile(`${home}/${name}`, text);
-    }
-    const child = new Deno.Command(SERVER_BIN, {
-      args: [`--port=${port}`],
-      cwd: home,
-      env: { ECF_HOME: home, LANG: "C.UTF-8", TZ: "UTC", ...o.env?.(port, home) },
-      clearEnv: true,
-      stdin: "null",
-      stdout: "null",
-      stderr: "null",
-    }).spawn();
-    let exited = false;
-    child.status.then(() => exited = true);
-    const client = o.client(port);
-    const probe = o.probe ?? (async () => void await client.ping());
-    const deadline = Date.now() + 10_000;
-    let up = false;
-    while (!exited && Date.now() < deadline) {
-      try {
-        await probe(port);
-        up = true;
-        break;
-      } catch {
-        await new Promise((r) => setTimeout(r, 25));
-      }
-    }
-    if (!up) {
-      try {
-        child.kill("SIGKILL");
-      } catch { /* gone */ }
-      await child.status;
-      await Deno.remove(home, { recursive: true }).catch(() => {});
-      continue;
-    }
-    if (o.running) await client.invoke(ctsCommand("restart"));
-    let stopped = false;
-    const stop = async () => {
-      if (stopped) return;
-      stopped = true;
-      if (!exited) {
-        const asked = await client.invoke(ctsCommand("terminate")).then(() => true, () => false);
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        const gone = asked && await Promise.race([
-          child.status.then(() => true),
-          new Promise<boolean>((r) => timer = setTimeout(() => r(false), 3000)),
-        ]);
-        clearTimeout(timer);
-        if (!gone) {
-          try {
-            child.kill("SIGKILL");
-          } catch { /* gone */ }
-          await child.status;
-        }
-      }
-      await Deno.remove(home, { recursive: true }).catch(() => {});
-    };
-    return {
-      port,
-      home,
-      pid: child.pid,
-      log: () => Deno.readTextFile(`${home}/${HOST_NAME}.${port}.ecf.log`).catch(() => ""),
-      alive: async () => {
-        try {
-          await (o.probe ?? (async () => void await o.client(port).ping()))(port);
-          return true;
-        } catch {
-          return false;
-        }
-      },
-      stop,
-      [Symbol.asyncDispose]: stop,
-    };
-  }
-  throw new Error("ecflow_server did not start on any of 5 ports");
+/**
+ * Starts a real ecflow_server whose files depend on its port, with a clean environment
+ * (the shared harness, configured for the transport and authentication tests).
+ */
+export function spawnServer(o: SpawnOptions): Promise<SpawnedServer> {
+  return startServer({
+    env: o.env,
+    files: o.files,
+    client: o.client,
+    probe: o.probe,
+    halted: !o.running,
+    clearEnv: true,
+  });
 }
 
 /** Runs openssl; throws with its stderr on failure. */

@@ -15,12 +15,18 @@ export const CLIENT_BIN = "/usr/bin/ecflow_client";
 export interface ServerOptions {
   /** Leave the server in its initial HALTED state (default: send a restart). */
   halted?: boolean;
-  /** Extra environment for the server process. */
-  env?: Record<string, string>;
-  /** Files to create in ECF_HOME before start (name → content). */
-  files?: Record<string, string>;
+  /** Extra environment for the server process (or a function of its port and ECF_HOME). */
+  env?: Record<string, string> | ((port: number, home: string) => Record<string, string>);
+  /** Start the server with only ECF_HOME, LANG, TZ and `env` (default: inherit ours). */
+  clearEnv?: boolean;
+  /** Files to create in ECF_HOME before start (name → content), or a function of the port. */
+  files?: Record<string, string> | ((port: number) => Record<string, string>);
   /** Extra server arguments. */
   args?: string[];
+  /** The client that pings it up, restarts and terminates it (default: plain TCP, fast). */
+  client?: (port: number) => Client;
+  /** Checks it is up, throwing when not (default: a ping through `client`). */
+  probe?: (port: number) => Promise<void>;
 }
 
 /** A running private server. */
@@ -35,6 +41,8 @@ export interface EcflowServer extends AsyncDisposable {
   client(): Client;
   /** True when it still answers a ping. */
   alive(): Promise<boolean>;
+  /** Text of its log file (`<host>.<port>.ecf.log`). */
+  log(): Promise<string>;
   /** Stops it (terminate, then SIGKILL by PID) and removes ECF_HOME. */
   stop(): Promise<void>;
 }
@@ -79,25 +87,30 @@ export async function startServer(options: ServerOptions = {}): Promise<EcflowSe
   for (let tries = 0; tries < 5; tries++) {
     const port = freeServerPort();
     const home = await Deno.makeTempDir({ prefix: "ecflow-ts-home." });
-    for (const [name, content] of Object.entries(options.files ?? {})) {
+    const files = typeof options.files === "function" ? options.files(port) : options.files;
+    for (const [name, content] of Object.entries(files ?? {})) {
       await Deno.writeTextFile(`${home}/${name}`, content);
     }
+    const env = typeof options.env === "function" ? options.env(port, home) : options.env;
     const child = new Deno.Command(SERVER_BIN, {
       args: [`--port=${port}`, ...(options.args ?? [])],
       cwd: home,
-      env: { ECF_HOME: home, LANG: "C.UTF-8", TZ: "UTC", ...options.env },
+      env: { ECF_HOME: home, LANG: "C.UTF-8", TZ: "UTC", ...env },
+      clearEnv: options.clearEnv ?? false,
       stdin: "null",
       stdout: "null",
       stderr: "null",
     }).spawn();
-    const client = fastClient(port);
+    const makeClient = options.client ?? fastClient;
+    const client = makeClient(port);
+    const probe = options.probe ?? (async () => void await client.ping());
     let exited = false;
     child.status.then(() => exited = true);
     const deadline = Date.now() + 15_000;
     let up = false;
     while (!exited && Date.now() < deadline) {
       try {
-        await client.ping();
+        await probe(port);
         up = true;
         break;
       } catch {
@@ -136,15 +149,16 @@ export async function startServer(options: ServerOptions = {}): Promise<EcflowSe
       port,
       home,
       pid: child.pid,
-      client: () => fastClient(port),
+      client: () => makeClient(port),
       alive: async () => {
         try {
-          await fastClient(port).ping();
+          await probe(port);
           return true;
         } catch {
           return false;
         }
       },
+      log: () => Deno.readTextFile(`${home}/${Deno.hostname()}.${port}.ecf.log`).catch(() => ""),
       stop,
       [Symbol.asyncDispose]: stop,
     };
