@@ -115,7 +115,6 @@ let py: Record<string, number> | undefined;
 if (havePython) {
   const script = `
 import ecflow, json, sys, time
-import { SHARED_ECFLOW } from "../tests/captures.ts";
 def med(path, n=9):
     ecflow.Defs(path)
     t = []
