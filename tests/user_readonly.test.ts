@@ -1,6 +1,6 @@
 // Differential tests of the read-only user commands: ecflow_client and
 // ecflow-ts against twin fresh servers loaded with the capture suite.
-import { assertEquals, assertMatch } from "./deps.ts";
+import { assert, assertEquals, assertMatch } from "./deps.ts";
 import { assertSameOutput, LAB_DEF, startTwin } from "./user_twin.ts";
 
 const READ_ONLY: string[][] = [
@@ -104,7 +104,18 @@ Deno.test("--json prints one JSON document per command, holding what ecflow_clie
       (d, ref) => assertEquals((d.suites as string[]).join(" "), ref.trim().split(/\s+/).join(" ")),
     ],
     [["--query", "state", "/lab/f1/t1"], (d, ref) => assertEquals(d.text + "\n", ref)],
-    [["--get=/lab/f1"], (d) => assertMatch(String(d.text), /family f1/)],
+    [["--get=/lab/f1"], (d, ref) => {
+      assertEquals(d.text, ref); // the definition as ecflow_client prints it
+      const tree = d.tree as { kind: string; path: string; children: { path: string }[] };
+      assertEquals([tree.kind, tree.path], ["family", "/lab/f1"]);
+      assert(tree.children.some((c) => c.path === "/lab/f1/t1"), JSON.stringify(tree));
+    }],
+    [["--get"], (d, ref) => {
+      assertEquals(d.text, ref);
+      const tree = d.tree as { suites: { path: string; children: unknown[] }[] };
+      assertEquals(tree.suites.map((s) => s.path), ["/lab", "/lab2"]);
+      assert(!JSON.stringify(d).includes("passwd"), "no jobs passwords in --json");
+    }],
     [["--zombie_get"], (d) => assertEquals(d.zombies, [])],
     [["--alter", "add", "variable", "J", "1", "/lab"], (d) => assertEquals(d.ok, true)],
   ];

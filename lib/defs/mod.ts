@@ -117,3 +117,4 @@ export {
   type ZombieAttr,
   type ZombieType,
 } from "./model.ts";
+export { type DefsJson, defsToJson, type NodeJson, nodeToJson } from "./json.ts";

@@ -74,9 +74,12 @@ import { ZOMBIE_ACTIONS } from "../../wire/reply.ts";
 import {
   checkDefsText,
   defaultServerVariables,
+  defsToJson,
   formatIssue,
   loadDefsText,
+  nodeToJson,
   parseDefs,
+  parseNode,
   printDefs,
 } from "../../defs/mod.ts";
 import { why } from "../../evaluate.ts";
@@ -160,7 +163,17 @@ function textPrinter(name: string): ReplyPrinter {
 function defsPrinter(name: string, style: ShowStyle, path: string): ReplyPrinter {
   return (reply, out) => {
     if (reply.kind !== "defs" && reply.kind !== "node") return ackPrinter(name)(reply, out);
-    if (out.json) return json(out, name, { path, text: reply.text });
+    if (out.json) {
+      // the tree, and the definition as ecflow_client prints it in this style (which, unlike
+      // the server's text, carries no jobs passwords)
+      const text = reply.kind === "defs"
+        ? showDefs(reply.text, style)
+        : showNode(reply.text, style, { hostName: out.hostName });
+      const tree = reply.kind === "defs"
+        ? defsToJson(parseDefs(reply.text))
+        : nodeToJson(parseNode(reply.text), path.slice(0, Math.max(0, path.lastIndexOf("/"))));
+      return json(out, name, { path, style, tree, text });
+    }
     out.io.out(
       reply.kind === "defs"
         ? showDefs(reply.text, style)
