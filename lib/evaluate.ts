@@ -1,14 +1,14 @@
 /**
- * What ecflow_client computes itself from a fetched definition: the variables
- * ecFlow generates (`SUITE`, `ECF_DATE`, `FAMILY`, `TASK`, `ECF_JOB`, repeat
- * variables, …), the evaluation of trigger/complete expressions (printed as
- * trees in STATE style), and the reasons a node does not run (`why`).
- * Pure functions of the definition tree.
+ * What ecflow_client computes itself from a fetched definition to say why a node
+ * does not run (`--group="get; why"`, `Client.why()`): the evaluation of trigger and
+ * complete expressions, and the reasons of time, date, day, cron and limit attributes.
+ * Pure functions of the definition tree (generated variables come from defs/state.ts).
  *
  * @module
  */
 import {
   type BinOp,
+  dateToJulian,
   type Defs,
   type ExprAst,
   generatedVariables,
@@ -20,35 +20,8 @@ import {
 } from "./defs/mod.ts";
 
 const DAY_NAMES = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
-const MONTHS: Record<string, number> = {
-  Jan: 1,
-  Feb: 2,
-  Mar: 3,
-  Apr: 4,
-  May: 5,
-  Jun: 6,
-  Jul: 7,
-  Aug: 8,
-  Sep: 9,
-  Oct: 10,
-  Nov: 11,
-  Dec: 12,
-};
 
 const pad2 = (n: number) => String(n).padStart(2, "0");
-
-/** Julian day number of a Gregorian date (boost's `julian_day`). */
-function julianDay(y: number, m: number, d: number): number {
-  const a = Math.floor((14 - m) / 12);
-  const yy = y + 4800 - a;
-  const mm = m + 12 * a - 3;
-  return d + Math.floor((153 * mm + 2) / 5) + 365 * yy + Math.floor(yy / 4) -
-    Math.floor(yy / 100) + Math.floor(yy / 400) - 32045;
-}
-
-function ymd(n: number): [number, number, number] {
-  return [Math.floor(n / 10000), Math.floor(n / 100) % 100, n % 100];
-}
 
 function clamp(value: number, start: number, end: number, delta: number): number {
   if (delta > 0) return Math.min(Math.max(value, start), end);
@@ -179,8 +152,7 @@ export class ExpressionEvaluator {
       case "call": {
         const v = this.value(e.arg);
         if (e.fn.endsWith("date_to_julian")) {
-          const [y, m, d] = ymd(v);
-          return julianDay(y, m, d);
+          return dateToJulian(v);
         }
         return v;
       }
@@ -377,7 +349,7 @@ const MONTH_ABBR = [
 function suiteDate(node: Node): Date | undefined {
   const cal = suiteOf(node)?.calendar;
   const m = cal ? /^(\d{4})-([A-Z][a-z]{2})-(\d{2})/.exec(cal.suiteTime) : null;
-  return m ? new Date(Date.UTC(Number(m[1]), MONTHS[m[2]] - 1, Number(m[3]))) : undefined;
+  return m ? new Date(Date.UTC(Number(m[1]), MONTH_ABBR.indexOf(m[2]), Number(m[3]))) : undefined;
 }
 
 const addDays = (d: Date, n: number) => new Date(d.getTime() + n * 86_400_000);

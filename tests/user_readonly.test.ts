@@ -1,6 +1,6 @@
 // Differential tests of the read-only user commands: ecflow_client and
 // ecflow-ts against twin fresh servers loaded with the capture suite.
-import { assert, assertEquals, assertMatch } from "./deps.ts";
+import { assert, assertEquals } from "./deps.ts";
 import { assertSameOutput, LAB_DEF, startTwin } from "./user_twin.ts";
 
 const READ_ONLY: string[][] = [
