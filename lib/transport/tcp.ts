@@ -109,7 +109,7 @@ async function withDeadline<T>(ms: number, onTimeout: () => void, work: () => Pr
 }
 
 /** Bytes asked for by the first read of a reply (header plus a short body). */
-const FIRST_READ_BYTES = 4096;
+const FIRST_READ_BYTES = 1024;
 
 /** Reads until at least `min` bytes are in `buf` (and at most `buf.length`); returns the count. */
 async function readAtLeast(
