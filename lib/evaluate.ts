@@ -9,6 +9,7 @@
 import {
   type BinOp,
   dateToJulian,
+  DAY_NAMES,
   type Defs,
   type ExprAst,
   generatedVariables,
@@ -18,8 +19,7 @@ import {
   resolvePath,
   type Suite,
 } from "./defs/mod.ts";
-
-const DAY_NAMES = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
+import { MONTH_ABBREVIATIONS } from "./defs/values.ts";
 
 const pad2 = (n: number) => String(n).padStart(2, "0");
 
@@ -330,33 +330,20 @@ function suiteMinutes(node: Node): number | undefined {
   return m ? Number(m[1]) * 60 + Number(m[2]) : undefined;
 }
 
-const MONTH_ABBR = [
-  "Jan",
-  "Feb",
-  "Mar",
-  "Apr",
-  "May",
-  "Jun",
-  "Jul",
-  "Aug",
-  "Sep",
-  "Oct",
-  "Nov",
-  "Dec",
-];
-
 /** The suite calendar's date (UTC midnight), or undefined when not begun. */
 function suiteDate(node: Node): Date | undefined {
   const cal = suiteOf(node)?.calendar;
   const m = cal ? /^(\d{4})-([A-Z][a-z]{2})-(\d{2})/.exec(cal.suiteTime) : null;
-  return m ? new Date(Date.UTC(Number(m[1]), MONTH_ABBR.indexOf(m[2]), Number(m[3]))) : undefined;
+  return m
+    ? new Date(Date.UTC(Number(m[1]), MONTH_ABBREVIATIONS.indexOf(m[2]), Number(m[3])))
+    : undefined;
 }
 
 const addDays = (d: Date, n: number) => new Date(d.getTime() + n * 86_400_000);
 
 /** A date as boost prints it (`2026-Nov-28`). */
 function boostDate(d: Date): string {
-  return `${d.getUTCFullYear()}-${MONTH_ABBR[d.getUTCMonth()]}-${pad2(d.getUTCDate())}`;
+  return `${d.getUTCFullYear()}-${MONTH_ABBREVIATIONS[d.getUTCMonth()]}-${pad2(d.getUTCDate())}`;
 }
 
 /** DayAttr::next_matching_date: the next date (after today) on that weekday. */

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { SUITE_CALENDAR_VARIABLES } from "./values.ts";
 import { parseDefs, type ParseOptions } from "./parser.ts";
 import { DefsParseError } from "./errors.ts";
 import { type ExprAst, ExprError, parseExpression, walkExpr } from "./expr.ts";
@@ -91,22 +92,7 @@ const TASK_GEN = [
   "ECF_PASS",
 ];
 const FAMILY_GEN = ["FAMILY", "FAMILY1"];
-const SUITE_GEN = [
-  "SUITE",
-  "ECF_DATE",
-  "YYYY",
-  "DOW",
-  "DOY",
-  "DATE",
-  "DAY",
-  "DD",
-  "MM",
-  "MONTH",
-  "ECF_CLOCK",
-  "ECF_TIME",
-  "ECF_JULIAN",
-  "TIME",
-];
+const SUITE_GEN = ["SUITE", ...SUITE_CALENDAR_VARIABLES];
 
 /**
  * Resolve a node path as written in a trigger of `from`: absolute (`/s/f/t`), or relative

@@ -9,7 +9,16 @@
 
 import { type ExprAst, parseExpression } from "./expr.ts";
 import { resolvePath } from "./check.ts";
-import type { Defs, Node, Repeat, Suite, Task, Variable } from "./model.ts";
+import {
+  DAY_NAMES,
+  type Defs,
+  type Node,
+  type Repeat,
+  type Suite,
+  type Task,
+  type Variable,
+} from "./model.ts";
+import { MONTH_ABBREVIATIONS, SUITE_CALENDAR_VARIABLES } from "./values.ts";
 import type { StateExtras } from "./printer.ts";
 
 const DSTATES = ["unknown", "complete", "queued", "aborted", "submitted", "active", "suspended"];
@@ -26,21 +35,6 @@ const MONTHS = [
   "october",
   "november",
   "december",
-];
-const DAYS = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
-const MON_ABBR = [
-  "Jan",
-  "Feb",
-  "Mar",
-  "Apr",
-  "May",
-  "Jun",
-  "Jul",
-  "Aug",
-  "Sep",
-  "Oct",
-  "Nov",
-  "Dec",
 ];
 
 /**
@@ -186,25 +180,11 @@ function repeatGenVariables(r: Repeat | undefined): Variable[] {
 function parsePtime(s: string): [number, number, number, number, number] | undefined {
   const m = /^(\d{4})-([A-Z][a-z]{2})-(\d{2}) (\d{2}):(\d{2})/.exec(s);
   if (!m) return undefined;
-  return [+m[1], MON_ABBR.indexOf(m[2]) + 1, +m[3], +m[4], +m[5]];
+  return [+m[1], MONTH_ABBREVIATIONS.indexOf(m[2]) + 1, +m[3], +m[4], +m[5]];
 }
 
 function suiteGenVariables(s: Suite): Variable[] {
-  const names = [
-    "ECF_DATE",
-    "YYYY",
-    "DOW",
-    "DOY",
-    "DATE",
-    "DAY",
-    "DD",
-    "MM",
-    "MONTH",
-    "ECF_CLOCK",
-    "ECF_TIME",
-    "ECF_JULIAN",
-    "TIME",
-  ];
+  const names = SUITE_CALENDAR_VARIABLES;
   const values: Record<string, string> = {};
   const t = s.begun && s.calendar ? parsePtime(s.calendar.suiteTime) : undefined;
   if (t) {
@@ -217,11 +197,11 @@ function suiteGenVariables(s: Suite): Variable[] {
     values.DOW = String(dow);
     values.DOY = String(doy);
     values.DATE = `${p2(d)}.${p2(m)}.${String(y).padStart(4, "0")}`;
-    values.DAY = DAYS[dow];
+    values.DAY = DAY_NAMES[dow];
     values.DD = p2(d);
     values.MM = p2(m);
     values.MONTH = MONTHS[m - 1];
-    values.ECF_CLOCK = `${DAYS[dow]}:${MONTHS[m - 1]}:${dow}:${doy}`;
+    values.ECF_CLOCK = `${DAY_NAMES[dow]}:${MONTHS[m - 1]}:${dow}:${doy}`;
     values.ECF_TIME = `${p2(h)}:${p2(mi)}`;
     values.ECF_JULIAN = String(dateToJulian(y * 10000 + m * 100 + d));
     values.TIME = `${p2(h)}${p2(mi)}`;

@@ -7,6 +7,39 @@
 
 import { type ClockAttr, NODE_STATES } from "./model.ts";
 
+/** boost's month abbreviations, as in `YYYY-Mon-DD` dates of calendars and `day` attributes. */
+export const MONTH_ABBREVIATIONS: readonly string[] = [
+  "Jan",
+  "Feb",
+  "Mar",
+  "Apr",
+  "May",
+  "Jun",
+  "Jul",
+  "Aug",
+  "Sep",
+  "Oct",
+  "Nov",
+  "Dec",
+];
+
+/** The variables a begun suite's calendar generates, in ecflow_client's STATE order. */
+export const SUITE_CALENDAR_VARIABLES: readonly string[] = [
+  "ECF_DATE",
+  "YYYY",
+  "DOW",
+  "DOY",
+  "DATE",
+  "DAY",
+  "DD",
+  "MM",
+  "MONTH",
+  "ECF_CLOCK",
+  "ECF_TIME",
+  "ECF_JULIAN",
+  "TIME",
+];
+
 /** Zombie types of `zombie` attributes. */
 export const ZOMBIE_TYPES: readonly string[] = [
   "user",
