@@ -4,8 +4,7 @@
 import { assert, assertEquals, assertRejects } from "./deps.ts";
 import { ecflowClient } from "./harness/server.ts";
 import { Client, ConfigError, ctsNodeCommand, envFrom, queryCommand, ServerError } from "../mod.ts";
-import { LAB_DEF, startTwin, type Twin } from "./user_twin.ts";
-import { SHARED_ECFLOW } from "./captures.ts";
+import { LAB_DEF, runningLab, startTwin, type Twin } from "./user_twin.ts";
 
 function clientFor(twin: Twin): Client {
   return new Client("127.0.0.1", twin.ours.port, {
@@ -203,25 +202,6 @@ Deno.test("library: server errors are ServerErrors; bad arguments fail before an
   );
   await twin.assertAlive();
 });
-
-/** A RUNNING twin with job scripts and the lab suite begun (t1, t5 submitted). */
-async function runningLab(): Promise<Twin> {
-  const twin = await startTwin();
-  const script = await Deno.readTextFile(`${SHARED_ECFLOW}/fixtures/task.ecf`);
-  for (const s of [twin.ref, twin.ours]) {
-    await Deno.mkdir(`${s.home}/include`, { recursive: true });
-    for (const h of ["head.h", "tail.h"]) {
-      await Deno.copyFile(`${SHARED_ECFLOW}/fixtures/include/${h}`, `${s.home}/include/${h}`);
-    }
-    for (const task of ["f1/t1", "f1/t2", "f1/t3", "f2/t4", "f2/t5"]) {
-      await Deno.mkdir(`${s.home}/lab/${task.split("/")[0]}`, { recursive: true });
-      await Deno.writeTextFile(`${s.home}/lab/${task}.ecf`, script);
-    }
-  }
-  await twin.setup([`--load=${LAB_DEF}`]);
-  await twin.setup(["--begin=lab"]);
-  return twin;
-}
 
 Deno.test("library: files, scripts, zombies, logs and server control mirror ecflow_client", async (t) => {
   await using twin = await runningLab();

@@ -3,7 +3,7 @@
 // servers, comparing stdout, exit code and the server state after each step.
 import { assert, assertEquals } from "./deps.ts";
 import { ecflowClient } from "./harness/server.ts";
-import { assertSameOutput, LAB_DEF, startTwin, type Twin } from "./user_twin.ts";
+import { assertSameOutput, LAB_DEF, runningLab, startTwin, type Twin } from "./user_twin.ts";
 import { SHARED_ECFLOW } from "./captures.ts";
 
 async function steps(
@@ -143,25 +143,6 @@ Deno.test("check points, the log and server life cycle", async (t) => {
     assert(!(await twin.ours.alive()), "our --terminate left the server running");
   });
 });
-
-/** A RUNNING twin with job scripts, lab begun: t1 and t5 are submitted (jobs are `true`). */
-async function runningLab(): Promise<Twin> {
-  const twin = await startTwin();
-  const script = await Deno.readTextFile(`${SHARED_ECFLOW}/fixtures/task.ecf`);
-  for (const s of [twin.ref, twin.ours]) {
-    await Deno.mkdir(`${s.home}/include`, { recursive: true });
-    for (const h of ["head.h", "tail.h"]) {
-      await Deno.copyFile(`${SHARED_ECFLOW}/fixtures/include/${h}`, `${s.home}/include/${h}`);
-    }
-    for (const task of ["f1/t1", "f1/t2", "f1/t3", "f2/t4", "f2/t5"]) {
-      await Deno.mkdir(`${s.home}/lab/${task.split("/")[0]}`, { recursive: true });
-      await Deno.writeTextFile(`${s.home}/lab/${task}.ecf`, script);
-    }
-  }
-  await twin.setup([`--load=${LAB_DEF}`]);
-  await twin.setup(["--begin=lab"]);
-  return twin;
-}
 
 /** Zombie table rows with the columns that differ between twins (age, passwords) blanked. */
 function zombieRows(text: string): string[][] {

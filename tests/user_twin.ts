@@ -126,3 +126,22 @@ export async function assertSameOutput(twin: Twin, a: string[]): Promise<RunResu
   }
   return ours;
 }
+
+/** A RUNNING twin with job scripts and the lab suite begun (t1, t5 submitted). */
+export async function runningLab(): Promise<Twin> {
+  const twin = await startTwin();
+  const script = await Deno.readTextFile(`${SHARED_ECFLOW}/fixtures/task.ecf`);
+  for (const s of [twin.ref, twin.ours]) {
+    await Deno.mkdir(`${s.home}/include`, { recursive: true });
+    for (const h of ["head.h", "tail.h"]) {
+      await Deno.copyFile(`${SHARED_ECFLOW}/fixtures/include/${h}`, `${s.home}/include/${h}`);
+    }
+    for (const task of ["f1/t1", "f1/t2", "f1/t3", "f2/t4", "f2/t5"]) {
+      await Deno.mkdir(`${s.home}/lab/${task.split("/")[0]}`, { recursive: true });
+      await Deno.writeTextFile(`${s.home}/lab/${task}.ecf`, script);
+    }
+  }
+  await twin.setup([`--load=${LAB_DEF}`]);
+  await twin.setup(["--begin=lab"]);
+  return twin;
+}
