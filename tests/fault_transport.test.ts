@@ -390,6 +390,18 @@ Deno.test("fault (library): a server that never reads a large request -> the wri
   assert(r.ms >= TIMEOUT_MS - 50 && r.ms < TIMEOUT_MS + SLACK_MS, `took ${r.ms.toFixed(0)} ms`);
 });
 
+/** A TLS handshake and one exchange against the fake on `port`, with the test deadlines. */
+async function tlsExchange(port: number): Promise<Uint8Array> {
+  const target = { host: "127.0.0.1", port };
+  const limits = { ...DEFAULT_LIMITS, connectTimeoutMs: TIMEOUT_MS, replyTimeoutMs: TIMEOUT_MS };
+  const conn = await connectWithin(
+    target,
+    limits.connectTimeoutMs,
+    (signal) => Deno.connectTls({ hostname: target.host, port, signal } as Deno.ConnectTlsOptions),
+  );
+  return await exchangeOnStream(conn, target, new TextEncoder().encode("{}"), limits);
+}
+
 Deno.test("fault: a TLS handshake against a plain server -> ConnectionError, one connection", async () => {
   // What the real plain server does with a ClientHello: its 8 bytes are not a
   // hex header, so it answers a plain ErrorCmd frame and closes (probes/header-garbage).
@@ -397,19 +409,7 @@ Deno.test("fault: a TLS handshake against a plain server -> ConnectionError, one
     new TextDecoder().decode(ERROR_REPLY.subarray(8)),
   );
   await withFake([{ read: 8 }, { write: garbageReply }, { close: true }], async (fake) => {
-    const target = { host: "127.0.0.1", port: fake.port };
-    const limits = { ...DEFAULT_LIMITS, connectTimeoutMs: TIMEOUT_MS, replyTimeoutMs: TIMEOUT_MS };
-    const r = await timed(async () => {
-      const conn = await connectWithin(
-        target,
-        limits.connectTimeoutMs,
-        (signal) =>
-          Deno.connectTls(
-            { hostname: target.host, port: target.port, signal } as Deno.ConnectTlsOptions,
-          ),
-      );
-      return await exchangeOnStream(conn, target, new TextEncoder().encode("{}"), limits);
-    });
+    const r = await timed(() => tlsExchange(fake.port));
     assertInstanceOf(r.error, ConnectionError);
     assertMatch(r.error.message, new RegExp(`^127\\.0\\.0\\.1:${fake.port}: `));
     assertEquals(r.error.reason, "tls");
@@ -421,19 +421,7 @@ Deno.test("fault: a TLS handshake against a plain server -> ConnectionError, one
 
 Deno.test("fault: a TLS handshake against a silent plain server -> TimeoutError(reply)", async () => {
   await withFake([{ read: 8 }, { hold: true }], async (fake) => {
-    const target = { host: "127.0.0.1", port: fake.port };
-    const limits = { ...DEFAULT_LIMITS, connectTimeoutMs: TIMEOUT_MS, replyTimeoutMs: TIMEOUT_MS };
-    const r = await timed(async () => {
-      const conn = await connectWithin(
-        target,
-        limits.connectTimeoutMs,
-        (signal) =>
-          Deno.connectTls(
-            { hostname: target.host, port: target.port, signal } as Deno.ConnectTlsOptions,
-          ),
-      );
-      return await exchangeOnStream(conn, target, new TextEncoder().encode("{}"), limits);
-    });
+    const r = await timed(() => tlsExchange(fake.port));
     assertInstanceOf(r.error, TimeoutError);
     assertEquals(r.error.phase, "reply");
     assert(r.ms >= TIMEOUT_MS - 50 && r.ms < TIMEOUT_MS + SLACK_MS, `took ${r.ms.toFixed(0)} ms`);
