@@ -11,6 +11,60 @@ export const SERVER_BIN = "/usr/sbin/ecflow_server";
 /** Where Debian installs the reference client. */
 export const CLIENT_BIN = "/usr/bin/ecflow_client";
 
+/**
+ * A server generation the tests run against: Debian's 5.9.2, or the latest ecFlow (5.17.0)
+ * built from upstream source, whose own `ecflow_client` is then the reference.
+ */
+export type Generation = "5.9" | "5.17";
+
+/** Both generations, oldest first: differential tests loop over them. */
+export const GENERATIONS: readonly Generation[] = ["5.9", "5.17"];
+
+/** The programs of one generation. */
+export interface EcflowPrograms {
+  /** `ecflow_server`. */
+  server: string;
+  /** The reference `ecflow_client` of the same version. */
+  client: string;
+  /** `ecflow_http` (5.17 only). */
+  http?: string;
+}
+
+let latest: EcflowPrograms | undefined;
+
+/**
+ * Where a generation's programs are. 5.17 comes from `ECFLOW_517_DIR` (CI unpacks it there) or
+ * is unpacked once from `../shared/ecflow/ecflow-5.17/` into a cache folder; when neither is
+ * possible this throws, naming both ways (the test then fails: it is never skipped).
+ */
+export function ecflowPrograms(generation: Generation = "5.9"): EcflowPrograms {
+  if (generation === "5.9") return { server: SERVER_BIN, client: CLIENT_BIN };
+  if (latest) return latest;
+  let dir = Deno.env.get("ECFLOW_517_DIR");
+  if (!dir) {
+    const unpack = new URL("../../../shared/ecflow/ecflow-5.17/unpack", import.meta.url).pathname;
+    const cache = `${Deno.env.get("TMPDIR") ?? "/tmp"}/ecflow-ts-5.17-${Deno.uid() ?? 0}`;
+    let out: Deno.CommandOutput;
+    try {
+      out = new Deno.Command(unpack, { args: [cache], stderr: "piped" }).outputSync();
+    } catch (e) {
+      throw new Error(
+        `ecFlow 5.17 is needed: set ECFLOW_517_DIR, or provide ${unpack} (${(e as Error).message})`,
+      );
+    }
+    if (!out.success) {
+      throw new Error(`${unpack} failed: ${new TextDecoder().decode(out.stderr).trim()}`);
+    }
+    dir = cache;
+  }
+  latest = {
+    server: `${dir}/ecflow_server`,
+    client: `${dir}/ecflow_client`,
+    http: `${dir}/ecflow_http`,
+  };
+  return latest;
+}
+
 /** Options for {@linkcode startServer}. */
 export interface ServerOptions {
   /** Leave the server in its initial HALTED state (default: send a restart). */
@@ -27,6 +81,8 @@ export interface ServerOptions {
   client?: (port: number) => Client;
   /** Checks it is up, throwing when not (default: a ping through `client`). */
   probe?: (port: number) => Promise<void>;
+  /** Which ecFlow (default `5.9`, Debian's). */
+  generation?: Generation;
 }
 
 /** A running private server. */
@@ -37,6 +93,8 @@ export interface EcflowServer extends AsyncDisposable {
   home: string;
   /** Its process id. */
   pid: number;
+  /** Which ecFlow it is. */
+  generation: Generation;
   /** A client for it (127.0.0.1, fast retries). */
   client(): Client;
   /** True when it still answers a ping. */
@@ -79,11 +137,13 @@ function fastClient(port: number): Client {
 
 /** Starts a private server; throws with its output when it does not come up. */
 export async function startServer(options: ServerOptions = {}): Promise<EcflowServer> {
-  if (!ecflowInstalled()) {
+  const generation = options.generation ?? "5.9";
+  if (generation === "5.9" && !ecflowInstalled()) {
     throw new Error(
       `${SERVER_BIN} is missing: apt-get install -y ecflow-server ecflow-client python3-ecflow`,
     );
   }
+  const programs = ecflowPrograms(generation);
   for (let tries = 0; tries < 5; tries++) {
     const port = freeServerPort();
     const home = await Deno.makeTempDir({ prefix: "ecflow-ts-home." });
@@ -92,7 +152,7 @@ export async function startServer(options: ServerOptions = {}): Promise<EcflowSe
       await Deno.writeTextFile(`${home}/${name}`, content);
     }
     const env = typeof options.env === "function" ? options.env(port, home) : options.env;
-    const child = new Deno.Command(SERVER_BIN, {
+    const child = new Deno.Command(programs.server, {
       args: [`--port=${port}`, ...(options.args ?? [])],
       cwd: home,
       env: { ECF_HOME: home, LANG: "C.UTF-8", TZ: "UTC", ...env },
@@ -149,6 +209,7 @@ export async function startServer(options: ServerOptions = {}): Promise<EcflowSe
       port,
       home,
       pid: child.pid,
+      generation,
       client: () => makeClient(port),
       alive: async () => {
         try {
@@ -192,9 +253,16 @@ export async function run(
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
 
-/** Runs the reference `ecflow_client`. */
-export function ecflowClient(args: string[], env: Record<string, string> = {}) {
-  return run(CLIENT_BIN, args, { USER: Deno.env.get("USER") ?? "root", ...env });
+/** Runs the reference `ecflow_client` of a generation (default Debian's 5.9.2). */
+export function ecflowClient(
+  args: string[],
+  env: Record<string, string> = {},
+  generation: Generation = "5.9",
+) {
+  return run(ecflowPrograms(generation).client, args, {
+    USER: Deno.env.get("USER") ?? "root",
+    ...env,
+  });
 }
 
 const CLI = new URL("../../cli.ts", import.meta.url).pathname;
