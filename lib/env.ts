@@ -38,8 +38,9 @@ export function readEnv(name: string): string | undefined {
  * @example
  * ```ts
  * import { envFrom } from "@ecflow-ts/client";
+ * import { assertEquals } from "@std/assert";
  * const env = envFrom({ ECF_PORT: "4141" });
- * console.log(env("ECF_PORT")); // "4141"
+ * assertEquals(env("ECF_PORT"), "4141");
  * ```
  */
 export function envFrom(record: Record<string, string | undefined>): EnvReader {
