@@ -3,16 +3,16 @@
 //
 //   ../shared/jsr-offline/run deno run --allow-read --allow-write --allow-run --allow-sys bench/defs_parse.ts
 //
-// The suite has the shape of ../shared/ecflow/tools/gen_big_def.py (20 families ×
+// The suite has the shape of tests/fixtures/ecflow/tools/gen_big_def.py (20 families ×
 // 10 sub-families × 100 tasks, an event per task, a meter and a label every 10th task,
 // sub-family triggers, a limit and inlimits). It is generated here in TypeScript and, when
 // that script and /usr/bin/python3 exist, checked to be byte-identical to its output.
 // Two texts are timed: the .def file (indented, ~870 KB) and the NET text a server sends
 // for it (no indentation, server variables, ~605 KB).
 import { loadDefsText, parseDefs, printDefs } from "../lib/defs/mod.ts";
-import { SHARED_ECFLOW } from "../tests/captures.ts";
+import { ECFLOW_FIXTURES } from "../tests/captures.ts";
 
-const GEN = `${SHARED_ECFLOW}/tools/gen_big_def.py`;
+const GEN = `${ECFLOW_FIXTURES}/tools/gen_big_def.py`;
 const PYTHON = "/usr/bin/python3";
 
 function generate(families = 20, subfamilies = 10, tasks = 100, suite = "big"): string {

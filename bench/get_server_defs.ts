@@ -5,7 +5,7 @@
 import { parseArgs } from "../lib/deps.ts";
 import { Client } from "../mod.ts";
 import { ecflowClient, startServer } from "../tests/harness/server.ts";
-import { SHARED_ECFLOW } from "../tests/captures.ts";
+import { ECFLOW_FIXTURES } from "../tests/captures.ts";
 
 const args = parseArgs(Deno.args, { string: ["runs"] });
 const RUNS = Number(args.runs ?? 15);
@@ -13,7 +13,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 await using server = await startServer({ halted: true });
 const gen = await new Deno.Command("/usr/bin/python3", {
-  args: [`${SHARED_ECFLOW}/tools/gen_big_def.py`],
+  args: [`${ECFLOW_FIXTURES}/tools/gen_big_def.py`],
   stdout: "piped",
 }).output();
 if (!gen.success) throw new Error("gen_big_def.py failed");

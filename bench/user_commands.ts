@@ -7,7 +7,7 @@
 // Run: ../shared/jsr-offline/run deno run -A bench/user_commands.ts [--runs=10]
 import { parseArgs } from "../lib/deps.ts";
 import { CLIENT_BIN, startServer } from "../tests/harness/server.ts";
-import { SHARED_ECFLOW } from "../tests/captures.ts";
+import { ECFLOW_FIXTURES } from "../tests/captures.ts";
 
 const args = parseArgs(Deno.args, { string: ["runs", "tasks"] });
 const RUNS = Number(args.runs ?? 10);
@@ -22,7 +22,7 @@ const dir = await Deno.makeTempDir({ prefix: "ecflow-ts-bench." });
 const bigDef = `${dir}/big.def`;
 const gen = await new Deno.Command("/usr/bin/python3", {
   args: [
-    `${SHARED_ECFLOW}/tools/gen_big_def.py`,
+    `${ECFLOW_FIXTURES}/tools/gen_big_def.py`,
     ...(args.tasks ? ["--tasks", args.tasks] : []),
   ],
   stdout: "piped",

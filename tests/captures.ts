@@ -1,8 +1,9 @@
-// Access to the ecFlow ground truth in ../shared/ecflow (beside the repository, as on CI).
-/** The `shared/ecflow` folder beside the repository, as a path (no trailing slash). */
-export const SHARED_ECFLOW = new URL("../../shared/ecflow", import.meta.url).pathname;
+// Access to the ecFlow ground truth kept in tests/fixtures/ecflow (captures, probes, the parser
+// corpus, the lab suite).
+/** The `tests/fixtures/ecflow` folder, as a path (no trailing slash). */
+export const ECFLOW_FIXTURES = new URL("./fixtures/ecflow", import.meta.url).pathname;
 /** The real ecflow 5.9.2 captures. */
-export const CAPTURES = new URL("../../shared/ecflow/captures/", import.meta.url);
+export const CAPTURES = new URL("./fixtures/ecflow/captures/", import.meta.url);
 
 /** The bytes of one capture file, e.g. ("02-ping-halted", "request.bin"). */
 export function captureBytes(name: string, file: string): Uint8Array {

@@ -19,9 +19,9 @@ import {
   waitCommand,
 } from "../mod.ts";
 import { CHILD_DEFAULTS, type ChildContext } from "../lib/child.ts";
-import { SHARED_ECFLOW } from "./captures.ts";
+import { ECFLOW_FIXTURES } from "./captures.ts";
 
-const CAPTURES = `${SHARED_ECFLOW}/captures`;
+const CAPTURES = `${ECFLOW_FIXTURES}/captures`;
 const payloadOf = (name: string) => Deno.readFileSync(`${CAPTURES}/${name}/response.bin`).slice(8);
 const OK = payloadOf("36-child-init");
 const HALTED = payloadOf("85-child-event-halted");

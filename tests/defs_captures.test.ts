@@ -1,4 +1,4 @@
-// Definition texts captured from a real ecflow 5.9.2 server (../shared/ecflow/captures):
+// Definition texts captured from a real ecflow 5.9.2 server (tests/fixtures/ecflow/captures):
 // parse them, print them back, and compare with what the server sent and with what
 // ecflow_client printed.
 import { assert, assertEquals } from "./deps.ts";
@@ -18,7 +18,7 @@ import {
   type Task,
 } from "../lib/defs/mod.ts";
 
-const SHARED = new URL("../../shared/ecflow/", import.meta.url);
+const SHARED = new URL("./fixtures/ecflow/", import.meta.url);
 
 /** The first string member named `key` anywhere in a capture's JSON file. */
 function captured(name: string, file: string, key: string): string {

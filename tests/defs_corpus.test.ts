@@ -1,4 +1,4 @@
-// ecFlow's own parser test corpus (../shared/ecflow/defs-corpus): every good file parses
+// ecFlow's own parser test corpus (tests/fixtures/ecflow/defs-corpus): every good file parses
 // and prints exactly what ecflow 5.9.2's Python binding prints; every bad file is rejected
 // (by the parser or by checkDefs) with a located message; parse → print → parse keeps the tree.
 //
@@ -20,7 +20,7 @@ import {
   stateExtras,
 } from "../lib/defs/mod.ts";
 
-const CORPUS = new URL("../../shared/ecflow/defs-corpus/", import.meta.url);
+const CORPUS = new URL("./fixtures/ecflow/defs-corpus/", import.meta.url);
 const CORPUS_PATH = decodeURIComponent(CORPUS.pathname);
 
 /**

@@ -22,7 +22,7 @@ import {
   ServerError,
   TimeoutError,
 } from "../mod.ts";
-import { SHARED_ECFLOW } from "./captures.ts";
+import { ECFLOW_FIXTURES } from "./captures.ts";
 
 const SEED = seedFromEnv(0xc4a05);
 const CASES = Number(Deno.env.get("CHAOS_CASES") ?? 300);
@@ -32,7 +32,7 @@ const SLACK_MS = 3000;
 
 function loadReplies(): Uint8Array[] {
   const out: Uint8Array[] = [];
-  const root = `${SHARED_ECFLOW}/captures`;
+  const root = `${ECFLOW_FIXTURES}/captures`;
   for (const d of [...Deno.readDirSync(root)].map((e) => e.name).sort()) {
     try {
       const bytes = Deno.readFileSync(`${root}/${d}/response.bin`);

@@ -27,10 +27,10 @@ import { connectWithin, exchangeOnStream } from "../lib/transport/tcp.ts";
 import { DEFAULT_LIMITS } from "../lib/transport/types.ts";
 import { main } from "../cli.ts";
 import { ecflowClient, ecflowInstalled } from "./harness/server.ts";
-import { SHARED_ECFLOW } from "./captures.ts";
+import { ECFLOW_FIXTURES } from "./captures.ts";
 
 /** The real exchanges recorded with ecflow 5.9.2. */
-const CAPTURES = `${SHARED_ECFLOW}/captures`;
+const CAPTURES = `${ECFLOW_FIXTURES}/captures`;
 const capture = (name: string) => Deno.readFileSync(`${CAPTURES}/${name}/response.bin`);
 
 /** The real 5.9.2 reply to --ping (StcCmd OK), header included. */

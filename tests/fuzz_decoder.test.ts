@@ -10,7 +10,7 @@ import { assert, assertEquals } from "./deps.ts";
 import { Prng, seedFromEnv } from "./harness/prng.ts";
 import { decodeHeader, decodeReply, formatCereal, ProtocolError, type Reply } from "../mod.ts";
 import type { JsonValue } from "../mod.ts";
-import { SHARED_ECFLOW } from "./captures.ts";
+import { ECFLOW_FIXTURES } from "./captures.ts";
 
 const CASES = Number(Deno.env.get("FUZZ_CASES") ?? 100_000);
 const SEED = seedFromEnv(0xec_f10);
@@ -39,14 +39,14 @@ function loadSeeds(): Seed[] {
     const body = frame.subarray(8, 8 + length);
     seeds.push({ name, frame, text: decoder.decode(body) });
   };
-  const captures = `${SHARED_ECFLOW}/captures`;
+  const captures = `${ECFLOW_FIXTURES}/captures`;
   for (const dir of [...Deno.readDirSync(captures)].map((d) => d.name).sort()) {
     if (!Deno.statSync(`${captures}/${dir}`).isDirectory) continue;
     for (const f of [...Deno.readDirSync(`${captures}/${dir}`)].map((d) => d.name).sort()) {
       if (/^response(\.\d+)?\.bin$/.test(f)) add(`${dir}/${f}`, `${captures}/${dir}/${f}`);
     }
   }
-  const probes = `${SHARED_ECFLOW}/probes`;
+  const probes = `${ECFLOW_FIXTURES}/probes`;
   for (const f of [...Deno.readDirSync(probes)].map((d) => d.name).sort()) {
     if (f.endsWith(".response.bin")) add(`probes/${f}`, `${probes}/${f}`);
   }

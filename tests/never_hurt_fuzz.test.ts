@@ -12,11 +12,11 @@ import { Prng, seedFromEnv } from "./harness/prng.ts";
 import { startFakeServer } from "./harness/fake_server.ts";
 import { COMMANDS } from "../lib/cli/commands/mod.ts";
 import { main } from "../cli.ts";
-import { SHARED_ECFLOW } from "./captures.ts";
+import { ECFLOW_FIXTURES } from "./captures.ts";
 
 const SEED = seedFromEnv(0x5afe);
 const LINES = Number(Deno.env.get("NEVER_HURT_LINES") ?? 20_000);
-const OK_REPLY = Deno.readFileSync(`${SHARED_ECFLOW}/captures/02-ping-halted/response.bin`);
+const OK_REPLY = Deno.readFileSync(`${ECFLOW_FIXTURES}/captures/02-ping-halted/response.bin`);
 
 /** Left out: the commands that would end the fake's usefulness for nothing. */
 const EXCLUDED = new Set(["help", "version"]);

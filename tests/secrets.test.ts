@@ -11,13 +11,13 @@ import { frame, startFakeServer, type Step } from "./harness/fake_server.ts";
 import { ecflowTs } from "./harness/server.ts";
 import { Client, envFrom } from "../mod.ts";
 import { main } from "../cli.ts";
-import { SHARED_ECFLOW } from "./captures.ts";
+import { ECFLOW_FIXTURES } from "./captures.ts";
 
 const USER_PW = "Zq7Pw9f2";
 const JOB_PW = "JobPw77c1x";
 const FILE_PW = "Fi1ePw4u";
 
-const CAPTURES = `${SHARED_ECFLOW}/captures`;
+const CAPTURES = `${ECFLOW_FIXTURES}/captures`;
 const reply = (name: string) => Deno.readFileSync(`${CAPTURES}/${name}/response.bin`);
 const PING_REPLY = reply("02-ping-halted");
 const ERROR_REPLY = reply("70-bad-path-suspend");

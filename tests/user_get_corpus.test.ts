@@ -4,9 +4,9 @@
 import { assert, assertEquals } from "./deps.ts";
 import { ecflowClient, startServer } from "./harness/server.ts";
 import { main } from "../cli.ts";
-import { SHARED_ECFLOW } from "./captures.ts";
+import { ECFLOW_FIXTURES } from "./captures.ts";
 
-const CORPUS = `${SHARED_ECFLOW}/defs-corpus`;
+const CORPUS = `${ECFLOW_FIXTURES}/defs-corpus`;
 
 /** Known defs-parser issue (reported to the defs owner): `event 0 set` read back from the
  * server's NET text loses its state, so ecflow_client's trailing ` # set` is missing. */

@@ -4,9 +4,9 @@
 import { assert, assertEquals } from "./deps.ts";
 import { ecflowClient } from "./harness/server.ts";
 import { main } from "../cli.ts";
-import { SHARED_ECFLOW } from "./captures.ts";
+import { ECFLOW_FIXTURES } from "./captures.ts";
 
-const CORPUS = `${SHARED_ECFLOW}/defs-corpus`;
+const CORPUS = `${ECFLOW_FIXTURES}/defs-corpus`;
 
 /** Syntax newer than 5.9.2 (aviso, mirror 5.13; repeat datetime 5.14): ecflow-ts accepts it
  * locally (a newer server may be the target); ecflow_client 5.9.2 refuses it. A real load to a

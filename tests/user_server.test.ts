@@ -4,7 +4,7 @@
 import { assert, assertEquals } from "./deps.ts";
 import { ecflowClient } from "./harness/server.ts";
 import { assertSameOutput, LAB_DEF, runningLab, startTwin, type Twin } from "./user_twin.ts";
-import { SHARED_ECFLOW } from "./captures.ts";
+import { ECFLOW_FIXTURES } from "./captures.ts";
 
 async function steps(
   t: Deno.TestContext,
@@ -48,8 +48,8 @@ Deno.test("--load, --replace and --begin: same checks, same resulting definition
     ["--load=" + LAB_DEF, "force"],
     ["--load=" + `${d}/extern.def`],
     // in-limit warnings are printed on stdout while parsing, then the definition loads
-    [`--load=${SHARED_ECFLOW}/defs-corpus/good_defs/limit/limit3.def`],
-    [`--load=${SHARED_ECFLOW}/defs-corpus/bad_defs/inlimit/limit_check.def`],
+    [`--load=${ECFLOW_FIXTURES}/defs-corpus/good_defs/limit/limit3.def`],
+    [`--load=${ECFLOW_FIXTURES}/defs-corpus/bad_defs/inlimit/limit_check.def`],
     ["--load=" + `${d}/badref.def`],
     ["--load=" + `${d}/badsyntax.def`],
     ["--load=" + `${d}/nonexistent.def`],

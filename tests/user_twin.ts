@@ -14,10 +14,10 @@ import {
   type RunResult,
   startServer,
 } from "./harness/server.ts";
-import { SHARED_ECFLOW } from "./captures.ts";
+import { ECFLOW_FIXTURES } from "./captures.ts";
 
 /** The lab suite used by the captures. */
-export const LAB_DEF = `${SHARED_ECFLOW}/fixtures/lab.def`;
+export const LAB_DEF = `${ECFLOW_FIXTURES}/fixtures/lab.def`;
 
 const HOSTNAME = Deno.hostname();
 
@@ -130,11 +130,11 @@ export async function assertSameOutput(twin: Twin, a: string[]): Promise<RunResu
 /** A RUNNING twin with job scripts and the lab suite begun (t1, t5 submitted). */
 export async function runningLab(): Promise<Twin> {
   const twin = await startTwin();
-  const script = await Deno.readTextFile(`${SHARED_ECFLOW}/fixtures/task.ecf`);
+  const script = await Deno.readTextFile(`${ECFLOW_FIXTURES}/fixtures/task.ecf`);
   for (const s of [twin.ref, twin.ours]) {
     await Deno.mkdir(`${s.home}/include`, { recursive: true });
     for (const h of ["head.h", "tail.h"]) {
-      await Deno.copyFile(`${SHARED_ECFLOW}/fixtures/include/${h}`, `${s.home}/include/${h}`);
+      await Deno.copyFile(`${ECFLOW_FIXTURES}/fixtures/include/${h}`, `${s.home}/include/${h}`);
     }
     for (const task of ["f1/t1", "f1/t2", "f1/t3", "f2/t4", "f2/t5"]) {
       await Deno.mkdir(`${s.home}/lab/${task.split("/")[0]}`, { recursive: true });

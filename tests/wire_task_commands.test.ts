@@ -19,9 +19,9 @@ import {
   type TaskIdentity,
   waitCommand,
 } from "../mod.ts";
-import { SHARED_ECFLOW } from "./captures.ts";
+import { ECFLOW_FIXTURES } from "./captures.ts";
 
-const CAPTURES = `${SHARED_ECFLOW}/captures`;
+const CAPTURES = `${ECFLOW_FIXTURES}/captures`;
 
 async function captured(name: string, file = "request.bin"): Promise<Uint8Array> {
   return await Deno.readFile(`${CAPTURES}/${name}/${file}`);

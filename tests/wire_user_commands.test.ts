@@ -27,9 +27,9 @@ import {
   syncCommand,
   zombieCommand,
 } from "../mod.ts";
-import { SHARED_ECFLOW } from "./captures.ts";
+import { ECFLOW_FIXTURES } from "./captures.ts";
 
-const CAPTURES = `${SHARED_ECFLOW}/captures`;
+const CAPTURES = `${ECFLOW_FIXTURES}/captures`;
 const ID = { kind: "user" as const, user: { user: "root", clientHost: "vm" } };
 
 function captured(name: string): Uint8Array {
