@@ -6,7 +6,18 @@
  * @module
  */
 
-/** The base of every error ecflow-ts throws on purpose. */
+/**
+ * The base of every error ecflow-ts throws on purpose: configuration, connection, timeout,
+ * server, protocol, definition-parse and expression errors all extend it, so one
+ * `instanceof EcflowError` tells them from bugs.
+ *
+ * @example
+ * ```ts
+ * import { ConfigError, EcflowError } from "@ecflow-ts/client";
+ * import { assert } from "@std/assert";
+ * assert(new ConfigError("bad port") instanceof EcflowError);
+ * ```
+ */
 export class EcflowError extends Error {
   /** Creates the error with a message a person can act on. */
   constructor(message: string, options?: ErrorOptions) {
@@ -22,11 +33,8 @@ export class EcflowError extends Error {
  * @example
  * ```ts
  * import { ConfigError, resolveEndpoint } from "@ecflow-ts/client";
- * try {
- *   resolveEndpoint({ port: "99999" });
- * } catch (e) {
- *   console.log(e instanceof ConfigError); // true
- * }
+ * import { assertThrows } from "@std/assert";
+ * assertThrows(() => resolveEndpoint({ port: "99999" }), ConfigError, "99999");
  * ```
  */
 export class ConfigError extends EcflowError {
@@ -50,23 +58,51 @@ function targetText(t: ErrorTarget): string {
 }
 
 /**
+ * Why a connection failed:
+ * - `refused`: nothing listens on the port (retried, as ecflow_client does);
+ * - `reset`: the server reset the connection;
+ * - `dns`: the host name does not resolve;
+ * - `eof`: the server closed the connection before a whole reply;
+ * - `tls`: the TLS handshake failed (a plain server, or an untrusted certificate);
+ * - `permission`: this process may not connect there (the message names the flag);
+ * - `denied`: task commands gave up on the first server because `ECF_DENIED` is set;
+ * - `other`: anything else the operating system reported.
+ */
+export type ConnectionFailure =
+  | "refused"
+  | "reset"
+  | "dns"
+  | "eof"
+  | "tls"
+  | "permission"
+  | "denied"
+  | "other";
+
+/**
  * The server could not be reached or the connection broke: refused, reset,
  * unresolvable host, or closed before a whole reply arrived.
  *
  * @example
  * ```ts
  * import { ConnectionError } from "@ecflow-ts/client";
- * const e = new ConnectionError("connection refused", { host: "localhost", port: 3141 });
- * console.log(e.message); // "localhost:3141: connection refused"
+ * import { assertEquals } from "@std/assert";
+ * const e = new ConnectionError("connection refused", { host: "localhost", port: 3141 }, "refused");
+ * assertEquals(e.message, "localhost:3141: connection refused");
+ * assertEquals(e.reason, "refused");
  * ```
  */
 export class ConnectionError extends EcflowError {
   /** The endpoint that failed. */
   readonly target: ErrorTarget;
-  /** A short machine-readable reason (`refused`, `reset`, `dns`, `eof`, `tls`, `permission`, `other`). */
-  readonly reason: string;
+  /** Why it failed, for programs: see {@linkcode ConnectionFailure}. */
+  readonly reason: ConnectionFailure;
   /** Creates the error; the message is prefixed with `host:port`. */
-  constructor(detail: string, target: ErrorTarget, reason = "other", options?: ErrorOptions) {
+  constructor(
+    detail: string,
+    target: ErrorTarget,
+    reason: ConnectionFailure = "other",
+    options?: ErrorOptions,
+  ) {
     super(`${targetText(target)}: ${detail}`, options);
     this.name = "ConnectionError";
     this.target = target;
@@ -80,8 +116,10 @@ export class ConnectionError extends EcflowError {
  * @example
  * ```ts
  * import { TimeoutError } from "@ecflow-ts/client";
+ * import { assertEquals } from "@std/assert";
  * const e = new TimeoutError("no reply within 10 s", { host: "h", port: 1 }, "reply");
- * console.log(e.phase); // "reply"
+ * assertEquals(e.phase, "reply");
+ * assertEquals(e.message, "h:1: no reply within 10 s");
  * ```
  */
 export class TimeoutError extends EcflowError {
@@ -90,8 +128,13 @@ export class TimeoutError extends EcflowError {
   /** Which wait ran out: `connect` or `reply`. */
   readonly phase: "connect" | "reply";
   /** Creates the error; the message is prefixed with `host:port`. */
-  constructor(detail: string, target: ErrorTarget, phase: "connect" | "reply") {
-    super(`${targetText(target)}: ${detail}`);
+  constructor(
+    detail: string,
+    target: ErrorTarget,
+    phase: "connect" | "reply",
+    options?: ErrorOptions,
+  ) {
+    super(`${targetText(target)}: ${detail}`, options);
     this.name = "TimeoutError";
     this.target = target;
     this.phase = phase;
@@ -104,8 +147,10 @@ export class TimeoutError extends EcflowError {
  * @example
  * ```ts
  * import { ServerError } from "@ecflow-ts/client";
+ * import { assertEquals } from "@std/assert";
  * const e = new ServerError("Cannot find node at path '/x' ", "--suspend=/x");
- * console.log(e.serverMessage);
+ * assertEquals(e.serverMessage, "Cannot find node at path '/x' ");
+ * assertEquals(e.request, "--suspend=/x");
  * ```
  */
 export class ServerError extends EcflowError {
@@ -129,12 +174,10 @@ export class ServerError extends EcflowError {
  *
  * @example
  * ```ts
- * import { decodeHeader, ProtocolError } from "@ecflow-ts/client";
- * try {
- *   decodeHeader(new TextEncoder().encode("zzzzzzzz"));
- * } catch (e) {
- *   console.log(e instanceof ProtocolError); // true
- * }
+ * import { ProtocolError } from "@ecflow-ts/client";
+ * import { decodeHeader } from "@ecflow-ts/client/wire";
+ * import { assertThrows } from "@std/assert";
+ * assertThrows(() => decodeHeader(new TextEncoder().encode("zzzzzzzz")), ProtocolError);
  * ```
  */
 export class ProtocolError extends EcflowError {

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { EcflowError } from "../errors.ts";
 
 /**
  * A definition text could not be parsed. `message` is one line:
@@ -18,7 +19,7 @@
  * }
  * ```
  */
-export class DefsParseError extends Error {
+export class DefsParseError extends EcflowError {
   /** File name given to the parser ("<text>" when none). */
   readonly fileName: string;
   /** 1-based line number. */

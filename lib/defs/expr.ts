@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { EcflowError } from "../errors.ts";
 
 /**
  * A parsed expression.
@@ -72,7 +73,7 @@ export type BinOp =
  * }
  * ```
  */
-export class ExprError extends Error {
+export class ExprError extends EcflowError {
   /** 0-based offset in the expression text where parsing stopped. */
   readonly offset: number;
   /** Build an error at `offset`. */
