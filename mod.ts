@@ -1,18 +1,39 @@
 /**
- * ecflow-ts: an independent TypeScript client for ECMWF's ecFlow server.
- * It speaks the real 5.x wire protocol to unmodified servers; no C++ build.
+ * ecflow-ts: an independent TypeScript client for ECMWF's ecFlow server. It speaks the real 5.x
+ * wire protocol to unmodified servers (5.9 to 5.17) over TCP, TLS and HTTP; no C++ build.
+ *
+ * This entry holds the client, endpoint resolution, the errors and the definition tree with its
+ * parser and printer. The rest is in subpath exports: `@ecflow-ts/client/wire` (the codec and
+ * every request), `@ecflow-ts/client/defs` (the whole definition language: checks, expressions,
+ * styles), `@ecflow-ts/client/transport`, `@ecflow-ts/client/auth`, and
+ * `@ecflow-ts/client/cli` (the `ecflow_client`-compatible program).
  *
  * @example Ping a server
  * ```ts ignore
  * import { Client } from "@ecflow-ts/client";
- * const client = new Client("localhost:3141");
- * console.log(await client.ping(), "ms");
- * console.log(await client.serverVersion());
+ * await using client = new Client("localhost:3141");
+ * console.log(await client.ping(), "ms", await client.serverVersion());
+ * ```
+ *
+ * @example Where a client would go, and why
+ * ```ts
+ * import { envFrom, resolveEndpoint } from "@ecflow-ts/client";
+ * import { assertEquals } from "@std/assert";
+ * const ep = resolveEndpoint({ host: "oetzi:3444", env: envFrom({ ECF_PORT: "4141" }) });
+ * assertEquals([ep.host, ep.port, ep.portSource.name], ["oetzi", 3444, "host option"]);
  * ```
  *
  * @module
  */
-export { Client, type ClientOptions, type RetryPolicy, unexpected } from "./lib/client.ts";
+export { Client } from "./lib/client/client.ts";
+export { TaskClient } from "./lib/client/task_client.ts";
+export type { CallOptions, ClientOptions, RetryPolicy } from "./lib/client/options.ts";
+export type { ChildContext, ChildTimings } from "./lib/client/job_context.ts";
+export type { ChildNotice } from "./lib/client/task_loop.ts";
+export { ChildTimeoutError } from "./lib/client/task_loop.ts";
+export type { DefinitionSource } from "./lib/client/definitions.ts";
+export { isRetryable } from "./lib/client/retry.ts";
+export type { SyncResult } from "./lib/sync/local_copy.ts";
 export {
   DEFAULT_HOST,
   DEFAULT_PORT,
@@ -29,201 +50,57 @@ export {
 export {
   ConfigError,
   ConnectionError,
+  type ConnectionFailure,
   EcflowError,
   type ErrorTarget,
   ProtocolError,
   ServerError,
   TimeoutError,
 } from "./lib/errors.ts";
-export { envFrom, envPermissionHint, type EnvReader, readEnv } from "./lib/env.ts";
-export { clientHostName, FALLBACK_USER, userName } from "./lib/identity.ts";
-export {
-  decodeHeader,
-  encodeFrame,
-  encodeHeader,
-  HEADER_SIZE,
-  MAX_FRAME_LENGTH,
-} from "./lib/wire/frame.ts";
-export {
-  ArchiveReader,
-  ArchiveWriter,
-  formatCereal,
-  type JsonObject,
-  type JsonValue,
-  type PolymorphicObject,
-} from "./lib/wire/cereal.ts";
-export {
-  type Command,
-  encodeRequest,
-  type Identity,
-  requestDocument,
-  type TaskIdentity,
-  type UserIdentity,
-} from "./lib/wire/request.ts";
-export { assertSafeCommand, ENUM_RANGES } from "./lib/wire/guard.ts";
-export {
-  CHILD_COMMANDS,
-  type ChildCommandName,
-  decodeReply,
-  type Reply,
-  type StcStatus,
-  type Zombie,
-  ZOMBIE_ACTIONS,
-  ZOMBIE_TYPES,
-  type ZombieAction,
-  type ZombieType,
-} from "./lib/wire/reply.ts";
-export {
-  ALTER_ADD,
-  ALTER_CHANGE,
-  ALTER_DELETE,
-  ALTER_FLAG,
-  ALTER_SORT,
-  type Alteration,
-  alterCommand,
-  beginCommand,
-  CHECKPT_MODE,
-  type CheckPtArgs,
-  checkPtCommand,
-  type CheckPtMode,
-  CLIENT_HANDLE_API,
-  type ClientHandleApi,
-  type ClientHandleArgs,
-  clientHandleCommand,
-  CTS_API,
-  CTS_NODE_API,
-  type CtsApi,
-  ctsCommand,
-  type CtsNodeApi,
-  ctsNodeCommand,
-  deleteCommand,
-  EDIT_TYPE,
-  type EditScriptArgs,
-  editScriptCommand,
-  type EditType,
-  FILE_KIND,
-  fileCommand,
-  type FileKind,
-  FORCE_STATES,
-  forceCommand,
-  type ForceState,
-  type FreeDepArgs,
-  freeDepCommand,
-  groupCommand,
-  type LoadArgs,
-  loadDefsCommand,
-  LOG_API,
-  type LogApi,
-  logCommand,
-  logMessageCommand,
-  ORDER_OPTION,
-  orderCommand,
-  type OrderOption,
-  PATHS_API,
-  type PathsApi,
-  pathsCommand,
-  pingCommand,
-  plugCommand,
-  QUERY_TYPES,
-  queryCommand,
-  type QueryType,
-  type ReplaceArgs,
-  replaceCommand,
-  REQUEUE_OPTION,
-  requeueCommand,
-  type RequeueOption,
-  runCommand,
-  serverVersionCommand,
-  showCommand,
-  stripExterns,
-  SYNC_API,
-  type SyncApi,
-  syncCommand,
-  zombieCommand,
-} from "./lib/wire/user_commands.ts";
-export { TcpTransport } from "./lib/transport/tcp.ts";
-export {
-  DEFAULT_LIMITS,
-  type Transport,
-  type TransportLimits,
-  type TransportTarget,
+export { AuthenticationSetupError, type IdentityOptions } from "./lib/auth/credentials.ts";
+export { TlsSetupError } from "./lib/transport/tls.ts";
+export type { TransportSelection } from "./lib/transport/select.ts";
+export type {
+  ExchangeOptions,
+  Transport,
+  TransportLimits,
+  TransportTarget,
 } from "./lib/transport/types.ts";
-export { PROTOCOL, SUPPORTED_SERVERS, VERSION } from "./lib/version.ts";
+export { envFrom, type EnvReader, readEnv } from "./lib/env.ts";
+export { VERSION } from "./lib/version.ts";
+export type { Request } from "./lib/requests/request.ts";
+export type {
+  Alteration,
+  CheckPtArgs,
+  ClientHandles,
+  DefinitionApi,
+  FileKind,
+  ForceState,
+  OrderOption,
+  QueryType,
+  RequeueOption,
+  SortKind,
+} from "./lib/requests/user.ts";
+export type { QueueAction, TaskVariable } from "./lib/requests/task.ts";
+export type { Command } from "./lib/wire/request.ts";
+export type {
+  ChildCommandName,
+  Reply,
+  StcStatus,
+  Zombie,
+  ZombieAction,
+  ZombieType,
+} from "./lib/wire/reply.ts";
+export type { JsonObject, JsonValue } from "./lib/wire/cereal.ts";
+export { DefsParseError } from "./lib/defs/errors.ts";
+export { ExprError } from "./lib/defs/expr.ts";
+export { parseDefs, parseNode, type ParseOptions } from "./lib/defs/parser.ts";
 export {
-  abortCommand,
-  completeCommand,
-  eventCommand,
-  initCommand,
-  labelCommand,
-  meterCommand,
-  parseEventValue,
-  parseMeterValue,
-  parseQueueArguments,
-  parseTaskVariables,
-  QUEUE_ACTIONS,
-  type QueueAction,
-  queueCommand,
-  type QueueRequest,
-  TASK_COMMAND_TIMEOUT_SECONDS,
-  type TaskVariable,
-  waitCommand,
-} from "./lib/wire/task_commands.ts";
-export * from "./lib/defs/mod.ts";
-export {
-  atoi,
-  CHILD_DEFAULTS,
-  type ChildContext,
-  type ChildIo,
-  type ChildNotice,
-  type ChildTargets,
-  ChildTimeoutError,
-  type ChildTimings,
-  parseHostFile,
-  readChildContext,
-  sendChildCommand,
-  timeStamp,
-} from "./lib/child.ts";
-// transports and identity (issue 6)
-export {
-  AuthenticationSetupError,
-  type CredentialOptions,
-  CUSTOM_USER_WITHOUT_PASSWORD,
-  type IdentityOptions,
-  resolveUserIdentity,
-} from "./lib/auth/credentials.ts";
-export { CRYPT_ALPHABET, CRYPT_FAILURE, desCrypt } from "./lib/auth/crypt.ts";
-export {
-  findPassword,
-  parsePasswdFile,
-  type PasswdEntry,
-  wirePassword,
-} from "./lib/auth/passwd_file.ts";
-export {
-  authorizationFor,
-  authorizationHeader,
-  type AuthToken,
-  parseTokenFile,
-  readTokenFile,
-  tokenFor,
-} from "./lib/auth/tokens.ts";
-export { customUserName } from "./lib/identity.ts";
-export {
-  certificateDir,
-  findServerCertificate,
-  type FoundCertificate,
-  tlsFailure,
-  type TlsOptions,
-  TlsSetupError,
-  TlsTransport,
-} from "./lib/transport/tls.ts";
-export { baseUrl, HTTP_API_PATH, type HttpOptions, HttpTransport } from "./lib/transport/http.ts";
-export {
-  chooseTransport,
-  type SelectOptions,
-  selectTransport,
-  type TransportChoice,
-  type TransportKind,
-  type TransportSelection,
-} from "./lib/transport/select.ts";
-// The defs model's zombie kinds (no "not_set"), named apart from the wire's ZombieType.
-export type { ZombieType as ZombieAttrType } from "./lib/defs/mod.ts";
+  printDefs,
+  printNode,
+  type PrintNodeOptions,
+  type PrintOptions,
+  type PrintStyle,
+  type StateExtras,
+} from "./lib/defs/printer.ts";
+export * from "./lib/defs/model.ts";

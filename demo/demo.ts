@@ -195,7 +195,7 @@ async function main(): Promise<number> {
     await client.load({ text: demoSuiteDefinition(options), fileName: `${SUITE}.def` }, {
       force: true,
     });
-    await client.beginSuite(SUITE, true);
+    await client.beginSuite(SUITE, { force: true });
     say(`loaded and began /${SUITE}; its jobs run: ${options.ecflowTs}`);
     say(`job scripts and output: ${dir}/${SUITE}\n`);
 

@@ -2,21 +2,19 @@
 // (libxcrypt, through Debian's python3), password files, the identity rules,
 // token files and the transport choice.
 import { assert, assertEquals, assertMatch, assertThrows } from "./deps.ts";
+import { AuthenticationSetupError, ConfigError, envFrom } from "../mod.ts";
 import {
-  AuthenticationSetupError,
   authorizationHeader,
-  chooseTransport,
-  ConfigError,
   CRYPT_ALPHABET,
   CUSTOM_USER_WITHOUT_PASSWORD,
   desCrypt,
-  envFrom,
   findPassword,
   parsePasswdFile,
   parseTokenFile,
   resolveUserIdentity,
   tokenFor,
-} from "../mod.ts";
+} from "../lib/auth/mod.ts";
+import { chooseTransport } from "../lib/transport/mod.ts";
 
 /** crypt(3) of each [password, salt] pair, computed by the system's libcrypt. */
 async function systemCrypt(pairs: [string, string][]): Promise<string[]> {

@@ -25,11 +25,11 @@ Deno.test("library: a job's whole life through the Client child API", async () =
   assertEquals(await lab.query("state", "/lab/lib/t1"), "active");
   await c.childEvent("ev1");
   await c.childEvent(2);
-  await c.childEvent("ev1", false);
+  await c.childEvent("ev1", { value: false });
   await c.childMeter("m1", 42);
   await c.childLabel("lab1", "from the library\nsecond line");
   assertEquals(await c.childQueue("q1", "active"), "001");
-  assertEquals(await c.childQueue("q1", "complete", "001"), "");
+  assertEquals(await c.childQueue("q1", "complete", { step: "001" }), "");
   assertEquals(await c.childQueue("q1", "no_of_aborted"), ""); // 0 aborted: the server sends OK, no text
   await c.childWait("/lab/lib/t1:ev2");
   c.setChildCompleteDelVars(["FROM_LIB"]);

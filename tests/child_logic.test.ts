@@ -2,23 +2,19 @@
 // bytes the real 5.9.2 server sent (captures). Timings are ecflow_client's
 // defaults, so the virtual times below are those of the captures.
 import { assert, assertEquals, assertInstanceOf, assertRejects, assertThrows } from "./deps.ts";
+import { type ChildIo, sendChildCommand } from "../lib/client/task_loop.ts";
 import {
-  type ChildIo,
   type ChildNotice,
   ChildTimeoutError,
   ConfigError,
   ConnectionError,
   envFrom,
-  eventCommand,
-  initCommand,
-  parseHostFile,
-  readChildContext,
-  sendChildCommand,
   ServerError,
   TimeoutError,
-  waitCommand,
 } from "../mod.ts";
-import { CHILD_DEFAULTS, type ChildContext } from "../lib/child.ts";
+import { eventCommand, initCommand, waitCommand } from "../lib/wire/mod.ts";
+import { parseHostFile, readChildContext } from "../lib/client/job_context.ts";
+import { CHILD_DEFAULTS, type ChildContext } from "../lib/client/job_context.ts";
 import { ECFLOW_FIXTURES } from "./captures.ts";
 
 const CAPTURES = `${ECFLOW_FIXTURES}/captures`;

@@ -13,15 +13,13 @@ import { startFakeServer, type Step } from "./harness/fake_server.ts";
 import {
   Client,
   ConnectionError,
-  decodeHeader,
-  decodeReply,
-  DEFAULT_LIMITS,
   envFrom,
-  pingCommand,
   ProtocolError,
   ServerError,
   TimeoutError,
 } from "../mod.ts";
+import { decodeHeader, decodeReply, pingCommand, rawRequest } from "../lib/wire/mod.ts";
+import { DEFAULT_LIMITS } from "../lib/transport/mod.ts";
 import { ECFLOW_FIXTURES } from "./captures.ts";
 
 const SEED = seedFromEnv(0xc4a05);
@@ -145,7 +143,7 @@ async function runCase(c: Case): Promise<{ outcome: Outcome; ms: number; detail:
   });
   const t0 = performance.now();
   try {
-    const reply = await client.invoke(pingCommand());
+    const reply = await client.request(rawRequest(pingCommand()));
     return { outcome: { kind: "reply", reply }, ms: performance.now() - t0, detail: "" };
   } catch (e) {
     const ms = performance.now() - t0;

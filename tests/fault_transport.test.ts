@@ -18,11 +18,11 @@ import {
   Client,
   ConnectionError,
   envFrom,
-  loadDefsCommand,
   ProtocolError,
   ServerError,
   TimeoutError,
 } from "../mod.ts";
+import { loadDefsCommand } from "../lib/wire/mod.ts";
 import { connectWithin, exchangeOnStream } from "../lib/transport/tcp.ts";
 import { DEFAULT_LIMITS } from "../lib/transport/types.ts";
 import { main } from "../cli.ts";
@@ -384,7 +384,7 @@ Deno.test("fault (library): a server that never reads a large request -> the wri
   const text = "suite big\n" + "  edit V 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'\n".repeat(800_000) +
     "endsuite\n";
   const cmd = loadDefsCommand(text, { fileName: "big.def" });
-  const r = await timed(() => client(fake.port).invoke(cmd));
+  const r = await timed(() => client(fake.port).request(cmd));
   assertInstanceOf(r.error, TimeoutError);
   assertEquals(r.error.phase, "reply");
   assert(r.ms >= TIMEOUT_MS - 50 && r.ms < TIMEOUT_MS + SLACK_MS, `took ${r.ms.toFixed(0)} ms`);

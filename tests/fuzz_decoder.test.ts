@@ -8,7 +8,8 @@
  */
 import { assert, assertEquals } from "./deps.ts";
 import { Prng, seedFromEnv } from "./harness/prng.ts";
-import { decodeHeader, decodeReply, formatCereal, ProtocolError, type Reply } from "../mod.ts";
+import { decodeHeader, decodeReply, formatCereal } from "../lib/wire/mod.ts";
+import { ProtocolError, type Reply } from "../mod.ts";
 import type { JsonValue } from "../mod.ts";
 import { ECFLOW_FIXTURES } from "./captures.ts";
 

@@ -13,8 +13,6 @@ import {
   alterCommand,
   checkPtCommand,
   clientHandleCommand,
-  type Command,
-  ConfigError,
   CTS_API,
   ctsCommand,
   ctsNodeCommand,
@@ -33,8 +31,9 @@ import {
   stripExterns,
   syncCommand,
   zombieCommand,
-} from "../mod.ts";
-import { CTS_NODE_API } from "../lib/wire/user_commands.ts";
+} from "../lib/wire/mod.ts";
+import { type Command, ConfigError } from "../mod.ts";
+import { CTS_NODE_API } from "../lib/wire/enums.ts";
 import { COMMANDS } from "../lib/cli/commands/mod.ts";
 import { main } from "../cli.ts";
 import { Prng } from "./harness/prng.ts";
@@ -327,10 +326,12 @@ Deno.test({
     assert(await server.alive(), "--sync_full=999 killed the server");
     // a registered handle still syncs
     const client = server.client();
-    const reg = await client.invoke(clientHandleCommand("ch_register", { autoAddNewSuites: true }));
-    assert(reg.kind === "clientHandle" && reg.handle > 0);
-    const sync = await client.invoke(syncCommand("sync_full", reg.handle));
-    assertEquals(sync.kind, "sync");
+    const handle = await client.request(
+      clientHandleCommand("ch_register", { autoAddNewSuites: true }),
+    );
+    assert(handle > 0);
+    const sync = await client.request(syncCommand("sync_full", handle));
+    assertEquals(sync.full, true);
     assert(await server.alive());
   },
 });

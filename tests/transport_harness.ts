@@ -7,7 +7,8 @@
  * `--http` server does.
  */
 import { type EcflowServer, type RunResult, startServer } from "./harness/server.ts";
-import { Client, decodeHeader, encodeFrame, HEADER_SIZE } from "../mod.ts";
+import { Client } from "../mod.ts";
+import { decodeHeader, encodeFrame, HEADER_SIZE } from "../lib/wire/mod.ts";
 
 /** This machine's host name, as ecflow_server sees it. */
 export const HOST_NAME = Deno.hostname();

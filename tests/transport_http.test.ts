@@ -12,16 +12,9 @@ import {
   startForwarder,
   testClient,
 } from "./transport_harness.ts";
-import {
-  decodeReply,
-  encodeRequest,
-  envFrom,
-  HttpTransport,
-  pingCommand,
-  ProtocolError,
-  TimeoutError,
-  TlsSetupError,
-} from "../mod.ts";
+import { decodeReply, encodeRequest, pingCommand } from "../lib/wire/mod.ts";
+import { envFrom, ProtocolError, TimeoutError, TlsSetupError } from "../mod.ts";
+import { HttpTransport } from "../lib/transport/mod.ts";
 
 const ENV_PERMS = "--allow-env=HOME,ECF_HOST,ECF_PORT,ECF_HOST_PROTOCOL,ECF_AUTHTOKENS,ECF_SSL," +
   "USER,LOGNAME,ECF_USER,ECF_PASSWD,ECF_CUSTOM_PASSWD,ECF_CONNECT_TIMEOUT";

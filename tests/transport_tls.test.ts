@@ -22,16 +22,8 @@ import {
   spawnServer,
   testClient,
 } from "./transport_harness.ts";
-import {
-  certificateDir,
-  ConfigError,
-  ConnectionError,
-  envFrom,
-  findServerCertificate,
-  TimeoutError,
-  TlsSetupError,
-  TlsTransport,
-} from "../mod.ts";
+import { certificateDir, findServerCertificate, TlsTransport } from "../lib/transport/mod.ts";
+import { ConfigError, ConnectionError, envFrom, TimeoutError, TlsSetupError } from "../mod.ts";
 
 /** A TLS server whose shared certificate (server.crt) is of the given kind. */
 async function tlsServer(kind: CertKind = "san") {

@@ -3,7 +3,8 @@
 // resulting server states (and returned values) must match.
 import { assert, assertEquals, assertRejects } from "./deps.ts";
 import { ecflowClient } from "./harness/server.ts";
-import { Client, ConfigError, ctsNodeCommand, envFrom, queryCommand, ServerError } from "../mod.ts";
+import { Client, ConfigError, envFrom, ServerError } from "../mod.ts";
+import { ctsNodeCommand, queryCommand } from "../lib/wire/mod.ts";
 import { LAB_DEF, runningLab, startTwin, type Twin } from "./user_twin.ts";
 
 function clientFor(twin: Twin): Client {
@@ -28,28 +29,32 @@ Deno.test("library: state-changing methods mirror ecflow_client", async (t) => {
     ["beginSuite", () => c.beginSuite("lab"), ["--begin=lab"]],
     ["suspend(many)", () => c.suspend(["/lab/f1", "/lab/f2"]), ["--suspend", "/lab/f1", "/lab/f2"]],
     ["resume", () => c.resume("/lab/f1"), ["--resume=/lab/f1"]],
-    ["alter add", () => c.alter("/lab/f1", "add", "variable", "X", "1"), [
-      "--alter",
-      "add",
-      "variable",
-      "X",
-      "1",
-      "/lab/f1",
-    ]],
-    ["alter set_flag", () => c.alter(["/lab/f1/t1"], "set_flag", "late"), [
+    [
+      "alter add",
+      () => c.alter("/lab/f1", { action: "add", kind: "variable", name: "X", value: "1" }),
+      [
+        "--alter",
+        "add",
+        "variable",
+        "X",
+        "1",
+        "/lab/f1",
+      ],
+    ],
+    ["alter set_flag", () => c.alter(["/lab/f1/t1"], { action: "set_flag", flag: "late" }), [
       "--alter",
       "set_flag",
       "late",
       "/lab/f1/t1",
     ]],
-    ["alter sort", () => c.alter("/lab", "sort", "variable", "recursive"), [
+    ["alter sort", () => c.alter("/lab", { action: "sort", kind: "variable", recursive: true }), [
       "--alter",
       "sort",
       "variable",
       "recursive",
       "/lab",
     ]],
-    ["sortAttributes", () => c.sortAttributes("/lab/f1/t1", "event", false), [
+    ["sortAttributes", () => c.sortAttributes("/lab/f1/t1", "event", { recursive: false }), [
       "--alter",
       "sort",
       "event",
@@ -60,12 +65,12 @@ Deno.test("library: state-changing methods mirror ecflow_client", async (t) => {
       "--force=complete",
       "/lab/f1/t3",
     ]],
-    ["forceStateRecursive", () => c.forceStateRecursive("/lab/f2", "aborted"), [
+    ["forceStateRecursive", () => c.forceState("/lab/f2", "aborted", { recursive: true }), [
       "--force=aborted",
       "recursive",
       "/lab/f2",
     ]],
-    ["requeue", () => c.requeue("/lab/f2", "abort"), ["--requeue=abort", "/lab/f2"]],
+    ["requeue", () => c.requeue("/lab/f2", { mode: "abort" }), ["--requeue=abort", "/lab/f2"]],
     ["order", () => c.order("/lab/f2", "top"), ["--order=/lab/f2", "top"]],
     ["freeTriggerDep", () => c.freeTriggerDep("/lab/f1/t2"), ["--free-dep", "/lab/f1/t2"]],
     ["freeTimeDep", () => c.freeTimeDep("/lab/f1/t3"), ["--free-dep=time", "/lab/f1/t3"]],
@@ -85,7 +90,7 @@ Deno.test("library: state-changing methods mirror ecflow_client", async (t) => {
         "--load=/dev/stdin",
       ],
     ],
-    ["delete", () => c.delete("/s9", true), ["--delete=force", "yes", "/s9"]],
+    ["delete", () => c.delete("/s9", { force: true }), ["--delete=force", "yes", "/s9"]],
   ];
   for (const [name, call, args] of pairs) {
     await t.step(name, async () => {
@@ -157,13 +162,18 @@ Deno.test("library: news and sync keep a local copy; client handles", async () =
   const first = await c.syncLocal();
   assert(first.find("/lab") !== undefined, first.text.slice(0, 80));
   assertEquals(await c.newsLocal(), false, "nothing changed");
-  await c.alter("/lab", "change", "variable", "SUITE_VAR", "changed");
+  await c.alter("/lab", {
+    action: "change",
+    kind: "variable",
+    name: "SUITE_VAR",
+    value: "changed",
+  });
   assertEquals(await c.newsLocal(), true, "an alter is news");
   const second = await c.syncLocal();
   assert(second.text.includes("edit SUITE_VAR 'changed'"));
   assertEquals(second.find("/lab")?.findVariable("SUITE_VAR")?.value, "changed");
   assertEquals(await c.newsLocal(), false);
-  const h = await c.chRegister(false, ["lab2"]);
+  const h = await c.chRegister({ suites: ["lab2"] });
   assert(h > 0);
   assertEquals(c.chHandle(), h);
   const table = await c.chSuites();
@@ -171,7 +181,7 @@ Deno.test("library: news and sync keep a local copy; client handles", async () =
   const filtered = await c.syncLocal();
   assertEquals([...filtered.suites].map((x) => x.name), ["lab2"]);
   await c.chAdd(h, ["lab"]);
-  await c.chAutoAdd(h, true);
+  await c.chAutoAdd(h, { autoAddNewSuites: true });
   await c.chRemove(h, ["lab2"]);
   assertEquals((await c.chSuites()).handles.find((x) => x.handle === h)?.suites, ["lab"]);
   await c.chDrop();
@@ -191,7 +201,11 @@ Deno.test("library: server errors are ServerErrors; bad arguments fail before an
   // deno-lint-ignore no-explicit-any
   await assertRejects(() => offline.forceState("/s", "done" as any), ConfigError);
   await assertRejects(() => offline.suspend("relative/path"), ConfigError);
-  await assertRejects(() => offline.alter("/s", "add", "event", "e"), ConfigError);
+  await assertRejects(
+    // deno-lint-ignore no-explicit-any
+    () => offline.alter("/s", { action: "add", kind: "nonsense" as any, name: "e" }),
+    ConfigError,
+  );
   await assertRejects(() => offline.order("/s", "sideways" as "top"), ConfigError);
   await assertRejects(() => offline.load({ text: "suite x\n  tusk t\nendsuite\n" }), ConfigError);
   await assertRejects(() => offline.chDrop(), ConfigError);
@@ -213,7 +227,7 @@ Deno.test("library: files, scripts, zombies, logs and server control mirror ecfl
       norm(await refRun(twin, ["--file=/lab/f1/t1"])),
     );
     assertEquals(
-      norm(await c.getFile("/lab/f1/t1", "job", 5) + "\n"),
+      norm(await c.getFile("/lab/f1/t1", { kind: "job", maxLines: 5 }) + "\n"),
       norm(await refRun(twin, ["--file=/lab/f1/t1", "job", "5"])),
     );
     assertEquals(
@@ -224,14 +238,14 @@ Deno.test("library: files, scripts, zombies, logs and server control mirror ecfl
       norm(await c.editScriptPreprocess("/lab/f1/t1") + "\n"),
       norm(await refRun(twin, ["--edit_script=/lab/f1/t1", "pre_process"])),
     );
-    await assertRejects(() => c.getFile("/lab/f1/t1", "jobout"), ServerError);
+    await assertRejects(() => c.getFile("/lab/f1/t1", { kind: "jobout" }), ServerError);
   });
   const pairs: [string, () => Promise<unknown>, string[]][] = [
-    ["editScriptSubmit", () => c.editScriptSubmit("/lab/f1/t3", { A: "1" }), []],
+    ["editScriptSubmit", () => c.editScriptSubmit("/lab/f1/t3", { variables: { A: "1" } }), []],
     ["kill", () => c.kill("/lab/f1/t1"), ["--kill=/lab/f1/t1"]],
     ["status", () => c.status("/lab/f1/t1"), ["--status=/lab/f1/t1"]],
-    ["run", () => c.run("/lab/f1/t2", true), ["--run=force", "/lab/f1/t2"]],
-    ["requeue force (zombies)", () => c.requeue(["/lab/f1/t1", "/lab/f2/t5"], "force"), [
+    ["run", () => c.run("/lab/f1/t2", { force: true }), ["--run=force", "/lab/f1/t2"]],
+    ["requeue force (zombies)", () => c.requeue(["/lab/f1/t1", "/lab/f2/t5"], { mode: "force" }), [
       "--requeue=force",
       "/lab/f1/t1",
       "/lab/f2/t5",
@@ -260,7 +274,7 @@ Deno.test("library: files, scripts, zombies, logs and server control mirror ecfl
     ["statsReset", () => c.statsReset(), ["--stats_reset"]],
     ["shutdownServer", () => c.shutdownServer(), ["--shutdown=yes"]],
     ["haltServer", () => c.haltServer(), ["--halt=yes"]],
-    ["deleteAll", () => c.deleteAll(true), ["--delete=_all_", "force", "yes"]],
+    ["deleteAll", () => c.deleteAll({ force: true }), ["--delete=_all_", "force", "yes"]],
     ["restoreFromCheckpt", () => c.restoreFromCheckpt(), ["--restore_from_checkpt"]],
     ["restartServer", () => c.restartServer(), ["--restart"]],
   ];

@@ -1,8 +1,7 @@
 import { assert, assertEquals, assertInstanceOf, assertThrows } from "./deps.ts";
 import { captureBytes, responseFiles } from "./captures.ts";
+import { type Command, ConfigError, ProtocolError, type Reply } from "../mod.ts";
 import {
-  type Command,
-  ConfigError,
   decodeHeader,
   decodeReply,
   encodeFrame,
@@ -12,10 +11,8 @@ import {
   HEADER_SIZE,
   type Identity,
   pingCommand,
-  ProtocolError,
-  type Reply,
   serverVersionCommand,
-} from "../mod.ts";
+} from "../lib/wire/mod.ts";
 
 const te = new TextEncoder();
 const td = new TextDecoder();

@@ -2,9 +2,7 @@
 import { assertEquals, assertThrows } from "./deps.ts";
 import {
   abortCommand,
-  type Command,
   completeCommand,
-  ConfigError,
   encodeFrame,
   encodeRequest,
   eventCommand,
@@ -18,7 +16,8 @@ import {
   queueCommand,
   type TaskIdentity,
   waitCommand,
-} from "../mod.ts";
+} from "../lib/wire/mod.ts";
+import { type Command, ConfigError } from "../mod.ts";
 import { ECFLOW_FIXTURES } from "./captures.ts";
 
 const CAPTURES = `${ECFLOW_FIXTURES}/captures`;

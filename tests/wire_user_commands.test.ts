@@ -4,13 +4,13 @@ import { assertEquals, assertThrows } from "./deps.ts";
 import {
   alterCommand,
   beginCommand,
+  checkCommand,
   checkPtCommand,
   clientHandleCommand,
-  type Command,
-  ConfigError,
   ctsCommand,
   ctsNodeCommand,
   deleteCommand,
+  editHistoryCommand,
   encodeRequest,
   forceCommand,
   groupCommand,
@@ -24,9 +24,13 @@ import {
   requeueCommand,
   serverVersionCommand,
   showCommand,
+  statsCommand,
+  suitesCommand,
   syncCommand,
   zombieCommand,
-} from "../mod.ts";
+  zombieGetCommand,
+} from "../lib/wire/mod.ts";
+import { type Command, ConfigError } from "../mod.ts";
 import { ECFLOW_FIXTURES } from "./captures.ts";
 
 const CAPTURES = `${ECFLOW_FIXTURES}/captures`;
@@ -48,14 +52,14 @@ function assertBytes(cmd: Command, capture: string) {
 
 const CASES: [string, () => Command][] = [
   ["03-server_version", () => serverVersionCommand()],
-  ["04-stats-halted", () => ctsCommand("stats")],
+  ["04-stats-halted", () => statsCommand()],
   ["05-get-empty", () => ctsNodeCommand("get")],
-  ["06-suites-empty", () => ctsCommand("suites")],
+  ["06-suites-empty", () => suitesCommand()],
   ["07-restart", () => ctsCommand("restart")],
   ["12-get-node", () => ctsNodeCommand("get", "/lab/f1")],
   ["14-begin", () => beginCommand("lab")],
   ["15-get_state", () => ctsNodeCommand("get_state", "/lab")],
-  ["17-zombie_get-empty", () => ctsCommand("zombie_get")],
+  ["17-zombie_get-empty", () => zombieGetCommand()],
   ["18-news", () => syncCommand("news", 0, 0, 0)],
   ["19-sync_full", () => syncCommand("sync_full", 0)],
   ["20-sync", () => syncCommand("sync", 0, 0, 0)],
@@ -105,13 +109,13 @@ const CASES: [string, () => Command][] = [
   ["55-query-trigger", () => queryCommand("trigger", "/lab/f1/t2", "/lab/f1/t1 == complete")],
   ["56-why", () => groupCommand([ctsNodeCommand("get"), ctsNodeCommand("why", "/lab/f1/t3")])],
   ["57-group-get-show", () => groupCommand([ctsNodeCommand("get", "/lab2"), showCommand()])],
-  ["58-check", () => pathsCommand("check", [])],
+  ["58-check", () => checkCommand([])],
   ["59-force-complete", () => forceCommand("/lab/f1/t3", "complete")],
   ["60-force-event-set", () => forceCommand("/lab/f1/t1:ev2", "set")],
   ["61-requeue", () => requeueCommand("/lab/f1", "force")],
   ["62-order", () => orderCommand("/lab/f2", "top")],
   ["65-log-get", () => logCommand("get", { lines: 20 })],
-  ["66-edit_history", () => pathsCommand("edit_history", "/lab")],
+  ["66-edit_history", () => editHistoryCommand("/lab")],
   ["67-check_pt", () => checkPtCommand()],
   ["69-stats_reset", () => ctsCommand("stats_reset")],
   ["80-zombie_remove", () => zombieCommand("remove", "/lab/f1/t1")],

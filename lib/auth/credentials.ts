@@ -31,7 +31,8 @@ export const CUSTOM_USER_WITHOUT_PASSWORD =
  * @example
  * ```ts
  * import { AuthenticationSetupError, ConfigError } from "@ecflow-ts/client";
- * console.log(new AuthenticationSetupError("x") instanceof ConfigError); // true
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(new AuthenticationSetupError("x") instanceof ConfigError, true);
  * ```
  */
 export class AuthenticationSetupError extends ConfigError {
@@ -81,7 +82,9 @@ function passwordFromFile(
  *
  * @example A custom user whose password comes from --password
  * ```ts
- * import { envFrom, resolveUserIdentity } from "@ecflow-ts/client";
+ * import { envFrom } from "@ecflow-ts/client";
+ * import { resolveUserIdentity } from "@ecflow-ts/client/auth";
+ * import { assertEquals } from "@std/assert";
  * const id = resolveUserIdentity({
  *   host: "localhost",
  *   port: 3141,
@@ -90,7 +93,7 @@ function passwordFromFile(
  *   password: "secret",
  *   env: envFrom({}),
  * });
- * console.log(id); // { user: "root", clientHost: "vm", password: "roO14RlBGPIzs", customUser: true }
+ * assertEquals(id, { user: "root", clientHost: "vm", password: "roO14RlBGPIzs", customUser: true });
  * ```
  */
 export function resolveUserIdentity(o: CredentialOptions): UserIdentity {

@@ -211,8 +211,9 @@ function hashSegment(keyBytes: Uint8Array, s0: number, s1: number): string {
  *
  * @example The value ecFlow sends for user `root` with password `secret`
  * ```ts
- * import { desCrypt } from "@ecflow-ts/client";
- * console.log(desCrypt("secret", "root")); // roO14RlBGPIzs
+ * import { desCrypt } from "@ecflow-ts/client/auth";
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(desCrypt("secret", "root"), "roO14RlBGPIzs");
  * ```
  */
 export function desCrypt(password: string, salt: string): string {

@@ -10,7 +10,8 @@
  * @example
  * ```ts
  * import { formatDuration } from "@ecflow-ts/client/cli";
- * console.log(formatDuration(2.571)); // 00:00:00.002571
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(formatDuration(2.571), "00:00:00.002571");
  * ```
  */
 export function formatDuration(ms: number): string {
@@ -30,8 +31,8 @@ export function formatDuration(ms: number): string {
  * @example
  * ```ts
  * import { pingLine } from "@ecflow-ts/client/cli";
- * console.log(pingLine("localhost", 3141, 0.123));
- * // ping server(localhost:3141) succeeded in 00:00:00.000123  ~0 milliseconds
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(pingLine("localhost", 3141, 0.123), "ping server(localhost:3141) succeeded in 00:00:00.000123  ~0 milliseconds");
  * ```
  */
 export function pingLine(host: string, port: number, ms: number): string {
@@ -39,4 +40,12 @@ export function pingLine(host: string, port: number, ms: number): string {
   return `ping server(${host}:${port}) succeeded in ${formatDuration(ms)}  ~${
     Math.floor(us / 1000)
   } milliseconds`;
+}
+
+/** ecflow_client's time stamp: `[HH:MM:SS D.M.YYYY] ` (local time). */
+export function timeStamp(d: Date = new Date()): string {
+  const p2 = (n: number) => String(n).padStart(2, "0");
+  return `[${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())} ${d.getDate()}.${
+    d.getMonth() + 1
+  }.${d.getFullYear()}] `;
 }

@@ -9,7 +9,8 @@ import { type GivenOption, type OptionSpec, parseCommandLine } from "./args.ts";
 import { COMMANDS, MODIFIERS } from "./commands/mod.ts";
 import { transportClientOptions } from "./commands/transport.ts";
 import type { CliIo } from "./registry.ts";
-import { Client, type ClientOptions } from "../client.ts";
+import { Client } from "../client/client.ts";
+import type { ClientOptions } from "../client/options.ts";
 import { describeEndpoint, formatHostPort } from "../endpoint.ts";
 import {
   ConfigError,
@@ -120,9 +121,11 @@ function uidHint(): string {
  * @example
  * ```ts
  * import { main } from "@ecflow-ts/client/cli";
+ * import { assertEquals } from "@std/assert";
  * const out: string[] = [];
  * const status = await main(["--version"], { out: (t) => out.push(t), err: () => {} });
- * console.log(status, out[0].startsWith("ecflow-ts version(")); // 0 true
+ * assertEquals(status, 0);
+ * assertEquals(out[0].startsWith("ecflow-ts version("), true);
  * ```
  */
 export async function main(args: string[], io: CliIo = processIo): Promise<number> {

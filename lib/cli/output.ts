@@ -10,13 +10,11 @@ import {
   autoExterns,
   defaultServerVariables,
   Defs,
-  type InLimit,
   type Node,
   parseDefs,
   parseNode,
   printDefs,
   printNode,
-  resolvePath,
   stateExtras,
   type Suite,
 } from "../defs/mod.ts";
@@ -410,66 +408,4 @@ export function formatDefsStats(defs: Defs): string {
     row("auto_cancel", c.autoCancel) + row("auto_archive", c.autoArchive) +
     row("auto_restore", c.autoRestore) + row("verifys", c.verifies) + row("queues", c.queues) +
     row("generics", c.generics);
-}
-
-const DEBUG_TYPES: Record<string, string> = {
-  suite: "SUITE",
-  family: "FAMILY",
-  task: "TASK",
-  alias: "ALIAS",
-};
-
-function inlimitText(l: InLimit): string {
-  let s = "inlimit ";
-  if (l.nodeOnly) s += "-n ";
-  if (l.submission) s += "-s ";
-  s += l.path === "" ? l.name : `${l.path}:${l.name}`;
-  if (l.tokens !== 1) s += ` ${l.tokens}`;
-  return s;
-}
-
-/**
- * The warnings ecflow_client prints on stdout when it parses a definition to
- * load it: in-limits whose limit cannot be found or is smaller than the
- * tokens asked for (ecFlow's wording, in definition order).
- */
-export function inlimitWarnings(defs: Defs): string {
-  let out = "";
-  for (const n of defs.walk()) {
-    const who = `${DEBUG_TYPES[n.kind]} ${n.absPath}`;
-    for (const l of n.inLimits) {
-      if (l.path === "") {
-        let found = false;
-        for (let p: Node | undefined = n; p && !found; p = p.parent) {
-          found = p.limits.some((x) => x.name === l.name);
-        }
-        if (!found && !defs.externs.includes(l.name)) {
-          out += `Warning: ${who} has a ${
-            inlimitText(l)
-          }, which cannot be found on the parent nodes\n`;
-        }
-        continue;
-      }
-      const covered = defs.externs.includes(`${l.path}:${l.name}`);
-      const target = resolvePath(defs, n, l.path);
-      if (!target) {
-        if (!covered && !defs.externs.includes(l.path)) {
-          out += `Warning: ${who} has a ${inlimitText(l)}, which cannot be found\n`;
-        }
-        continue;
-      }
-      const limit = target.limits.find((x) => x.name === l.name);
-      if (!limit) {
-        if (!covered) {
-          out += `Warning: ${who} has a ${inlimitText(l)} :The referenced ${
-            DEBUG_TYPES[target.kind]
-          } '${target.absPath}' does not define the limit ${l.name}\n\n`;
-        }
-      } else if (l.tokens > limit.max) {
-        out += `Warning: ${who} has a ${inlimitText(l)} reference\n with value '${l.tokens}' ` +
-          `which exceeds '${limit.max}' defined on the Limit\n`;
-      }
-    }
-  }
-  return out;
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import type { GivenOption, OptionSpec } from "./args.ts";
-import type { Client } from "../client.ts";
+import type { Client } from "../client/client.ts";
 import type { EnvReader } from "../env.ts";
 
 /** Where the program writes; replaceable for tests. */

@@ -21,6 +21,7 @@ import { requireNetPermission, stripUndefined } from "./tcp.ts";
 import { TlsSetupError } from "./tls.ts";
 import {
   DEFAULT_LIMITS,
+  type ExchangeOptions,
   type Transport,
   type TransportLimits,
   type TransportTarget,
@@ -157,8 +158,10 @@ export class HttpTransport implements Transport {
   async exchange(
     target: TransportTarget,
     payload: Uint8Array,
-    limits: TransportLimits = {},
+    options: ExchangeOptions = {},
   ): Promise<Uint8Array> {
+    const { signal: cancel, ...limits } = options;
+    cancel?.throwIfAborted();
     const l = { ...this.#limits, ...stripUndefined(limits) };
     requireNetPermission(target);
     const base = baseUrl(this.kind, target);
@@ -171,6 +174,8 @@ export class HttpTransport implements Transport {
     const ac = new AbortController();
     const signal = ac.signal;
     const deadline = startDeadline(l.connectTimeoutMs + l.replyTimeoutMs, () => ac.abort());
+    const cancelled = () => ac.abort();
+    cancel?.addEventListener("abort", cancelled, { once: true });
     try {
       let res: Response;
       try {
@@ -198,6 +203,7 @@ export class HttpTransport implements Transport {
       }
       return await readLimited(res, l.maxReplyBytes, target);
     } catch (e) {
+      if (cancel?.aborted) throw cancel.reason;
       if (signal.aborted) {
         throw new TimeoutError(
           `no complete reply from ${url} within ${
@@ -210,6 +216,12 @@ export class HttpTransport implements Transport {
       throw e;
     } finally {
       deadline.cancel();
+      cancel?.removeEventListener("abort", cancelled);
     }
+  }
+
+  /** Releases the HTTP client. */
+  close(): void {
+    this.#client.close();
   }
 }

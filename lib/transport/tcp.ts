@@ -11,6 +11,7 @@ import { ConfigError, ConnectionError, ProtocolError, TimeoutError } from "../er
 import { formatHostPort } from "../endpoint.ts";
 import {
   DEFAULT_LIMITS,
+  type ExchangeOptions,
   type Transport,
   type TransportLimits,
   type TransportTarget,
@@ -152,17 +153,33 @@ async function writeAll(conn: ByteStream, data: Uint8Array): Promise<void> {
   while (off < data.length) off += await conn.write(data.subarray(off));
 }
 
+/** Calls `onAbort` when `signal` aborts; returns the function that stops listening. */
+function onAbort(signal: AbortSignal | undefined, onAbort: () => void): () => void {
+  if (!signal) return () => {};
+  signal.addEventListener("abort", onAbort, { once: true });
+  return () => signal.removeEventListener("abort", onAbort);
+}
+
 /**
  * Sends one framed request on an open stream and reads the framed reply,
- * within `replyTimeoutMs` in all. Closes the stream.
+ * within `replyTimeoutMs` in all. Closes the stream. When `signal` aborts, the
+ * stream is closed and the exchange rejects with the signal's reason.
  */
 export async function exchangeOnStream(
   conn: ByteStream,
   target: TransportTarget,
   payload: Uint8Array,
   limits: Required<TransportLimits>,
+  signal?: AbortSignal,
 ): Promise<Uint8Array> {
-  const result = await withDeadline(limits.replyTimeoutMs, () => conn.close(), async () => {
+  const close = () => {
+    try {
+      conn.close();
+    } catch { /* already closed */ }
+  };
+  const unlisten = onAbort(signal, close);
+  const result = await withDeadline(limits.replyTimeoutMs, close, async () => {
+    signal?.throwIfAborted();
     await writeAll(conn, encodeFrame(payload));
     // Read the header and as much of the body as arrives with it in one go: most replies
     // (acks, short strings) then need a single read.
@@ -197,12 +214,12 @@ export async function exchangeOnStream(
     await readFull(conn, body.subarray(early), target, "in the middle of the reply", early);
     return body;
   }).catch((e) => {
+    if (signal?.aborted) throw signal.reason;
     if (e instanceof ConnectionError || e instanceof ProtocolError) throw e;
     throw connectionFailure(e, target);
   }).finally(() => {
-    try {
-      conn.close();
-    } catch { /* already closed */ }
+    unlisten();
+    close();
   });
   if (result.fired) {
     throw new TimeoutError(
@@ -215,18 +232,27 @@ export async function exchangeOnStream(
 }
 
 /**
- * Connects with a deadline; maps failures to typed errors.
+ * Connects with a deadline; maps failures to typed errors. When `signal` aborts, the
+ * connection attempt stops and this rejects with the signal's reason.
  */
 export async function connectWithin<T extends ByteStream>(
   target: TransportTarget,
   timeoutMs: number,
   open: (signal: AbortSignal) => Promise<T>,
+  signal?: AbortSignal,
 ): Promise<T> {
+  signal?.throwIfAborted();
   const ac = new AbortController();
+  const unlisten = onAbort(signal, () => ac.abort());
   const result = await withDeadline(timeoutMs, () => ac.abort(), () => open(ac.signal))
     .catch((e) => {
+      if (signal?.aborted) throw signal.reason;
       throw connectionFailure(e, target);
-    });
+    }).finally(unlisten);
+  if (signal?.aborted) {
+    if (!result.fired) result.value.close();
+    throw signal.reason;
+  }
   if (result.fired) {
     throw new TimeoutError(`no connection within ${timeoutMs / 1000} s`, target, "connect");
   }
@@ -257,16 +283,18 @@ export class TcpTransport implements Transport {
   async exchange(
     target: TransportTarget,
     payload: Uint8Array,
-    limits: TransportLimits = {},
+    options: ExchangeOptions = {},
   ): Promise<Uint8Array> {
+    const { signal, ...limits } = options;
     const l = { ...this.#limits, ...stripUndefined(limits) };
     requireNetPermission(target);
     const conn = await connectWithin(
       target,
       l.connectTimeoutMs,
-      (signal) => Deno.connect({ hostname: target.host, port: target.port, signal }),
+      (s) => Deno.connect({ hostname: target.host, port: target.port, signal: s }),
+      signal,
     );
-    return await exchangeOnStream(conn, target, payload, l);
+    return await exchangeOnStream(conn, target, payload, l, signal);
   }
 }
 

@@ -19,6 +19,7 @@ import { readOptionalTextFile } from "../auth/read.ts";
 import { connectWithin, exchangeOnStream, requireNetPermission, stripUndefined } from "./tcp.ts";
 import {
   DEFAULT_LIMITS,
+  type ExchangeOptions,
   type Transport,
   type TransportLimits,
   type TransportTarget,
@@ -189,8 +190,9 @@ export class TlsTransport implements Transport {
   async exchange(
     target: TransportTarget,
     payload: Uint8Array,
-    limits: TransportLimits = {},
+    options: ExchangeOptions = {},
   ): Promise<Uint8Array> {
+    const { signal: cancel, ...limits } = options;
     const l = { ...this.#limits, ...stripUndefined(limits) };
     const cert: FoundCertificate = this.#options.caCerts?.length
       ? { path: "the caCerts option", pem: "" }
@@ -222,12 +224,12 @@ export class TlsTransport implements Transport {
         signal.removeEventListener("abort", abandon);
       }
       return tls;
-    }).catch((e) => {
+    }, cancel).catch((e) => {
       // connectWithin wraps what the handshake threw: give the caller the precise error.
       const cause = (e as Error).cause;
       if (cause instanceof TlsSetupError || cause instanceof ConnectionError) throw cause;
       throw e;
     });
-    return await exchangeOnStream(conn, target, payload, l);
+    return await exchangeOnStream(conn, target, payload, l, cancel);
   }
 }

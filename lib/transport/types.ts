@@ -24,6 +24,15 @@ export interface TransportLimits {
   maxReplyBytes?: number;
 }
 
+/** Limits of one exchange, and the signal that cancels it. */
+export interface ExchangeOptions extends TransportLimits {
+  /**
+   * Cancels the exchange: the connection is closed and the exchange rejects with the
+   * signal's reason.
+   */
+  signal?: AbortSignal;
+}
+
 /** Sends one request and returns the reply payload (without framing). */
 export interface Transport {
   /** `tcp`, `tls`, `http` or `https`: reported by `--ping`. */
@@ -32,8 +41,10 @@ export interface Transport {
   exchange(
     target: TransportTarget,
     payload: Uint8Array,
-    limits?: TransportLimits,
+    options?: ExchangeOptions,
   ): Promise<Uint8Array>;
+  /** Releases what the transport holds (an HTTP client, …); optional. */
+  close?(): void;
 }
 
 /** Defaults for {@linkcode TransportLimits}. */

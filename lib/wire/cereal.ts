@@ -80,8 +80,9 @@ function quote(s: string): string {
  *
  * @example
  * ```ts
- * import { formatCereal } from "@ecflow-ts/client";
- * console.log(formatCereal({ a: [1, "x"], b: {} })); // {\n"a": [\n1,\n"x"\n],\n"b": {}\n}
+ * import { formatCereal } from "@ecflow-ts/client/wire";
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(formatCereal({ a: [1, "x"], b: {} }), '{\n"a": [\n1,\n"x"\n],\n"b": {}\n}');
  * ```
  */
 export function formatCereal(value: JsonValue): string {

@@ -19,8 +19,9 @@ const encoder = new TextEncoder();
  *
  * @example
  * ```ts
- * import { encodeHeader } from "@ecflow-ts/client";
- * console.log(JSON.stringify(new TextDecoder().decode(encodeHeader(309)))); // "     135"
+ * import { encodeHeader } from "@ecflow-ts/client/wire";
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(new TextDecoder().decode(encodeHeader(309)), "     135");
  * ```
  */
 export function encodeHeader(length: number): Uint8Array {
@@ -35,9 +36,10 @@ export function encodeHeader(length: number): Uint8Array {
  *
  * @example
  * ```ts
- * import { encodeFrame } from "@ecflow-ts/client";
+ * import { encodeFrame } from "@ecflow-ts/client/wire";
+ * import { assertEquals } from "@std/assert";
  * const frame = encodeFrame(new TextEncoder().encode("{}"));
- * console.log(frame.length); // 10
+ * assertEquals(frame.length, 10);
  * ```
  */
 export function encodeFrame(payload: Uint8Array): Uint8Array {
@@ -65,8 +67,9 @@ function hexValue(b: number): number {
  *
  * @example
  * ```ts
- * import { decodeHeader } from "@ecflow-ts/client";
- * console.log(decodeHeader(new TextEncoder().encode("      ee"))); // 238
+ * import { decodeHeader } from "@ecflow-ts/client/wire";
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(decodeHeader(new TextEncoder().encode("      ee")), 238);
  * ```
  */
 export function decodeHeader(header: Uint8Array): number {

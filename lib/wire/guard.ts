@@ -7,29 +7,32 @@
  * @module
  */
 import type { Command } from "./request.ts";
+import { COMMAND_ENUMS } from "./enums.ts";
 import { ConfigError } from "../errors.ts";
 
-/** Inclusive ranges of the enum members of each command class (5.9.2 … 5.17 values). */
-export const ENUM_RANGES: Readonly<Record<string, Readonly<Record<string, [number, number]>>>> = {
-  CtsCmd: { api_: [1, 18] },
-  CtsNodeCmd: { api_: [1, 6] },
-  PathsCmd: { api_: [1, 8] },
-  CSyncCmd: { api_: [0, 3] },
-  ClientHandleCmd: { api_: [0, 6] },
-  CheckPtCmd: { mode_: [0, 3] },
-  LogCmd: { api_: [0, 4] },
-  ZombieCmd: { user_action_: [0, 5] },
-  RequeueNodeCmd: { option_: [0, 2] },
-  OrderNodeCmd: { option_: [0, 6] },
-  CFileCmd: { file_: [0, 5] },
-  EditScriptCmd: { edit_type_: [0, 4] },
-  AlterCmd: {
-    add_attr_type_: [0, 14],
-    del_attr_type_: [0, 21],
-    change_attr_type_: [0, 19],
-    flag_type_: [0, 25],
-  },
-};
+/**
+ * Inclusive ranges of the enum members of each command class, derived from the enum tables
+ * in `enums.ts` (the same tables the request builders use).
+ *
+ * @example
+ * ```ts
+ * import { ENUM_RANGES } from "@ecflow-ts/client/wire";
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(ENUM_RANGES.CtsCmd.api_, [1, 18]);
+ * ```
+ */
+export const ENUM_RANGES: Readonly<Record<string, Readonly<Record<string, [number, number]>>>> =
+  Object.fromEntries(
+    Object.entries(COMMAND_ENUMS).map(([cls, members]) => [
+      cls,
+      Object.fromEntries(
+        Object.entries(members).map(([member, table]) => {
+          const values = Object.values(table);
+          return [member, [Math.min(...values), Math.max(...values)]];
+        }),
+      ),
+    ]),
+  );
 
 /**
  * Throws {@linkcode ConfigError} when `cmd` (or a command in its group) carries an enum
@@ -37,12 +40,14 @@ export const ENUM_RANGES: Readonly<Record<string, Readonly<Record<string, [numbe
  *
  * @example
  * ```ts
- * import { assertSafeCommand, ConfigError } from "@ecflow-ts/client";
- * try {
- *   assertSafeCommand({ cls: "CtsCmd", base: "user", members: { api_: 99 }, label: "x" });
- * } catch (e) {
- *   console.log(e instanceof ConfigError); // true
- * }
+ * import { ConfigError } from "@ecflow-ts/client";
+ * import { assertSafeCommand } from "@ecflow-ts/client/wire";
+ * import { assertThrows } from "@std/assert";
+ * assertThrows(
+ *   () => assertSafeCommand({ cls: "CtsCmd", base: "user", members: { api_: 99 }, label: "x" }),
+ *   ConfigError,
+ *   "1..18",
+ * );
  * ```
  */
 export function assertSafeCommand(cmd: Command): void {

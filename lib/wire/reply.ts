@@ -256,13 +256,14 @@ const decoder = new TextDecoder("utf-8", { fatal: false });
  *
  * @example
  * ```ts
- * import { decodeReply } from "@ecflow-ts/client";
+ * import { decodeReply } from "@ecflow-ts/client/wire";
+ * import { assertEquals } from "@std/assert";
  * const reply = decodeReply(
  *   '{"22ServerToClientResponse":{"stc_cmd_":{"polymorphic_id":2147483649,' +
  *     '"polymorphic_name":"SStringCmd","ptr_wrapper":{"id":2147483649,"data":' +
  *     '{"cereal_class_version":0,"value0":{"cereal_class_version":0},"str_":"5.9.2"}}}}}',
  * );
- * console.log(reply); // { kind: "string", value: "5.9.2" }
+ * assertEquals(reply, { kind: "string", value: "5.9.2" });
  * ```
  */
 export function decodeReply(payload: Uint8Array | string): Reply {

@@ -106,12 +106,13 @@ function writeCommand(w: ArchiveWriter, cmd: Command, id: Identity): JsonObject 
  *
  * @example
  * ```ts
- * import { pingCommand, requestDocument } from "@ecflow-ts/client";
+ * import { pingCommand, requestDocument } from "@ecflow-ts/client/wire";
+ * import { assertEquals } from "@std/assert";
  * const doc = requestDocument(pingCommand(), {
  *   kind: "user",
  *   user: { user: "alice", clientHost: "myhost" },
  * });
- * console.log(Object.keys(doc)); // ["21ClientToServerRequest"]
+ * assertEquals(Object.keys(doc), ["21ClientToServerRequest"]);
  * ```
  */
 export function requestDocument(cmd: Command, id: Identity): JsonObject {
@@ -128,12 +129,13 @@ const encoder = new TextEncoder();
  *
  * @example
  * ```ts
- * import { encodeRequest, pingCommand } from "@ecflow-ts/client";
+ * import { encodeRequest, pingCommand } from "@ecflow-ts/client/wire";
+ * import { assertEquals } from "@std/assert";
  * const bytes = encodeRequest(pingCommand(), {
  *   kind: "user",
  *   user: { user: "root", clientHost: "vm" },
  * });
- * console.log(bytes.length); // 309
+ * assertEquals(bytes.length, 309);
  * ```
  */
 export function encodeRequest(cmd: Command, id: Identity): Uint8Array {

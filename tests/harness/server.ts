@@ -4,7 +4,8 @@
  * request and then SIGKILL by PID. Use with `await using`.
  */
 import { getAvailablePort } from "../deps.ts";
-import { Client, ctsCommand } from "../../mod.ts";
+import { Client } from "../../mod.ts";
+import { ctsCommand } from "../../lib/wire/mod.ts";
 
 /** Where Debian installs the server. */
 export const SERVER_BIN = "/usr/sbin/ecflow_server";
@@ -185,13 +186,13 @@ export async function startServer(options: ServerOptions = {}): Promise<EcflowSe
       await Deno.remove(home, { recursive: true }).catch(() => {});
       continue; // port race or slow start: try another port
     }
-    if (!options.halted) await client.invoke(ctsCommand("restart"));
+    if (!options.halted) await client.request(ctsCommand("restart"));
     let stopped = false;
     const stop = async () => {
       if (stopped) return;
       stopped = true;
       if (!exited) {
-        await client.invoke(ctsCommand("terminate")).catch(() => {});
+        await client.request(ctsCommand("terminate")).catch(() => {});
         const gone = await Promise.race([
           child.status.then(() => true),
           new Promise<boolean>((r) => setTimeout(() => r(false), 5000)),

@@ -7,14 +7,8 @@
  * @module
  */
 import { ConfigError } from "../../errors.ts";
-import {
-  ALTER_ADD,
-  ALTER_CHANGE,
-  ALTER_DELETE,
-  ALTER_FLAG,
-  ALTER_SORT,
-  type Alteration,
-} from "../../wire/user_commands.ts";
+import { ALTER_ADD, ALTER_CHANGE, ALTER_DELETE, ALTER_FLAG } from "../../wire/enums.ts";
+import { ALTER_SORT, type Alteration } from "../../requests/user.ts";
 
 /**
  * Splits arguments the way ecflow_client does: a token is a path when it

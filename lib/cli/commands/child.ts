@@ -11,10 +11,11 @@
 import { envPermissionHint } from "../../env.ts";
 import type { GivenOption, OptionSpec } from "../args.ts";
 import type { CliCommand, CommandContext } from "../registry.ts";
-import { type ChildContext, timeStamp } from "../../child.ts";
-import type { Client } from "../../client.ts";
+import type { ChildContext } from "../../client/job_context.ts";
+import type { TaskClient } from "../../client/task_client.ts";
 import { ConfigError } from "../../errors.ts";
-import type { Command } from "../../wire/request.ts";
+import type { Request } from "../../requests/request.ts";
+import { timeStamp } from "../format.ts";
 import {
   abortCommand,
   completeCommand,
@@ -28,7 +29,7 @@ import {
   parseTaskVariables,
   queueCommand,
   waitCommand,
-} from "../../wire/task_commands.ts";
+} from "../../requests/task.ts";
 
 /** Modifiers of the child commands. */
 export const CHILD_MODIFIERS: OptionSpec[] = [
@@ -55,24 +56,24 @@ export const CHILD_MODIFIERS: OptionSpec[] = [
   },
 ];
 
-/** Everything a child command needs: the client with its job context. */
+/** Everything a child command needs: the task client with its job context. */
 interface Job {
-  client: Client;
+  task: TaskClient;
   ctx: ChildContext;
 }
 
-/** Prepares the client: `--rid`, notices printed as ecflow_client prints them. */
+/** Prepares the task client: `--rid`, notices printed as ecflow_client prints them. */
 function job({ client, modifiers, io }: CommandContext): Job {
-  const c = client();
+  const task = client().task;
   const rid = modifiers.get("rid");
-  if (rid) c.setChildPid(rid.value ?? "");
-  c.onChildNotice((n) => {
+  if (rid) task.context.remoteId = rid.value ?? "";
+  task.onNotice((n) => {
     if (n.kind === "noEcf") return io.out("NO_ECF\n");
     const line = `${timeStamp()}${n.text}\n`;
     if (n.stream === "err") io.err(line);
     else io.out(line);
   });
-  return { client: c, ctx: c.childContext };
+  return { task, ctx: task.context };
 }
 
 /** ecflow_client's `checkTaskPathAndPassword`, with the command's class as prefix. */
@@ -93,18 +94,18 @@ function tokens(o: GivenOption): string[] {
   return o.value === undefined ? [...o.rest] : [o.value, ...o.rest];
 }
 
-/** Sends the command built by `build` unless NO_ECF is set; returns the reply text, if any. */
+/** Sends the request built by `build` unless NO_ECF is set; prints its text result, if any. */
 async function send(
   cx: CommandContext,
-  build: (j: Job) => Command,
+  build: (j: Job) => Request<void | string>,
 ): Promise<void> {
   const j = job(cx);
   if (j.ctx.noEcf) {
     cx.io.out("NO_ECF\n");
     return;
   }
-  const reply = await j.client.invokeChild(build(j));
-  if (reply.kind === "string") cx.io.out(`${reply.value}\n`);
+  const result = await j.task.request(build(j));
+  if (typeof result === "string") cx.io.out(`${result}\n`);
 }
 
 /** The child commands, in ecflow_client's help order. */
@@ -116,7 +117,7 @@ export const CHILD_COMMANDS: CliCommand[] = [
     usage: "--init=<rid> [--add n=v …]",
     summary: "job started: mark the task active (ECF_NAME, ECF_PASS, ECF_TRYNO)",
     run: (cx) =>
-      send(cx, ({ client, ctx }) => {
+      send(cx, ({ ctx }) => {
         const rid = cx.option.value ?? "";
         requireTask(ctx, "InitCmd");
         if (ctx.remoteId !== "" && ctx.remoteId !== rid) {
@@ -126,7 +127,7 @@ export const CHILD_COMMANDS: CliCommand[] = [
         }
         const add = cx.modifiers.get("add");
         const vars = add ? parseTaskVariables(tokens(add)) : ctx.initAddVars;
-        client.setChildPid(rid);
+        ctx.remoteId = rid;
         return initCommand(ctx.path, vars);
       }),
   },

@@ -6,7 +6,7 @@
  * @module
  */
 import type { GivenOption, OptionSpec } from "../args.ts";
-import type { ClientOptions } from "../../client.ts";
+import type { ClientOptions } from "../../client/options.ts";
 
 /** The transport and identity modifiers. */
 export const TRANSPORT_MODIFIERS: OptionSpec[] = [

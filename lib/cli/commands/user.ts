@@ -1,12 +1,13 @@
 /**
- * Every ecflow_client user command, spelled and parsed as ecflow_client does,
- * printing what it prints. Each command first *plans*: turns its arguments
- * into a wire {@linkcode Command} (refusing bad arguments before any
- * connection) plus a printer for the reply. `--group` reuses the same plans.
+ * Every ecflow_client user command, spelled and parsed as ecflow_client does, printing what
+ * it prints. Each command first *plans*: turns its arguments into a request (refusing bad
+ * arguments before any connection) and the printer of the request's typed result. The
+ * request comes from `lib/requests/user.ts`, the same function the library's `Client` method
+ * calls; a reply of the wrong kind is therefore a ProtocolError here too (exit 1). `--group`
+ * reuses the same plans.
  *
  * @module
  */
-import { readUserFile } from "../../files.ts";
 import type { GivenOption, OptionArity } from "../args.ts";
 import { parseCommandLine } from "../args.ts";
 import type { CliCommand, CliIo, CommandContext } from "../registry.ts";
@@ -16,7 +17,6 @@ import {
   formatStatsServer,
   formatSuites,
   formatZombies,
-  inlimitWarnings,
   showDefs,
   showGroupNode,
   showNode,
@@ -24,25 +24,30 @@ import {
 } from "../output.ts";
 import { parseAlterArgs, splitOptionsAndPaths } from "./alter.ts";
 import { ConfigError, ServerError } from "../../errors.ts";
-import { clientHostName } from "../../identity.ts";
-import type { Command } from "../../wire/request.ts";
+import type { Client } from "../../client/client.ts";
+import { definitionText, prepareDefinition } from "../../client/definitions.ts";
+import { readUserFile } from "../../files.ts";
 import type { Reply } from "../../wire/reply.ts";
+import { ZOMBIE_ACTIONS } from "../../wire/reply.ts";
+import { EDIT_TYPE, FILE_KIND, ORDER_OPTION } from "../../wire/enums.ts";
+import type { Request } from "../../requests/request.ts";
 import {
   alterCommand,
   beginCommand,
+  checkCommand,
   type CheckPtArgs,
   checkPtCommand,
   type ClientHandleApi,
   clientHandleCommand,
-  type CtsApi,
+  type CtsAction,
   ctsCommand,
   type CtsNodeApi,
   ctsNodeCommand,
+  type DefinitionText,
   deleteCommand,
-  EDIT_TYPE,
+  editHistoryCommand,
   editScriptCommand,
   type EditType,
-  FILE_KIND,
   fileCommand,
   type FileKind,
   FORCE_STATES,
@@ -53,10 +58,9 @@ import {
   loadDefsCommand,
   logCommand,
   logMessageCommand,
-  ORDER_OPTION,
   orderCommand,
   type OrderOption,
-  type PathsApi,
+  type PathsAction,
   pathsCommand,
   plugCommand,
   QUERY_TYPES,
@@ -65,18 +69,19 @@ import {
   replaceCommand,
   requeueCommand,
   runCommand,
+  serverLoadCommand,
   showCommand,
+  statsCommand,
+  statsServerCommand,
+  suitesCommand,
   type SyncApi,
   syncCommand,
   zombieCommand,
-} from "../../wire/user_commands.ts";
-import { ZOMBIE_ACTIONS } from "../../wire/reply.ts";
+  zombieGetCommand,
+} from "../../requests/user.ts";
 import {
-  checkDefsText,
   defaultServerVariables,
   defsToJson,
-  formatIssue,
-  loadDefsText,
   nodeToJson,
   parseDefs,
   parseNode,
@@ -85,29 +90,30 @@ import {
 import { why } from "../../evaluate.ts";
 import type { EnvReader } from "../../env.ts";
 
-/** What a planned command prints: its reply, for people or as JSON. */
-export type ReplyPrinter = (reply: Reply, out: Output) => void;
-
 /** Where a printer writes, and how. */
 export interface Output {
   /** Print one JSON document instead of ecflow_client's text. */
   json: boolean;
   /** Output streams. */
   io: CliIo;
-  /** Set by `get`-like commands inside a group, read by `show`. */
-  fetched?: { reply: Reply; path: string };
-  /** Host name for STATE-style printing. */
+  /** Host name for STATE-style printing (the client's). */
   hostName: string;
 }
 
-/** A command ready to send: the wire command and how to print its reply. */
+/** A planned command: the request it sends (none when it works locally), and how it runs. */
 export interface Plan {
-  /** What goes on the wire. */
-  command: Command;
-  /** Prints the reply. */
-  print: ReplyPrinter;
-  /** True when nothing is sent (`--load=<file> check_only|print`). */
-  localOnly?: boolean;
+  /** What goes on the wire; `--group` collects these. */
+  request?: Request<unknown>;
+  /** Sends the request (if any) and prints the result. */
+  run(client: Client, out: Output): Promise<void>;
+}
+
+/** A plan that sends `request` and prints its typed result with `print`. */
+function send<T>(request: Request<T>, print: (value: T, out: Output) => void): Plan {
+  return {
+    request,
+    run: async (client, out) => print(await client.request(request), out),
+  };
 }
 
 /** What planning may need besides the option. */
@@ -116,6 +122,8 @@ export interface PlanContext {
   env: EnvReader;
   /** Output streams (confirmation prompts). */
   io: CliIo;
+  /** The client (its host name goes into loaded definitions). */
+  client: () => Client;
 }
 
 /** A user command of the CLI: its spec, and how to plan it. */
@@ -137,48 +145,48 @@ function json(out: Output, command: string, result: Record<string, unknown>): vo
   out.io.out(JSON.stringify({ command, ...result }) + "\n");
 }
 
-/** Prints nothing (or `{ok: true}`) for an acknowledgement. */
-function ackPrinter(name: string): ReplyPrinter {
-  return (reply, out) => {
-    if (out.json) {
-      json(out, name, reply.kind === "stc" ? { ok: true, status: reply.status } : { ok: true });
-    }
+/** Prints nothing for an acknowledgement (`{"ok": true}` as JSON). */
+function acknowledgement(name: string): (value: void, out: Output) => void {
+  return (_value, out) => {
+    if (out.json) json(out, name, { ok: true });
   };
 }
 
-/** Prints a text reply followed by a newline (ecflow_client's SStringCmd). */
-function textPrinter(name: string): ReplyPrinter {
-  return (reply, out) => {
-    if (reply.kind === "string") {
-      if (out.json) json(out, name, { text: reply.value });
-      else out.io.out(reply.value + "\n");
-    } else if (reply.kind === "stringVec") {
-      if (out.json) json(out, name, { lines: reply.values });
-      else out.io.out(reply.values.map((l) => l + "\n").join(""));
-    } else ackPrinter(name)(reply, out);
+/** Prints text followed by a newline (ecflow_client's SStringCmd). */
+function textLine(name: string): (value: string, out: Output) => void {
+  return (value, out) => {
+    if (out.json) json(out, name, { text: value });
+    else out.io.out(value + "\n");
+  };
+}
+
+/** Prints lines, each followed by a newline (ecflow_client's SStringVecCmd). */
+function textLines(name: string): (value: string[], out: Output) => void {
+  return (values, out) => {
+    if (out.json) json(out, name, { lines: values });
+    else out.io.out(values.map((l) => l + "\n").join(""));
   };
 }
 
 /** Prints a fetched definition or node in a style. */
-function defsPrinter(name: string, style: ShowStyle, path: string): ReplyPrinter {
-  return (reply, out) => {
-    if (reply.kind !== "defs" && reply.kind !== "node") return ackPrinter(name)(reply, out);
+function definitionPrinter(
+  name: string,
+  style: ShowStyle,
+  path: string,
+): (value: DefinitionText, out: Output) => void {
+  return (value, out) => {
+    const text = value.scope === "defs"
+      ? showDefs(value.text, style)
+      : showNode(value.text, style, { hostName: out.hostName });
     if (out.json) {
       // the tree, and the definition as ecflow_client prints it in this style (which, unlike
       // the server's text, carries no jobs passwords)
-      const text = reply.kind === "defs"
-        ? showDefs(reply.text, style)
-        : showNode(reply.text, style, { hostName: out.hostName });
-      const tree = reply.kind === "defs"
-        ? defsToJson(parseDefs(reply.text))
-        : nodeToJson(parseNode(reply.text), path.slice(0, Math.max(0, path.lastIndexOf("/"))));
+      const tree = value.scope === "defs"
+        ? defsToJson(parseDefs(value.text))
+        : nodeToJson(parseNode(value.text), path.slice(0, Math.max(0, path.lastIndexOf("/"))));
       return json(out, name, { path, style, tree, text });
     }
-    out.io.out(
-      reply.kind === "defs"
-        ? showDefs(reply.text, style)
-        : showNode(reply.text, style, { hostName: out.hostName }),
-    );
+    out.io.out(text);
   };
 }
 
@@ -202,25 +210,21 @@ function command(d: Def): UserCliCommand {
   };
 }
 
-function outputFor(ctx: CommandContext): Output {
-  return { json: ctx.json, io: ctx.io, hostName: clientHostName(ctx.env) };
-}
-
 async function runPlanned(plan: UserCliCommand["plan"], ctx: CommandContext): Promise<void> {
-  const p = await plan(ctx.option, { env: ctx.env, io: ctx.io });
-  const reply = await ctx.client().invoke(p.command);
-  p.print(reply, outputFor(ctx));
+  const p = await plan(ctx.option, { env: ctx.env, io: ctx.io, client: ctx.client });
+  const client = ctx.client();
+  await p.run(client, { json: ctx.json, io: ctx.io, hostName: client.hostName });
 }
 
 // ------------------------------------------------------------ plain CtsCmd
 
-function cts(name: CtsApi, summary: string, print?: ReplyPrinter): UserCliCommand {
+function cts(name: CtsAction, summary: string): UserCliCommand {
   return command({
     name,
     arity: "flag",
     usage: `--${name}`,
     summary,
-    plan: () => ({ command: ctsCommand(name), print: print ?? ackPrinter(name) }),
+    plan: () => send(ctsCommand(name), acknowledgement(name)),
   });
 }
 
@@ -265,14 +269,14 @@ function confirmed(name: "halt" | "shutdown" | "terminate", summary: string): Us
       } else if (o.value !== "yes") {
         bad(name, "expected 'yes' as the only argument to bypass the confirmation prompt");
       }
-      return { command: ctsCommand(name), print: ackPrinter(name) };
+      return send(ctsCommand(name), acknowledgement(name));
     },
   });
 }
 
 // ------------------------------------------------------------ CtsNodeCmd
 
-function nodeCmd(name: CtsNodeApi, summary: string, style?: ShowStyle): UserCliCommand {
+function definitionCmd(name: "get" | "get_state" | "migrate", summary: string, style: ShowStyle) {
   return command({
     name,
     arity: "optional",
@@ -280,23 +284,30 @@ function nodeCmd(name: CtsNodeApi, summary: string, style?: ShowStyle): UserCliC
     summary,
     plan: (o) => {
       const path = o.value ?? "";
-      return {
-        command: ctsNodeCommand(name, path),
-        print: style ? defsPrinter(name, style, path) : ackPrinter(name),
-      };
+      return send(ctsNodeCommand(name, path), definitionPrinter(name, style, path));
     },
+  });
+}
+
+function nodeCmd(name: Exclude<CtsNodeApi, "get" | "get_state" | "migrate">, summary: string) {
+  return command({
+    name,
+    arity: "optional",
+    usage: `--${name}[=<path>]`,
+    summary,
+    plan: (o) => send(ctsNodeCommand(name, o.value ?? ""), acknowledgement(name)),
   });
 }
 
 // -------------------------------------------------------------- PathsCmd
 
-function pathsCmd(name: PathsApi, summary: string, print?: ReplyPrinter): UserCliCommand {
+function pathsCmd(name: PathsAction, summary: string): UserCliCommand {
   return command({
     name,
     arity: "multi",
     usage: `--${name}=<path> [<path>...]`,
     summary,
-    plan: (o) => ({ command: pathsCommand(name, words(o)), print: print ?? ackPrinter(name) }),
+    plan: (o) => send(pathsCommand(name, words(o)), acknowledgement(name)),
   });
 }
 
@@ -315,21 +326,21 @@ function syncCmd(name: SyncApi, summary: string): UserCliCommand {
         bad(name, `expected ${full ? "<handle>" : "<handle> <state_change> <modify_change>"}`);
       }
       const [h, sc, mc] = w.map(Number);
-      return {
-        command: syncCommand(name, h, sc ?? 0, mc ?? 0),
-        print: (reply, out) => {
-          if (!out.json) return; // ecflow_client prints nothing
-          if (reply.kind === "news") json(out, name, { news: reply.news });
-          else if (reply.kind === "sync") {
-            json(out, name, {
-              full: reply.full,
-              stateChange: reply.stateChange,
-              modifyChange: reply.modifyChange,
-              text: reply.full ? reply.text : reply.serverDefs,
-            });
-          } else ackPrinter(name)(reply, out);
-        },
-      };
+      // ecflow_client prints nothing for these
+      if (name === "news") {
+        return send(syncCommand("news", h, sc, mc), (news, out) => {
+          if (out.json) json(out, name, { news });
+        });
+      }
+      return send(syncCommand(name, h, sc ?? 0, mc ?? 0), (sync, out) => {
+        if (!out.json) return;
+        json(out, name, {
+          full: sync.full,
+          stateChange: sync.stateChange,
+          modifyChange: sync.modifyChange,
+          text: sync.full ? sync.text : sync.serverDefs,
+        });
+      });
     },
   });
 }
@@ -348,17 +359,6 @@ function boolArg(name: string, s: string | undefined): boolean {
   return s === "true";
 }
 
-function chPrinter(name: ClientHandleApi): ReplyPrinter {
-  return (reply, out) => {
-    if (reply.kind === "clientHandleSuites") {
-      if (out.json) json(out, name, { users: reply.users, handles: reply.handles });
-      else out.io.out(formatClientHandles(reply));
-    } else if (reply.kind === "clientHandle") {
-      if (out.json) json(out, name, { handle: reply.handle });
-    } else ackPrinter(name)(reply, out);
-  };
-}
-
 function chCmd(name: ClientHandleApi, arity: OptionArity, usage: string, summary: string) {
   return command({
     name,
@@ -367,54 +367,49 @@ function chCmd(name: ClientHandleApi, arity: OptionArity, usage: string, summary
     summary,
     plan: (o) => {
       const w = words(o);
-      let args = {};
       switch (name) {
         case "ch_register": {
           let handle = 0;
           if (w.length > 0 && /^\d+$/.test(w[0])) handle = Number(w.shift());
-          args = { handle, autoAddNewSuites: boolArg(name, w.shift()), suites: w };
-          break;
+          const args = { handle, autoAddNewSuites: boolArg(name, w.shift()), suites: w };
+          return send(clientHandleCommand(name, args), (h, out) => {
+            if (out.json) json(out, name, { handle: h });
+          });
         }
+        case "ch_suites":
+          return send(clientHandleCommand(name), (handles, out) => {
+            if (out.json) json(out, name, { users: handles.users, handles: handles.handles });
+            else out.io.out(formatClientHandles(handles));
+          });
         case "ch_drop":
           if (w.length !== 1) bad(name, "expected one client handle");
-          args = { handle: handleArg(name, w[0]) };
-          break;
+          return send(
+            clientHandleCommand(name, { handle: handleArg(name, w[0]) }),
+            acknowledgement(name),
+          );
         case "ch_drop_user":
-          args = { dropUser: o.value ?? "" };
-          break;
+          return send(
+            clientHandleCommand(name, { dropUser: o.value ?? "" }),
+            acknowledgement(name),
+          );
         case "ch_add":
-        case "ch_rem":
-          args = { handle: handleArg(name, w.shift()), suites: w };
+        case "ch_rem": {
+          const args = { handle: handleArg(name, w.shift()), suites: w };
           if (w.length === 0) bad(name, "expected <handle> <suite> [<suite>...]");
-          break;
+          return send(clientHandleCommand(name, args), acknowledgement(name));
+        }
         case "ch_auto_add":
           if (w.length !== 2) bad(name, "expected <handle> true|false");
-          args = { handle: handleArg(name, w[0]), autoAddNewSuites: boolArg(name, w[1]) };
-          break;
+          return send(
+            clientHandleCommand(name, {
+              handle: handleArg(name, w[0]),
+              autoAddNewSuites: boolArg(name, w[1]),
+            }),
+            acknowledgement(name),
+          );
       }
-      return { command: clientHandleCommand(name, args), print: chPrinter(name) };
     },
   });
-}
-
-// ------------------------------------------------------------- load/replace
-
-async function readDefsFile(name: string, file: string): Promise<string> {
-  try {
-    return await readUserFile(file, "file");
-  } catch (e) {
-    bad(name, (e as Error).message);
-  }
-}
-
-/** Parses and checks a definition file as ecflow_client does; returns the parsed tree. */
-async function checkedDefs(name: string, file: string) {
-  const text = await readDefsFile(name, file);
-  const checked = checkDefsText(text, { fileName: file });
-  if (checked.errors.length > 0 || !checked.defs) {
-    throw new ConfigError(checked.errors.map(formatIssue).join("\n"));
-  }
-  return { defs: checked.defs, warnings: checked.warnings.map(formatIssue) };
 }
 
 // -------------------------------------------------------------- the list
@@ -443,10 +438,7 @@ function planQuery(o: GivenOption): Plan {
     if (extra.length > 1) bad("query", `repeat: unexpected '${extra[1]}'`);
     attribute = extra[0] ?? "";
   } else if (extra.length) bad("query", `${type}: unexpected '${extra[0]}'`);
-  return {
-    command: queryCommand(type as QueryType, path, attribute),
-    print: textPrinter("query"),
-  };
+  return send(queryCommand(type as QueryType, path, attribute), textLine("query"));
 }
 
 function planForce(o: GivenOption): Plan {
@@ -464,10 +456,10 @@ function planForce(o: GivenOption): Plan {
   ) {
     bad("force", `expected one of ${FORCE_STATES.join(" | ")} | set | clear, found '${state}'`);
   }
-  return {
-    command: forceCommand(paths, state as ForceState, { recursive, full }),
-    print: ackPrinter("force"),
-  };
+  return send(
+    forceCommand(paths, state as ForceState, { recursive, full }),
+    acknowledgement("force"),
+  );
 }
 
 function planCheckPt(o: GivenOption): Plan {
@@ -484,7 +476,7 @@ function planCheckPt(o: GivenOption): Plan {
   else if (v.startsWith("on_time:")) args = { mode: "on_time", interval: num(v.slice(8)) };
   else if (v.startsWith("alarm:")) args = { alarm: num(v.slice(6)) };
   else args = { interval: num(v) };
-  return { command: checkPtCommand(args), print: ackPrinter("check_pt") };
+  return send(checkPtCommand(args), acknowledgement("check_pt"));
 }
 
 function planLog(o: GivenOption): Plan {
@@ -495,18 +487,20 @@ function planLog(o: GivenOption): Plan {
       if (arg !== undefined && !/^\d+$/.test(arg)) {
         bad("log", `get: expected a number of lines, found '${arg}'`);
       }
-      return {
-        command: logCommand("get", { lines: arg === undefined ? 100 : Number(arg) }),
-        print: textPrinter("log"),
-      };
+      return send(
+        logCommand("get", { lines: arg === undefined ? 100 : Number(arg) }),
+        textLine("log"),
+      );
     }
     case "new":
-      return { command: logCommand("new", { newPath: arg ?? "" }), print: ackPrinter("log") };
+      return send(logCommand("new", { newPath: arg ?? "" }), acknowledgement("log"));
     case "clear":
     case "flush":
+      if (arg !== undefined) bad("log", `${api}: unexpected argument '${arg}'`);
+      return send(logCommand(api), acknowledgement("log"));
     case "path":
       if (arg !== undefined) bad("log", `${api}: unexpected argument '${arg}'`);
-      return { command: logCommand(api), print: textPrinter("log") };
+      return send(logCommand(api), textLine("log"));
     default:
       bad("log", `expected get [n] | clear | flush | new [path] | path, found '${api ?? ""}'`);
   }
@@ -533,7 +527,7 @@ async function planDelete(o: GivenOption, ctx: PlanContext): Promise<Plan> {
       "delete",
     );
   }
-  return { command: deleteCommand(paths, { force }), print: ackPrinter("delete") };
+  return send(deleteCommand(paths, { force }), acknowledgement("delete"));
 }
 
 function planFile(o: GivenOption): Plan {
@@ -543,7 +537,7 @@ function planFile(o: GivenOption): Plan {
     bad("file", `expected one of ${Object.keys(FILE_KIND).join(" | ")}, found '${kind}'`);
   }
   if (!/^\d+$/.test(max)) bad("file", `expected a number of lines, found '${max}'`);
-  return { command: fileCommand(path, kind as FileKind, Number(max)), print: textPrinter("file") };
+  return send(fileCommand(path, kind as FileKind, Number(max)), textLine("file"));
 }
 
 async function planEditScript(o: GivenOption): Promise<Plan> {
@@ -558,7 +552,7 @@ async function planEditScript(o: GivenOption): Promise<Plan> {
   if (needsFile) {
     const file = rest.shift();
     if (file === undefined) bad("edit_script", `${type}: expected a file`);
-    const text = await readDefsFile("edit_script", file);
+    const text = await readUserFile(file, "file");
     lines = text.split("\n");
     if (lines.at(-1) === "") lines.pop();
     variables = commentVariables(lines);
@@ -570,15 +564,10 @@ async function planEditScript(o: GivenOption): Promise<Plan> {
     else if (r === "no_run" && type === "submit_file") run = false;
     else bad("edit_script", `unexpected argument '${r}'`);
   }
-  return {
-    command: editScriptCommand(path, type as EditType, {
-      fileContents: lines,
-      userVariables: variables,
-      createAlias,
-      run,
-    }),
-    print: textPrinter("edit_script"),
-  };
+  const args = { fileContents: lines, userVariables: variables, createAlias, run };
+  return type === "submit" || type === "submit_file"
+    ? send(editScriptCommand(path, type, args), acknowledgement("edit_script"))
+    : send(editScriptCommand(path, type as EditType & "edit", args), textLine("edit_script"));
 }
 
 /**
@@ -607,7 +596,7 @@ function commentVariables(lines: string[]): [string, string][] {
   return [...found].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-async function planLoad(o: GivenOption): Promise<Plan> {
+async function planLoad(o: GivenOption, ctx: PlanContext): Promise<Plan> {
   const [file, ...opts] = words(o);
   let force = false, checkOnly = false, print = false, stats = false;
   for (const x of opts) {
@@ -617,14 +606,13 @@ async function planLoad(o: GivenOption): Promise<Plan> {
     else if (x === "stats") stats = true;
     else bad("load", `expected force | check_only | print | stats, found '${x}'`);
   }
-  const { defs } = await checkedDefs("load", file);
-  const warnings = inlimitWarnings(defs);
+  const prepared = await prepareDefinition(file);
+  const warnings = prepared.warnings.join("");
   if (checkOnly || print || stats) {
     // Client side only: nothing is sent.
+    const defs = prepared.defs;
     return {
-      command: ctsCommand("ping"),
-      localOnly: true,
-      print: (_r, out) => {
+      run: (_client, out) => {
         if (print) {
           // What would be sent, indented: NET style with the client's default server variables.
           if (defs.serverVariables.length === 0) {
@@ -641,21 +629,26 @@ async function planLoad(o: GivenOption): Promise<Plan> {
             warnings: warnings.split("\n").filter((l) => l !== ""),
           });
         }
+        return Promise.resolve();
       },
     };
   }
-  const text = loadDefsText(defs, { hostName: clientHostName() });
+  const request = loadDefsCommand(definitionText(prepared, ctx.client().hostName), {
+    force,
+    fileName: file,
+  });
   return {
-    command: loadDefsCommand(text, { force, fileName: file }),
-    print: (reply, out) => {
+    request,
+    run: async (client, out) => {
       // ecflow_client prints the warnings while parsing, before the request
       if (!out.json) out.io.out(warnings);
-      ackPrinter("load")(reply, out);
+      await client.request(request);
+      acknowledgement("load")(undefined, out);
     },
   };
 }
 
-async function planReplace(o: GivenOption): Promise<Plan> {
+async function planReplace(o: GivenOption, ctx: PlanContext): Promise<Plan> {
   const [path, file, ...opts] = words(o);
   if (path === undefined || file === undefined) bad("replace", "expected <path> <defs-file>");
   let createParents = true, force = false;
@@ -665,13 +658,13 @@ async function planReplace(o: GivenOption): Promise<Plan> {
     else if (x === "force") force = true;
     else bad("replace", `expected parent | false | force, found '${x}'`);
   }
-  const { defs } = await checkedDefs("replace", file);
-  if (!defs.find(path)) bad("replace", `the node '${path}' is not in '${file}'`);
-  const text = loadDefsText(defs, { hostName: clientHostName() });
-  return {
-    command: replaceCommand(path, text, { createParents, force, fileName: file }),
-    print: ackPrinter("replace"),
-  };
+  const prepared = await prepareDefinition(file);
+  if (!prepared.defs.find(path)) bad("replace", `the node '${path}' is not in '${file}'`);
+  const text = definitionText(prepared, ctx.client().hostName);
+  return send(
+    replaceCommand(path, text, { createParents, force, fileName: file }),
+    acknowledgement("replace"),
+  );
 }
 
 function planBegin(o: GivenOption): Plan {
@@ -682,14 +675,14 @@ function planBegin(o: GivenOption): Plan {
     else if (suite === "") suite = x;
     else bad("begin", `unexpected argument '${x}'`);
   }
-  return { command: beginCommand(suite, { force }), print: ackPrinter("begin") };
+  return send(beginCommand(suite, { force }), acknowledgement("begin"));
 }
 
 function planRequeue(o: GivenOption): Plan {
   const w = words(o);
   let option: "none" | "abort" | "force" = "none";
   if (w[0] === "abort" || w[0] === "force") option = w.shift() as "abort" | "force";
-  return { command: requeueCommand(w, option), print: ackPrinter("requeue") };
+  return send(requeueCommand(w, option), acknowledgement("requeue"));
 }
 
 function planOrder(o: GivenOption): Plan {
@@ -698,14 +691,14 @@ function planOrder(o: GivenOption): Plan {
   if (!Object.hasOwn(ORDER_OPTION, w[1])) {
     bad("order", `expected one of ${Object.keys(ORDER_OPTION).join(" | ")}, found '${w[1]}'`);
   }
-  return { command: orderCommand(w[0], w[1] as OrderOption), print: ackPrinter("order") };
+  return send(orderCommand(w[0], w[1] as OrderOption), acknowledgement("order"));
 }
 
 function planRun(o: GivenOption): Plan {
   const w = words(o);
   const force = w[0] === "force";
   if (force) w.shift();
-  return { command: runCommand(w, { force }), print: ackPrinter("run") };
+  return send(runCommand(w, { force }), acknowledgement("run"));
 }
 
 function planFreeDep(o: GivenOption): Plan {
@@ -715,35 +708,33 @@ function planFreeDep(o: GivenOption): Plan {
     if (w in flags) flags[w as keyof typeof flags] = true;
     else paths.push(w);
   }
-  return { command: freeDepCommand(paths, flags), print: ackPrinter("free-dep") };
+  return send(freeDepCommand(paths, flags), acknowledgement("free-dep"));
 }
 
 function planZombie(action: typeof ZOMBIE_ACTIONS[number]) {
-  return (o: GivenOption): Plan => ({
-    command: zombieCommand(action, words(o)),
-    print: ackPrinter(`zombie_${action}`),
-  });
+  return (o: GivenOption): Plan =>
+    send(zombieCommand(action, words(o)), acknowledgement(`zombie_${action}`));
 }
 
 function planPlug(o: GivenOption): Plan {
   const w = words(o);
   if (w.length !== 2) bad("plug", "expected <source-path> <destination>");
-  return { command: plugCommand(w[0], w[1]), print: ackPrinter("plug") };
+  return send(plugCommand(w[0], w[1]), acknowledgement("plug"));
 }
 
 function planAlter(o: GivenOption): Plan {
   const { alteration, paths } = parseAlterArgs(words(o));
-  return { command: alterCommand(paths, alteration), print: ackPrinter("alter") };
+  return send(alterCommand(paths, alteration), acknowledgement("alter"));
 }
 
 function planEditHistory(o: GivenOption): Plan {
-  return { command: pathsCommand("edit_history", words(o)), print: textPrinter("edit_history") };
+  return send(editHistoryCommand(words(o)), textLines("edit_history"));
 }
 
 function planCheck(o: GivenOption): Plan {
   const w = words(o);
   const all = w.length === 1 && (w[0] === "_all_" || w[0] === "/");
-  return { command: pathsCommand("check", all ? [] : w), print: textPrinter("check") };
+  return send(checkCommand(all ? [] : w), textLine("check"));
 }
 
 // ------------------------------------------------------------------ group
@@ -753,7 +744,7 @@ const SHOW_STYLES = new Set(["defs", "state", "migrate", ""]);
 async function planGroup(o: GivenOption, ctx: PlanContext): Promise<Plan> {
   const parts = (o.value ?? "").split(";").map((s) => s.trim()).filter((s) => s !== "");
   if (parts.length === 0) bad("group", "no commands given");
-  const plans: Plan[] = [];
+  const children: Request<unknown>[] = [];
   let show: ShowStyle | undefined;
   let whyPath: string | undefined;
   for (const part of parts) {
@@ -765,7 +756,7 @@ async function planGroup(o: GivenOption, ctx: PlanContext): Promise<Plan> {
         bad("group", `show: expected defs | state | migrate, found '${style}'`);
       }
       show = (style || "defs") as ShowStyle;
-      plans.push({ command: showCommand(), print: () => {} });
+      children.push(showCommand());
       continue;
     }
     const parsed = parseCommandLine(["--" + head, ...tokens.slice(1)], USER_COMMANDS);
@@ -773,22 +764,18 @@ async function planGroup(o: GivenOption, ctx: PlanContext): Promise<Plan> {
     if (!cmd || cmd.name === "group") bad("group", `'${head}' cannot be part of a group`);
     if (cmd.name === "why") whyPath = parsed.command!.value ?? "";
     const p = await cmd.plan(parsed.command!, ctx);
-    if (p.localOnly) bad("group", `'${part}' does not talk to the server`);
-    plans.push(p);
+    if (!p.request) bad("group", `'${part}' does not talk to the server`);
+    children.push(p.request);
   }
-  return {
-    command: groupCommand(plans.map((p) => p.command)),
-    print: (reply, out) => printGroup(reply, out, show, whyPath),
-  };
+  return send(groupCommand(children), (replies, out) => printGroup(replies, out, show, whyPath));
 }
 
 function printGroup(
-  reply: Reply,
+  replies: Reply[],
   out: Output,
   show: ShowStyle | undefined,
   whyPath: string | undefined,
 ): void {
-  const replies = reply.kind === "group" ? reply.replies : [];
   if (out.json) {
     json(out, "group", { replies });
   } else {
@@ -827,17 +814,35 @@ function printGroup(
 
 /** Every user command of the CLI, in help order. */
 export const USER_COMMANDS: UserCliCommand[] = [
-  cts("suites", "list the suites", (reply, out) => {
-    if (reply.kind !== "suites") return ackPrinter("suites")(reply, out);
-    if (out.json) json(out, "suites", { suites: reply.suites });
-    else out.io.out(formatSuites(reply.suites));
+  command({
+    name: "suites",
+    arity: "flag",
+    usage: "--suites",
+    summary: "list the suites",
+    plan: () =>
+      send(suitesCommand(), (suites, out) => {
+        if (out.json) json(out, "suites", { suites });
+        else out.io.out(formatSuites(suites));
+      }),
   }),
-  cts("stats", "print the server statistics", textPrinter("stats")),
+  command({
+    name: "stats",
+    arity: "flag",
+    usage: "--stats",
+    summary: "print the server statistics",
+    plan: () => send(statsCommand(), textLine("stats")),
+  }),
   cts("stats_reset", "reset the server statistics"),
-  cts("stats_server", "print the server statistics from their raw values", (reply, out) => {
-    if (reply.kind !== "stats") return ackPrinter("stats_server")(reply, out);
-    if (out.json) json(out, "stats_server", { values: reply.values });
-    else out.io.out(formatStatsServer(reply.values));
+  command({
+    name: "stats_server",
+    arity: "flag",
+    usage: "--stats_server",
+    summary: "print the server statistics from their raw values",
+    plan: () =>
+      send(statsServerCommand(), (values, out) => {
+        if (out.json) json(out, "stats_server", { values });
+        else out.io.out(formatStatsServer(values));
+      }),
   }),
   command({
     name: "server_load",
@@ -848,22 +853,18 @@ export const USER_COMMANDS: UserCliCommand[] = [
       if (o.value) {
         bad("server_load", "plotting a log file with gnuplot is not supported by ecflow-ts");
       }
-      return {
-        command: ctsCommand("server_load"),
-        print: (reply, out) => {
-          if (reply.kind !== "serverLoad") return ackPrinter("server_load")(reply, out);
-          if (out.json) return json(out, "server_load", { logFilePath: reply.logFilePath });
-          bad(
-            "server_load",
-            `plotting with gnuplot is not supported by ecflow-ts; the server log is ${reply.logFilePath}`,
-          );
-        },
-      };
+      return send(serverLoadCommand(), (logFilePath, out) => {
+        if (out.json) return json(out, "server_load", { logFilePath });
+        bad(
+          "server_load",
+          `plotting with gnuplot is not supported by ecflow-ts; the server log is ${logFilePath}`,
+        );
+      });
     },
   }),
-  nodeCmd("get", "print the definition (or one node) without state", "defs"),
-  nodeCmd("get_state", "print the definition (or one node) with state", "state"),
-  nodeCmd("migrate", "print the definition (or one node) in migrate style", "migrate"),
+  definitionCmd("get", "print the definition (or one node) without state", "defs"),
+  definitionCmd("get_state", "print the definition (or one node) with state", "state"),
+  definitionCmd("migrate", "print the definition (or one node) in migrate style", "migrate"),
   nodeCmd("why", 'server side no-op; use --group="get; why=<path>"'),
   nodeCmd("job_gen", "generate jobs for the definition or a node"),
   nodeCmd("checkJobGenOnly", "check job generation without submitting"),
@@ -887,7 +888,7 @@ export const USER_COMMANDS: UserCliCommand[] = [
     arity: "value",
     usage: "--msg=<text>",
     summary: "write a message into the server log",
-    plan: (o) => ({ command: logMessageCommand(o.value ?? ""), print: ackPrinter("msg") }),
+    plan: (o) => send(logMessageCommand(o.value ?? ""), acknowledgement("msg")),
   }),
   command({
     name: "edit_history",
@@ -903,10 +904,16 @@ export const USER_COMMANDS: UserCliCommand[] = [
     summary: "check triggers and limits",
     plan: planCheck,
   }),
-  cts("zombie_get", "print the zombie table", (reply, out) => {
-    if (reply.kind !== "zombies") return ackPrinter("zombie_get")(reply, out);
-    if (out.json) json(out, "zombie_get", { zombies: reply.zombies });
-    else out.io.out(formatZombies(reply.zombies));
+  command({
+    name: "zombie_get",
+    arity: "flag",
+    usage: "--zombie_get",
+    summary: "print the zombie table",
+    plan: () =>
+      send(zombieGetCommand(), (zombies, out) => {
+        if (out.json) json(out, "zombie_get", { zombies });
+        else out.io.out(formatZombies(zombies));
+      }),
   }),
   ...ZOMBIE_ACTIONS.map((a) =>
     command({
@@ -1061,14 +1068,3 @@ export const USER_COMMANDS: UserCliCommand[] = [
     plan: planGroup,
   }),
 ];
-
-// `--load=… check_only|print` plans are local: run them without a server.
-for (const c of USER_COMMANDS) {
-  if (c.name !== "load") continue;
-  c.run = async (ctx) => {
-    const p = await c.plan(ctx.option, { env: ctx.env, io: ctx.io });
-    const out = outputFor(ctx);
-    if (p.localOnly) return p.print({ kind: "stc", status: "ok" }, out);
-    p.print(await ctx.client().invoke(p.command), out);
-  };
-}

@@ -1,17 +1,17 @@
 /**
- * Builders for task (child) commands: `InitCmd`, `CompleteCmd`, `AbortCmd`,
- * `EventCmd`, `MeterCmd`, `LabelCmd`, `QueueCmd`, `CtsWaitCmd`. Pure.
+ * The task (child) commands, each defined once as a {@linkcode Request}: `InitCmd`,
+ * `CompleteCmd`, `AbortCmd`, `EventCmd`, `MeterCmd`, `LabelCmd`, `QueueCmd`, `CtsWaitCmd`. Pure.
  *
  * Each builder validates its arguments as ecflow_client does before anything
  * is sent, and names the request the way ecflow_client prints it in messages
  * (`chd:event ev1 1 /s/f/t`), which needs the task path. Send the result with
- * a task identity (`{kind: "task", task}`), see {@linkcode encodeRequest}.
+ * a task identity (`{kind: "task", task}`), see `encodeRequest`.
  *
  * @module
  */
-import type { JsonObject } from "./cereal.ts";
-import type { Command } from "./request.ts";
+import type { JsonObject } from "../wire/cereal.ts";
 import { ConfigError } from "../errors.ts";
+import { acknowledged, expectReply, type Request, request } from "./request.ts";
 
 /** The socket deadline ecflow_client gives every task command, in seconds. */
 export const TASK_COMMAND_TIMEOUT_SECONDS = 190;
@@ -29,8 +29,11 @@ export const QUEUE_ACTIONS = ["active", "aborted", "complete", "no_of_aborted", 
 /** One `--queue` action. */
 export type QueueAction = typeof QUEUE_ACTIONS[number];
 
-function task(cls: string, members: JsonObject, label: string): Command {
-  return { cls, base: "task", members, label, timeoutSeconds: TASK_COMMAND_TIMEOUT_SECONDS };
+function task(cls: string, members: JsonObject, label: string): Request<void> {
+  return request(
+    { cls, base: "task", members, label, timeoutSeconds: TASK_COMMAND_TIMEOUT_SECONDS },
+    acknowledged,
+  );
 }
 
 /**
@@ -39,12 +42,13 @@ function task(cls: string, members: JsonObject, label: string): Command {
  *
  * @example
  * ```ts
- * import { initCommand } from "@ecflow-ts/client";
+ * import { initCommand } from "@ecflow-ts/client/wire";
+ * import { assertEquals } from "@std/assert";
  * const cmd = initCommand("/s/f/t", [{ name: "X", value: "1" }]);
- * console.log(cmd.label); // chd:init /s/f/t --add X=1
+ * assertEquals(cmd.label, "chd:init /s/f/t --add X=1");
  * ```
  */
-export function initCommand(path: string, vars: TaskVariable[] = []): Command {
+export function initCommand(path: string, vars: TaskVariable[] = []): Request<void> {
   const members: JsonObject = {};
   if (vars.length > 0) members.var_to_add_ = vars.map((v) => ({ n_: v.name, v_: v.value }));
   const add = vars.length > 0 ? ` --add ${vars.map((v) => `${v.name}=${v.value}`).join(" ")}` : "";
@@ -57,9 +61,9 @@ export function initCommand(path: string, vars: TaskVariable[] = []): Command {
  *
  * @example
  * ```ts
- * import { parseTaskVariables } from "@ecflow-ts/client";
- * console.log(parseTaskVariables(["A=1", "B=two"]));
- * // [ { name: "A", value: "1" }, { name: "B", value: "two" } ]
+ * import { parseTaskVariables } from "@ecflow-ts/client/wire";
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(parseTaskVariables(["A=1", "B=two"]), [ { name: "A", value: "1" }, { name: "B", value: "two" } ]);
  * ```
  */
 export function parseTaskVariables(tokens: string[]): TaskVariable[] {
@@ -80,11 +84,12 @@ export function parseTaskVariables(tokens: string[]): TaskVariable[] {
  *
  * @example
  * ```ts
- * import { completeCommand } from "@ecflow-ts/client";
- * console.log(completeCommand("/s/t").label); // chd:complete /s/t
+ * import { completeCommand } from "@ecflow-ts/client/wire";
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(completeCommand("/s/t").label, "chd:complete /s/t");
  * ```
  */
-export function completeCommand(path: string, removeVars: string[] = []): Command {
+export function completeCommand(path: string, removeVars: string[] = []): Request<void> {
   const members: JsonObject = {};
   if (removeVars.length > 0) members.var_to_del_ = [...removeVars];
   const rm = removeVars.length > 0 ? ` --remove ${removeVars.join(" ")}` : "";
@@ -97,11 +102,12 @@ export function completeCommand(path: string, removeVars: string[] = []): Comman
  *
  * @example
  * ```ts
- * import { abortCommand } from "@ecflow-ts/client";
- * console.log(abortCommand("/s/t", "disk full; retry").members); // { reason_: "disk full  retry" }
+ * import { abortCommand } from "@ecflow-ts/client/wire";
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(abortCommand("/s/t", "disk full; retry").members, { reason_: "disk full  retry" });
  * ```
  */
-export function abortCommand(path: string, reason = ""): Command {
+export function abortCommand(path: string, reason = ""): Request<void> {
   const clean = reason.replaceAll("\n", "").replaceAll(";", " ");
   return task("AbortCmd", { reason_: clean }, `chd:abort ${path}  ${clean}`);
 }
@@ -112,11 +118,12 @@ export function abortCommand(path: string, reason = ""): Command {
  *
  * @example
  * ```ts
- * import { eventCommand } from "@ecflow-ts/client";
- * console.log(eventCommand("/s/t", "ev1", false).members); // { name_: "ev1", value_: false }
+ * import { eventCommand } from "@ecflow-ts/client/wire";
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(eventCommand("/s/t", "ev1", false).members, { name_: "ev1", value_: false });
  * ```
  */
-export function eventCommand(path: string, name: string, value = true): Command {
+export function eventCommand(path: string, name: string, value = true): Request<void> {
   const members: JsonObject = { name_: name };
   if (!value) members.value_ = false;
   return task("EventCmd", members, `chd:event ${name} ${value ? 1 : 0} ${path}`);
@@ -127,8 +134,9 @@ export function eventCommand(path: string, name: string, value = true): Command 
  *
  * @example
  * ```ts
- * import { parseEventValue } from "@ecflow-ts/client";
- * console.log(parseEventValue("clear")); // false
+ * import { parseEventValue } from "@ecflow-ts/client/wire";
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(parseEventValue("clear"), false);
  * ```
  */
 export function parseEventValue(token: string | undefined): boolean {
@@ -145,11 +153,12 @@ const INT32_MAX = 2147483647;
  *
  * @example
  * ```ts
- * import { meterCommand } from "@ecflow-ts/client";
- * console.log(meterCommand("/s/t", "m1", 50).label); // chd:meter m1 50 /s/t
+ * import { meterCommand } from "@ecflow-ts/client/wire";
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(meterCommand("/s/t", "m1", 50).label, "chd:meter m1 50 /s/t");
  * ```
  */
-export function meterCommand(path: string, name: string, value: number): Command {
+export function meterCommand(path: string, name: string, value: number): Request<void> {
   if (!Number.isInteger(value) || value < INT32_MIN || value > INT32_MAX) {
     throw new ConfigError(`MeterCmd: the meter value must be a 32-bit integer, got ${value}`);
   }
@@ -162,8 +171,9 @@ export function meterCommand(path: string, name: string, value: number): Command
  *
  * @example
  * ```ts
- * import { parseMeterValue } from "@ecflow-ts/client";
- * console.log(parseMeterValue("-5")); // -5
+ * import { parseMeterValue } from "@ecflow-ts/client/wire";
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(parseMeterValue("-5"), -5);
  * ```
  */
 export function parseMeterValue(token: string): number {
@@ -179,11 +189,12 @@ export function parseMeterValue(token: string): number {
  *
  * @example
  * ```ts
- * import { labelCommand } from "@ecflow-ts/client";
- * console.log(labelCommand("/s/t", "info", "step 2 of 3").label); // chd:label info 'step 2 of 3' /s/t
+ * import { labelCommand } from "@ecflow-ts/client/wire";
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(labelCommand("/s/t", "info", "step 2 of 3").label, "chd:label info 'step 2 of 3' /s/t");
  * ```
  */
-export function labelCommand(path: string, name: string, text: string): Command {
+export function labelCommand(path: string, name: string, text: string): Request<void> {
   if (name === "") throw new ConfigError("Label name not set");
   return task("LabelCmd", { name_: name, label_: text }, `chd:label ${name} '${text}' ${path}`);
 }
@@ -194,11 +205,12 @@ export function labelCommand(path: string, name: string, text: string): Command 
  *
  * @example
  * ```ts
- * import { waitCommand } from "@ecflow-ts/client";
- * console.log(waitCommand("/s/t", "/s/a == complete").label); // chd:wait /s/a == complete /s/t
+ * import { waitCommand } from "@ecflow-ts/client/wire";
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(waitCommand("/s/t", "/s/a == complete").label, "chd:wait /s/a == complete /s/t");
  * ```
  */
-export function waitCommand(path: string, expression: string): Command {
+export function waitCommand(path: string, expression: string): Request<void> {
   if (expression.trim() === "") throw new ConfigError("CtsWaitCmd: no expression given");
   return task("CtsWaitCmd", { expression_: expression }, `chd:wait ${expression} ${path}`);
 }
@@ -223,13 +235,13 @@ const VALID_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.]*$/;
  *
  * @example
  * ```ts
- * import { queueCommand } from "@ecflow-ts/client";
+ * import { queueCommand } from "@ecflow-ts/client/wire";
+ * import { assertEquals } from "@std/assert";
  * const cmd = queueCommand("/s/t", { name: "q1", action: "complete", step: "001" });
- * console.log(cmd.members);
- * // { name_: "q1", action_: "complete", step_: "001", path_to_node_with_queue_: "" }
+ * assertEquals(cmd.members, { name_: "q1", action_: "complete", step_: "001", path_to_node_with_queue_: "" });
  * ```
  */
-export function queueCommand(path: string, q: QueueRequest): Command {
+export function queueCommand(path: string, q: QueueRequest): Request<string> {
   if (!(QUEUE_ACTIONS as readonly string[]).includes(q.action)) {
     throw new ConfigError(
       `QueueCmd: unknown action '${q.action}': expected one of ${QUEUE_ACTIONS.join(", ")}`,
@@ -251,11 +263,16 @@ export function queueCommand(path: string, q: QueueRequest): Command {
     throw new ConfigError(`QueueCmd: Invalid queue name : '${q.name}'`);
   }
   const where = queuePath === "" ? path : `${queuePath} ${path}`;
-  return task(
+  const cmd = task(
     "QueueCmd",
     { name_: q.name, action_: q.action, step_: step, path_to_node_with_queue_: queuePath },
     `chd:queue ${q.name} ${q.action} ${step} ${where}`,
   );
+  // `active` and `no_of_aborted` answer with text; the other actions are acknowledged
+  return request(cmd, (r, label) => {
+    const reply = expectReply(r, label, "string", "stc");
+    return reply.kind === "string" ? reply.value : "";
+  });
 }
 
 /**
@@ -265,9 +282,9 @@ export function queueCommand(path: string, q: QueueRequest): Command {
  *
  * @example
  * ```ts
- * import { parseQueueArguments } from "@ecflow-ts/client";
- * console.log(parseQueueArguments(["q1", "complete", "003"]));
- * // { name: "q1", action: "complete", step: "003", queuePath: "" }
+ * import { parseQueueArguments } from "@ecflow-ts/client/wire";
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(parseQueueArguments(["q1", "complete", "003"]), { name: "q1", action: "complete", step: "003", queuePath: "" });
  * ```
  */
 export function parseQueueArguments(tokens: string[]): Required<QueueRequest> {
