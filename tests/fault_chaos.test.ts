@@ -18,7 +18,7 @@ import {
   ServerError,
   TimeoutError,
 } from "../mod.ts";
-import { decodeHeader, decodeReply, pingCommand, rawRequest } from "../lib/wire/mod.ts";
+import { ctsCommand, decodeHeader, decodeReply, rawRequest } from "../lib/wire/mod.ts";
 import { DEFAULT_LIMITS } from "../lib/transport/mod.ts";
 import { ECFLOW_FIXTURES } from "./captures.ts";
 
@@ -143,7 +143,7 @@ async function runCase(c: Case): Promise<{ outcome: Outcome; ms: number; detail:
   });
   const t0 = performance.now();
   try {
-    const reply = await client.request(rawRequest(pingCommand()));
+    const reply = await client.request(rawRequest(ctsCommand("ping")));
     return { outcome: { kind: "reply", reply }, ms: performance.now() - t0, detail: "" };
   } catch (e) {
     const ms = performance.now() - t0;

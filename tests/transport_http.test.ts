@@ -12,7 +12,7 @@ import {
   startForwarder,
   testClient,
 } from "./transport_harness.ts";
-import { decodeReply, encodeRequest, pingCommand } from "../lib/wire/mod.ts";
+import { ctsCommand, decodeReply, encodeRequest } from "../lib/wire/mod.ts";
 import { envFrom, ProtocolError, TimeoutError, TlsSetupError } from "../mod.ts";
 import { HttpTransport } from "../lib/transport/mod.ts";
 
@@ -22,7 +22,7 @@ const ENV_PERMS = "--allow-env=HOME,ECF_HOST,ECF_PORT,ECF_HOST_PROTOCOL,ECF_AUTH
 Deno.test("HTTP: one POST /v1/ecflow per command, the TCP payload as the JSON body", async () => {
   await using server = await startServer({ halted: true });
   await using fwd = startForwarder({ serverPort: server.port });
-  const payload = encodeRequest(pingCommand(), {
+  const payload = encodeRequest(ctsCommand("ping"), {
     kind: "user",
     user: { user: "root", clientHost: "vm" },
   });
@@ -238,7 +238,7 @@ Deno.test("HTTP: the library's enableHttp/enableHttps, and the reply size limit"
   assertEquals(client.transportKind, "tls", "TLS wins over HTTP, as in ecflow_client");
 
   const tiny = new HttpTransport("http", { maxReplyBytes: 10 }, { env: envFrom({}) });
-  const payload = encodeRequest(pingCommand(), {
+  const payload = encodeRequest(ctsCommand("ping"), {
     kind: "user",
     user: { user: "u", clientHost: "h" },
   });

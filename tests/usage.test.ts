@@ -132,7 +132,7 @@ Deno.test("deno publish --dry-run lists exactly the files a user needs, with no 
     .filter((u) => u.startsWith(ROOT.href))
     .map((u) => u.slice(ROOT.href.length));
   assert(files.includes("mod.ts") && files.includes("cli.ts") && files.includes("README.md"));
-  assert(files.includes("LICENSE") && files.includes("lib/client.ts"));
+  assert(files.includes("LICENSE") && files.includes("lib/client/client.ts"));
   for (const f of files) {
     assert(
       /^(mod\.ts|cli\.ts|deno\.json|README\.md|LICENSE|lib\/.+\.ts|docs\/.+\.md)$/.test(f),

@@ -2,6 +2,7 @@ import { assert, assertEquals, assertInstanceOf, assertThrows } from "./deps.ts"
 import { captureBytes, responseFiles } from "./captures.ts";
 import { type Command, ConfigError, ProtocolError, type Reply } from "../mod.ts";
 import {
+  ctsCommand,
   decodeHeader,
   decodeReply,
   encodeFrame,
@@ -10,7 +11,6 @@ import {
   formatCereal,
   HEADER_SIZE,
   type Identity,
-  pingCommand,
   serverVersionCommand,
 } from "../lib/wire/mod.ts";
 
@@ -55,7 +55,7 @@ Deno.test("header: rejects non-hex, empty, embedded garbage and wrong sizes", ()
 
 Deno.test("request: --ping is byte-identical to ecflow_client's (capture 02)", () => {
   const captured = captureBytes("02-ping-halted", "request.bin");
-  const frame = encodeFrame(encodeRequest(pingCommand(), ROOT_AT_VM));
+  const frame = encodeFrame(encodeRequest(ctsCommand("ping"), ROOT_AT_VM));
   assertEquals(td.decode(frame), td.decode(captured));
   assertEquals(frame, captured);
 });
@@ -86,7 +86,7 @@ Deno.test("request: a group numbers types and versions classes once per message 
 
 Deno.test("request: an empty user is refused before encoding", () => {
   assertThrows(
-    () => encodeRequest(pingCommand(), { kind: "user", user: { user: "", clientHost: "h" } }),
+    () => encodeRequest(ctsCommand("ping"), { kind: "user", user: { user: "", clientHost: "h" } }),
     ProtocolError,
     "empty user",
   );

@@ -4,13 +4,11 @@ import { assertEquals, assertThrows } from "./deps.ts";
 import {
   alterCommand,
   beginCommand,
-  checkCommand,
   checkPtCommand,
   clientHandleCommand,
   ctsCommand,
   ctsNodeCommand,
   deleteCommand,
-  editHistoryCommand,
   encodeRequest,
   forceCommand,
   groupCommand,
@@ -24,11 +22,8 @@ import {
   requeueCommand,
   serverVersionCommand,
   showCommand,
-  statsCommand,
-  suitesCommand,
   syncCommand,
   zombieCommand,
-  zombieGetCommand,
 } from "../lib/wire/mod.ts";
 import { type Command, ConfigError } from "../mod.ts";
 import { ECFLOW_FIXTURES } from "./captures.ts";
@@ -52,14 +47,14 @@ function assertBytes(cmd: Command, capture: string) {
 
 const CASES: [string, () => Command][] = [
   ["03-server_version", () => serverVersionCommand()],
-  ["04-stats-halted", () => statsCommand()],
+  ["04-stats-halted", () => ctsCommand("stats")],
   ["05-get-empty", () => ctsNodeCommand("get")],
-  ["06-suites-empty", () => suitesCommand()],
+  ["06-suites-empty", () => ctsCommand("suites")],
   ["07-restart", () => ctsCommand("restart")],
   ["12-get-node", () => ctsNodeCommand("get", "/lab/f1")],
   ["14-begin", () => beginCommand("lab")],
   ["15-get_state", () => ctsNodeCommand("get_state", "/lab")],
-  ["17-zombie_get-empty", () => zombieGetCommand()],
+  ["17-zombie_get-empty", () => ctsCommand("zombie_get")],
   ["18-news", () => syncCommand("news", 0, 0, 0)],
   ["19-sync_full", () => syncCommand("sync_full", 0)],
   ["20-sync", () => syncCommand("sync", 0, 0, 0)],
@@ -109,13 +104,13 @@ const CASES: [string, () => Command][] = [
   ["55-query-trigger", () => queryCommand("trigger", "/lab/f1/t2", "/lab/f1/t1 == complete")],
   ["56-why", () => groupCommand([ctsNodeCommand("get"), ctsNodeCommand("why", "/lab/f1/t3")])],
   ["57-group-get-show", () => groupCommand([ctsNodeCommand("get", "/lab2"), showCommand()])],
-  ["58-check", () => checkCommand([])],
+  ["58-check", () => pathsCommand("check", [])],
   ["59-force-complete", () => forceCommand("/lab/f1/t3", "complete")],
   ["60-force-event-set", () => forceCommand("/lab/f1/t1:ev2", "set")],
   ["61-requeue", () => requeueCommand("/lab/f1", "force")],
   ["62-order", () => orderCommand("/lab/f2", "top")],
   ["65-log-get", () => logCommand("get", { lines: 20 })],
-  ["66-edit_history", () => editHistoryCommand("/lab")],
+  ["66-edit_history", () => pathsCommand("edit_history", "/lab")],
   ["67-check_pt", () => checkPtCommand()],
   ["69-stats_reset", () => ctsCommand("stats_reset")],
   ["80-zombie_remove", () => zombieCommand("remove", "/lab/f1/t1")],
@@ -184,9 +179,9 @@ Deno.test("builders refuse bad input before anything is encoded", () => {
     // deno-lint-ignore no-explicit-any
     () => zombieCommand("eat" as any, "/s/t"),
     // deno-lint-ignore no-explicit-any
-    () => alterCommand("/s", { action: "add", kind: "event" as any, name: "e" }),
+    () => alterCommand("/s", { action: "add", kind: "colour" as any, name: "e" }),
     // deno-lint-ignore no-explicit-any
-    () => alterCommand("/s", { action: "set_flag", flag: "remote_error" as any }),
+    () => alterCommand("/s", { action: "set_flag", flag: "shiny" as any }),
     // deno-lint-ignore no-explicit-any
     () => queryCommand("colour" as any, "/s"),
     () => queryCommand("event", "/s"),
@@ -209,4 +204,12 @@ Deno.test("load and replace never carry an extern line", () => {
   assertEquals(replace.members.clientDefs_, "suite s\n  task t\nendsuite\n");
   const payload = dec.decode(encodeRequest(load, ID));
   assertEquals(payload.includes("extern"), false);
+});
+
+Deno.test("the alter kinds servers know since 5.13 build (5.17 acts on them, 5.9.2 ignores them)", () => {
+  const add = alterCommand("/s/t", { action: "add", kind: "event", name: "e" });
+  assertEquals([add.members.add_attr_type_, add.label], [13, "--alter add event e /s/t"]);
+  const flag = alterCommand("/s", { action: "set_flag", flag: "remote_error" });
+  assertEquals(flag.members.flag_type_, 25);
+  assertEquals(alterCommand("/s", { action: "delete", kind: "mirror" }).members.del_attr_type_, 21);
 });

@@ -1,7 +1,7 @@
 // Writes lib/cli/commands/specs.ts: the option table of every CLI command group (names,
 // arity, usage, help), so the program parses a command line and prints help without
 // loading the groups' code; it loads only the group of the command given.
-// Run after changing a command's spec:  deno run -A tools/gen_cli_specs.ts
+// Run after changing a command's spec:  deno task specs
 // (tests/cli_specs.test.ts fails while the file is out of step).
 import type { OptionSpec } from "../lib/cli/args.ts";
 import { MODIFIERS as COMMON_MODIFIERS, SERVER_COMMANDS } from "../lib/cli/commands/server.ts";

@@ -17,7 +17,6 @@ import {
   type Alteration,
   alterCommand,
   beginCommand,
-  checkCommand,
   type CheckPtArgs,
   checkPtCommand,
   clientHandleCommand,
@@ -26,7 +25,6 @@ import {
   ctsNodeCommand,
   type DefinitionApi,
   deleteCommand,
-  editHistoryCommand,
   editScriptCommand,
   fileCommand,
   type FileKind,
@@ -40,7 +38,6 @@ import {
   orderCommand,
   type OrderOption,
   pathsCommand,
-  pingCommand,
   plugCommand,
   queryCommand,
   type QueryType,
@@ -50,11 +47,7 @@ import {
   runCommand,
   serverVersionCommand,
   type SortKind,
-  statsCommand,
-  statsServerCommand,
-  suitesCommand,
   zombieCommand,
-  zombieGetCommand,
 } from "../requests/user.ts";
 import type { QueueAction, TaskVariable } from "../requests/task.ts";
 import { LocalCopy, type SyncResult } from "../sync/local_copy.ts";
@@ -126,7 +119,7 @@ export class Client implements AsyncDisposable {
    * ```ts ignore
    * import { Client } from "@ecflow-ts/client";
    * import { suitesCommand } from "@ecflow-ts/client/wire";
-   * const suites: string[] = await new Client().request(suitesCommand());
+   * const suites: string[] = await new Client().request(ctsCommand("suites"));
    * ```
    */
   async request<T>(req: Request<T>, options?: CallOptions): Promise<T> {
@@ -227,177 +220,177 @@ export class Client implements AsyncDisposable {
 
   /** Checks the server answers; resolves with the round trip in milliseconds. */
   async ping(options?: CallOptions): Promise<number> {
-    const req = pingCommand();
+    const req = ctsCommand("ping");
     const { reply, ms } = await this.#invoker.send(req, options);
     req.decode(reply);
     return ms;
   }
 
   /** The server's version, e.g. `5.9.2`. */
-  serverVersion(options?: CallOptions): Promise<string> {
-    return this.request(serverVersionCommand(), options);
+  async serverVersion(options?: CallOptions): Promise<string> {
+    return await this.request(serverVersionCommand(), options);
   }
 
   /** The names of the server's suites. */
-  suites(options?: CallOptions): Promise<string[]> {
-    return this.request(suitesCommand(), options);
+  async suites(options?: CallOptions): Promise<string[]> {
+    return await this.request(ctsCommand("suites"), options);
   }
 
   /** The server statistics as ecflow_client `--stats` prints them. */
-  stats(options?: CallOptions): Promise<string> {
-    return this.request(statsCommand(), options);
+  async stats(options?: CallOptions): Promise<string> {
+    return await this.request(ctsCommand("stats"), options);
   }
 
   /** The raw statistics values (`--stats_server`), in the server's order. */
-  statsServer(options?: CallOptions): Promise<unknown[]> {
-    return this.request(statsServerCommand(), options);
+  async statsServer(options?: CallOptions): Promise<unknown[]> {
+    return await this.request(ctsCommand("stats_server"), options);
   }
 
   /** Resets the server's request statistics. */
-  statsReset(options?: CallOptions): Promise<void> {
-    return this.request(ctsCommand("stats_reset"), options);
+  async statsReset(options?: CallOptions): Promise<void> {
+    return await this.request(ctsCommand("stats_reset"), options);
   }
 
   /** Starts scheduling (HALTED or SHUTDOWN → RUNNING). */
-  restartServer(options?: CallOptions): Promise<void> {
-    return this.request(ctsCommand("restart"), options);
+  async restartServer(options?: CallOptions): Promise<void> {
+    return await this.request(ctsCommand("restart"), options);
   }
 
   /** Stops scheduling and task commands (→ HALTED). */
-  haltServer(options?: CallOptions): Promise<void> {
-    return this.request(ctsCommand("halt"), options);
+  async haltServer(options?: CallOptions): Promise<void> {
+    return await this.request(ctsCommand("halt"), options);
   }
 
   /** Stops scheduling new jobs (→ SHUTDOWN). */
-  shutdownServer(options?: CallOptions): Promise<void> {
-    return this.request(ctsCommand("shutdown"), options);
+  async shutdownServer(options?: CallOptions): Promise<void> {
+    return await this.request(ctsCommand("shutdown"), options);
   }
 
   /** Terminates the server process (it checkpoints first). */
-  terminateServer(options?: CallOptions): Promise<void> {
-    return this.request(ctsCommand("terminate"), options);
+  async terminateServer(options?: CallOptions): Promise<void> {
+    return await this.request(ctsCommand("terminate"), options);
   }
 
   /** Reloads the definition from the check point file (server HALTED, definition empty). */
-  restoreFromCheckpt(options?: CallOptions): Promise<void> {
-    return this.request(ctsCommand("restore_from_checkpt"), options);
+  async restoreFromCheckpt(options?: CallOptions): Promise<void> {
+    return await this.request(ctsCommand("restore_from_checkpt"), options);
   }
 
   /** Reloads the white list file (ECF_LISTS). */
-  reloadWlFile(options?: CallOptions): Promise<void> {
-    return this.request(ctsCommand("reloadwsfile"), options);
+  async reloadWlFile(options?: CallOptions): Promise<void> {
+    return await this.request(ctsCommand("reloadwsfile"), options);
   }
 
   /** Reloads the password file (ECF_PASSWD). */
-  reloadPasswdFile(options?: CallOptions): Promise<void> {
-    return this.request(ctsCommand("reloadpasswdfile"), options);
+  async reloadPasswdFile(options?: CallOptions): Promise<void> {
+    return await this.request(ctsCommand("reloadpasswdfile"), options);
   }
 
   /** Reloads the custom password file (ECF_CUSTOM_PASSWD). */
-  reloadCustomPasswdFile(options?: CallOptions): Promise<void> {
-    return this.request(ctsCommand("reloadcustompasswdfile"), options);
+  async reloadCustomPasswdFile(options?: CallOptions): Promise<void> {
+    return await this.request(ctsCommand("reloadcustompasswdfile"), options);
   }
 
   /** Forces dependency evaluation now. */
-  forceDepEval(options?: CallOptions): Promise<void> {
-    return this.request(ctsCommand("force-dep-eval"), options);
+  async forceDepEval(options?: CallOptions): Promise<void> {
+    return await this.request(ctsCommand("force-dep-eval"), options);
   }
 
   /** Turns server debug output on. */
-  debugServerOn(options?: CallOptions): Promise<void> {
-    return this.request(ctsCommand("debug_server_on"), options);
+  async debugServerOn(options?: CallOptions): Promise<void> {
+    return await this.request(ctsCommand("debug_server_on"), options);
   }
 
   /** Turns server debug output off. */
-  debugServerOff(options?: CallOptions): Promise<void> {
-    return this.request(ctsCommand("debug_server_off"), options);
+  async debugServerOff(options?: CallOptions): Promise<void> {
+    return await this.request(ctsCommand("debug_server_off"), options);
   }
 
   /** Saves a check point now (no arguments), or changes the check-point policy. */
-  checkpt(args: CheckPtArgs & CallOptions = {}): Promise<void> {
-    return this.request(checkPtCommand(args), args);
+  async checkpt(args: CheckPtArgs & CallOptions = {}): Promise<void> {
+    return await this.request(checkPtCommand(args), args);
   }
 
   /** The last `lines` lines (default 100) of the server log. */
-  getLog(options: CallOptions & { lines?: number } = {}): Promise<string> {
-    return this.request(logCommand("get", { lines: options.lines }), options);
+  async getLog(options: CallOptions & { lines?: number } = {}): Promise<string> {
+    return await this.request(logCommand("get", { lines: options.lines }), options);
   }
 
   /** The server log's path. */
-  getLogPath(options?: CallOptions): Promise<string> {
-    return this.request(logCommand("path"), options);
+  async getLogPath(options?: CallOptions): Promise<string> {
+    return await this.request(logCommand("path"), options);
   }
 
   /** Closes the log and opens a new one (at `path`, else ECF_LOG). */
-  newLog(options: CallOptions & { path?: string } = {}): Promise<void> {
-    return this.request(logCommand("new", { newPath: options.path }), options);
+  async newLog(options: CallOptions & { path?: string } = {}): Promise<void> {
+    return await this.request(logCommand("new", { newPath: options.path }), options);
   }
 
   /** Clears the server log. */
-  clearLog(options?: CallOptions): Promise<void> {
-    return this.request(logCommand("clear"), options);
+  async clearLog(options?: CallOptions): Promise<void> {
+    return await this.request(logCommand("clear"), options);
   }
 
   /** Flushes and closes the server log. */
-  flushLog(options?: CallOptions): Promise<void> {
-    return this.request(logCommand("flush"), options);
+  async flushLog(options?: CallOptions): Promise<void> {
+    return await this.request(logCommand("flush"), options);
   }
 
   /** Writes a message into the server log. */
-  logMsg(message: string, options?: CallOptions): Promise<void> {
-    return this.request(logMessageCommand(message), options);
+  async logMsg(message: string, options?: CallOptions): Promise<void> {
+    return await this.request(logMessageCommand(message), options);
   }
 
   /** The server's zombies. */
-  zombieGet(options?: CallOptions): Promise<Zombie[]> {
-    return this.request(zombieGetCommand(), options);
+  async zombieGet(options?: CallOptions): Promise<Zombie[]> {
+    return await this.request(ctsCommand("zombie_get"), options);
   }
 
   /** Applies a zombie action to the zombies of the given tasks. */
-  zombieAction(
+  async zombieAction(
     action: ZombieAction,
     paths: string | string[],
     options?: CallOptions,
   ): Promise<void> {
-    return this.request(zombieCommand(action, paths), options);
+    return await this.request(zombieCommand(action, paths), options);
   }
 
   /** Zombie action `fob`: let the zombie's task commands succeed without effect. */
-  zombieFob(paths: string | string[], options?: CallOptions): Promise<void> {
-    return this.zombieAction("fob", paths, options);
+  async zombieFob(paths: string | string[], options?: CallOptions): Promise<void> {
+    return await this.zombieAction("fob", paths, options);
   }
 
   /** Zombie action `fail`. */
-  zombieFail(paths: string | string[], options?: CallOptions): Promise<void> {
-    return this.zombieAction("fail", paths, options);
+  async zombieFail(paths: string | string[], options?: CallOptions): Promise<void> {
+    return await this.zombieAction("fail", paths, options);
   }
 
   /** Zombie action `adopt`: the task takes over the zombie's password. */
-  zombieAdopt(paths: string | string[], options?: CallOptions): Promise<void> {
-    return this.zombieAction("adopt", paths, options);
+  async zombieAdopt(paths: string | string[], options?: CallOptions): Promise<void> {
+    return await this.zombieAction("adopt", paths, options);
   }
 
   /** Zombie action `remove`. */
-  zombieRemove(paths: string | string[], options?: CallOptions): Promise<void> {
-    return this.zombieAction("remove", paths, options);
+  async zombieRemove(paths: string | string[], options?: CallOptions): Promise<void> {
+    return await this.zombieAction("remove", paths, options);
   }
 
   /** Zombie action `block`. */
-  zombieBlock(paths: string | string[], options?: CallOptions): Promise<void> {
-    return this.zombieAction("block", paths, options);
+  async zombieBlock(paths: string | string[], options?: CallOptions): Promise<void> {
+    return await this.zombieAction("block", paths, options);
   }
 
   /** Zombie action `kill` (the server runs ECF_KILL_CMD with the zombie's pid). */
-  zombieKill(paths: string | string[], options?: CallOptions): Promise<void> {
-    return this.zombieAction("kill", paths, options);
+  async zombieKill(paths: string | string[], options?: CallOptions): Promise<void> {
+    return await this.zombieAction("kill", paths, options);
   }
 
   /**
    * Sends several commands in one request; resolves with the replies the server returns
    * (failures appear as `error` replies, not exceptions).
    */
-  group(commands: Command[], options?: CallOptions): Promise<Reply[]> {
-    return this.request(groupCommand(commands), options);
+  async group(commands: Command[], options?: CallOptions): Promise<Reply[]> {
+    return await this.request(groupCommand(commands), options);
   }
 
   // ------------------------------------------------------ definition and copy
@@ -415,8 +408,8 @@ export class Client implements AsyncDisposable {
   }
 
   /** Fetches the whole definition and keeps it as the local copy. */
-  getServerDefs(options?: CallOptions): Promise<Defs> {
-    return this.#local.fetch(options);
+  async getServerDefs(options?: CallOptions): Promise<Defs> {
+    return await this.#local.fetch(options);
   }
 
   /** The local copy (from `getServerDefs`/`syncLocal`), if any; its `text` is the server's NET text. */
@@ -425,8 +418,8 @@ export class Client implements AsyncDisposable {
   }
 
   /** Whether the server changed since the local copy was taken (true when there is none). */
-  newsLocal(options?: CallOptions): Promise<boolean> {
-    return this.#local.news(options);
+  async newsLocal(options?: CallOptions): Promise<boolean> {
+    return await this.#local.news(options);
   }
 
   /** Brings the local copy up to date and returns it. */
@@ -435,8 +428,8 @@ export class Client implements AsyncDisposable {
   }
 
   /** Brings the local copy up to date, saying how: unchanged, incremental or full, bytes, ms. */
-  sync(options?: CallOptions): Promise<SyncResult> {
-    return this.#local.sync(options);
+  async sync(options?: CallOptions): Promise<SyncResult> {
+    return await this.#local.sync(options);
   }
 
   /** The client handle news and sync use (0 = all suites). */
@@ -454,8 +447,8 @@ export class Client implements AsyncDisposable {
   }
 
   /** Every user's client handles and their suites. */
-  chSuites(options?: CallOptions): Promise<ClientHandles> {
-    return this.request(clientHandleCommand("ch_suites"), options);
+  async chSuites(options?: CallOptions): Promise<ClientHandles> {
+    return await this.request(clientHandleCommand("ch_suites"), options);
   }
 
   /** Drops a client handle (default: this client's). */
@@ -474,21 +467,21 @@ export class Client implements AsyncDisposable {
   }
 
   /** Adds suites to a handle. */
-  chAdd(handle: number, suites: string[], options?: CallOptions): Promise<void> {
-    return this.request(clientHandleCommand("ch_add", { handle, suites }), options);
+  async chAdd(handle: number, suites: string[], options?: CallOptions): Promise<void> {
+    return await this.request(clientHandleCommand("ch_add", { handle, suites }), options);
   }
 
   /** Removes suites from a handle. */
-  chRemove(handle: number, suites: string[], options?: CallOptions): Promise<void> {
-    return this.request(clientHandleCommand("ch_rem", { handle, suites }), options);
+  async chRemove(handle: number, suites: string[], options?: CallOptions): Promise<void> {
+    return await this.request(clientHandleCommand("ch_rem", { handle, suites }), options);
   }
 
   /** Whether new suites are added to a handle automatically. */
-  chAutoAdd(
+  async chAutoAdd(
     handle: number,
     options: CallOptions & { autoAddNewSuites: boolean },
   ): Promise<void> {
-    return this.request(
+    return await this.request(
       clientHandleCommand("ch_auto_add", { handle, autoAddNewSuites: options.autoAddNewSuites }),
       options,
     );
@@ -560,123 +553,129 @@ export class Client implements AsyncDisposable {
   // ------------------------------------------------------------------ nodes
 
   /** Begins one suite. */
-  beginSuite(suite: string, options: CallOptions & { force?: boolean } = {}): Promise<void> {
-    if (suite === "") return Promise.reject(new ConfigError("beginSuite: no suite name given"));
-    return this.request(beginCommand(suite, options), options);
+  async beginSuite(suite: string, options: CallOptions & { force?: boolean } = {}): Promise<void> {
+    if (suite === "") throw new ConfigError("beginSuite: no suite name given");
+    return await this.request(beginCommand(suite, options), options);
   }
 
   /** Begins every suite. */
-  beginAllSuites(options: CallOptions & { force?: boolean } = {}): Promise<void> {
-    return this.request(beginCommand("", options), options);
+  async beginAllSuites(options: CallOptions & { force?: boolean } = {}): Promise<void> {
+    return await this.request(beginCommand("", options), options);
   }
 
   /** Suspends nodes. */
-  suspend(paths: string | string[], options?: CallOptions): Promise<void> {
-    return this.request(pathsCommand("suspend", paths), options);
+  async suspend(paths: string | string[], options?: CallOptions): Promise<void> {
+    return await this.request(pathsCommand("suspend", paths), options);
   }
 
   /** Resumes nodes. */
-  resume(paths: string | string[], options?: CallOptions): Promise<void> {
-    return this.request(pathsCommand("resume", paths), options);
+  async resume(paths: string | string[], options?: CallOptions): Promise<void> {
+    return await this.request(pathsCommand("resume", paths), options);
   }
 
   /** Kills the jobs of nodes (the server runs `ECF_KILL_CMD`). */
-  kill(paths: string | string[], options?: CallOptions): Promise<void> {
-    return this.request(pathsCommand("kill", paths), options);
+  async kill(paths: string | string[], options?: CallOptions): Promise<void> {
+    return await this.request(pathsCommand("kill", paths), options);
   }
 
   /** Asks for the status of jobs (the server runs `ECF_STATUS_CMD`). */
-  status(paths: string | string[], options?: CallOptions): Promise<void> {
-    return this.request(pathsCommand("status", paths), options);
+  async status(paths: string | string[], options?: CallOptions): Promise<void> {
+    return await this.request(pathsCommand("status", paths), options);
   }
 
   /** Archives nodes (their children are written to disk and removed). */
-  archive(paths: string | string[], options?: CallOptions): Promise<void> {
-    return this.request(pathsCommand("archive", paths), options);
+  async archive(paths: string | string[], options?: CallOptions): Promise<void> {
+    return await this.request(pathsCommand("archive", paths), options);
   }
 
   /** Restores archived nodes. */
-  restore(paths: string | string[], options?: CallOptions): Promise<void> {
-    return this.request(pathsCommand("restore", paths), options);
+  async restore(paths: string | string[], options?: CallOptions): Promise<void> {
+    return await this.request(pathsCommand("restore", paths), options);
   }
 
   /** Checks triggers and limits of nodes (none = everything); resolves with the findings ("" if none). */
-  check(paths: string | string[] = [], options?: CallOptions): Promise<string> {
-    return this.request(checkCommand(paths), options);
+  async check(paths: string | string[] = [], options?: CallOptions): Promise<string> {
+    return await this.request(pathsCommand("check", paths), options);
   }
 
   /** The edit history of a node, one entry per line (`"clear"` clears all history). */
-  editHistory(path: string, options?: CallOptions): Promise<string[]> {
-    return this.request(editHistoryCommand(path), options);
+  async editHistory(path: string, options?: CallOptions): Promise<string[]> {
+    return await this.request(pathsCommand("edit_history", path), options);
   }
 
   /** Deletes nodes (at least one path: `deleteAll` deletes every suite). */
-  delete(paths: string | string[], options: CallOptions & { force?: boolean } = {}): Promise<void> {
+  async delete(
+    paths: string | string[],
+    options: CallOptions & { force?: boolean } = {},
+  ): Promise<void> {
     if (paths.length === 0) {
-      return Promise.reject(new ConfigError("delete: no paths given (use deleteAll)"));
+      throw new ConfigError("delete: no paths given (use deleteAll)");
     }
-    return this.request(deleteCommand(paths, options), options);
+    return await this.request(deleteCommand(paths, options), options);
   }
 
   /** Deletes every suite. */
-  deleteAll(options: CallOptions & { force?: boolean } = {}): Promise<void> {
-    return this.request(deleteCommand([], options), options);
+  async deleteAll(options: CallOptions & { force?: boolean } = {}): Promise<void> {
+    return await this.request(deleteCommand([], options), options);
   }
 
   /** Requeues nodes; mode `abort` only requeues aborted tasks, `force` even active ones. */
-  requeue(
+  async requeue(
     paths: string | string[],
     options: CallOptions & { mode?: RequeueOption } = {},
   ): Promise<void> {
-    return this.request(requeueCommand(paths, options.mode ?? "none"), options);
+    return await this.request(requeueCommand(paths, options.mode ?? "none"), options);
   }
 
   /** Re-orders a node among its siblings. */
-  order(path: string, option: OrderOption, options?: CallOptions): Promise<void> {
-    return this.request(orderCommand(path, option), options);
+  async order(path: string, option: OrderOption, options?: CallOptions): Promise<void> {
+    return await this.request(orderCommand(path, option), options);
   }
 
   /** Submits tasks now, ignoring dependencies; `force` even when active or submitted. */
-  run(paths: string | string[], options: CallOptions & { force?: boolean } = {}): Promise<void> {
-    return this.request(runCommand(paths, options), options);
+  async run(
+    paths: string | string[],
+    options: CallOptions & { force?: boolean } = {},
+  ): Promise<void> {
+    return await this.request(runCommand(paths, options), options);
   }
 
   /** Forces nodes into a state (`recursive`: and everything below them). */
-  forceState(
+  async forceState(
     paths: string | string[],
     state: ForceState,
     options: CallOptions & { recursive?: boolean } = {},
   ): Promise<void> {
-    return this.request(forceCommand(paths, state, options), options);
+    return await this.request(forceCommand(paths, state, options), options);
   }
 
   /** Sets or clears events: paths are `path:event`. */
-  forceEvent(
+  async forceEvent(
     paths: string | string[],
     action: "set" | "clear",
     options?: CallOptions,
   ): Promise<void> {
-    return this.request(forceCommand(paths, action), options);
+    return await this.request(forceCommand(paths, action), options);
   }
 
   /** Frees trigger dependencies. */
-  freeTriggerDep(paths: string | string[], options?: CallOptions): Promise<void> {
-    return this.request(freeDepCommand(paths, { trigger: true }), options);
+  async freeTriggerDep(paths: string | string[], options?: CallOptions): Promise<void> {
+    return await this.request(freeDepCommand(paths, { trigger: true }), options);
   }
 
   /** Frees date dependencies. */
-  freeDateDep(paths: string | string[], options?: CallOptions): Promise<void> {
-    return this.request(freeDepCommand(paths, { date: true }), options);
+  async freeDateDep(paths: string | string[], options?: CallOptions): Promise<void> {
+    return await this.request(freeDepCommand(paths, { date: true }), options);
   }
 
   /** Frees time dependencies (time, today, cron). */
-  freeTimeDep(paths: string | string[], options?: CallOptions): Promise<void> {
-    return this.request(freeDepCommand(paths, { time: true }), options);
+  async freeTimeDep(paths: string | string[], options?: CallOptions): Promise<void> {
+    return await this.request(freeDepCommand(paths, { time: true }), options);
   }
 
   /** Frees every dependency. */
-  freeAllDep(paths: string | string[], options?: CallOptions): Promise<void> {
-    return this.request(freeDepCommand(paths, { all: true }), options);
+  async freeAllDep(paths: string | string[], options?: CallOptions): Promise<void> {
+    return await this.request(freeDepCommand(paths, { all: true }), options);
   }
 
   /**
@@ -684,41 +683,49 @@ export class Client implements AsyncDisposable {
    * `alter("/s", { action: "set_flag", flag: "late" })`, `alter("/s", { action: "sort", kind:
    * "event", recursive: true })`.
    */
-  alter(paths: string | string[], alteration: Alteration, options?: CallOptions): Promise<void> {
-    return this.request(alterCommand(paths, alteration), options);
+  async alter(
+    paths: string | string[],
+    alteration: Alteration,
+    options?: CallOptions,
+  ): Promise<void> {
+    return await this.request(alterCommand(paths, alteration), options);
   }
 
   /** Sorts attributes of a kind (`event`, `meter`, `label`, `variable`, `limit`, `all`). */
-  sortAttributes(
+  async sortAttributes(
     paths: string | string[],
     kind: SortKind,
     options: CallOptions & { recursive?: boolean } = {},
   ): Promise<void> {
     const recursive = options.recursive ?? true;
-    return this.request(alterCommand(paths, { action: "sort", kind, recursive }), options);
+    return await this.request(alterCommand(paths, { action: "sort", kind, recursive }), options);
   }
 
   /** A node's file: `script` (default), `job`, `jobout`, `manual`, `kill` or `stat`. */
-  getFile(
+  async getFile(
     path: string,
     options: CallOptions & { kind?: FileKind; maxLines?: number } = {},
   ): Promise<string> {
-    return this.request(fileCommand(path, options.kind, options.maxLines), options);
+    return await this.request(fileCommand(path, options.kind, options.maxLines), options);
   }
 
   /** The task's script as the server finds it (`--edit_script=<path> edit`). */
-  editScriptEdit(path: string, options?: CallOptions): Promise<string> {
-    return this.request(editScriptCommand(path, "edit"), options);
+  async editScriptEdit(path: string, options?: CallOptions): Promise<string> {
+    return await this.request(editScriptCommand(path, "edit"), options);
   }
 
   /** The task's script after pre-processing (includes expanded). */
-  editScriptPreprocess(path: string, options?: CallOptions): Promise<string> {
-    return this.request(editScriptCommand(path, "pre_process"), options);
+  async editScriptPreprocess(path: string, options?: CallOptions): Promise<string> {
+    return await this.request(editScriptCommand(path, "pre_process"), options);
   }
 
   /** Pre-processes a user-supplied script (one string per line) in the task's context. */
-  editScriptPreprocessFile(path: string, lines: string[], options?: CallOptions): Promise<string> {
-    return this.request(
+  async editScriptPreprocessFile(
+    path: string,
+    lines: string[],
+    options?: CallOptions,
+  ): Promise<string> {
+    return await this.request(
       editScriptCommand(path, "pre_process_file", { fileContents: lines }),
       options,
     );
@@ -753,23 +760,28 @@ export class Client implements AsyncDisposable {
    * Asks the server about a node: `query("state", "/s/t")`, `query("event", "/s/t", "ev")`,
    * `query("trigger", "/s/t", "t1 == complete")`.
    */
-  query(type: QueryType, path: string, attribute = "", options?: CallOptions): Promise<string> {
-    return this.request(queryCommand(type, path, attribute), options);
+  async query(
+    type: QueryType,
+    path: string,
+    attribute = "",
+    options?: CallOptions,
+  ): Promise<string> {
+    return await this.request(queryCommand(type, path, attribute), options);
   }
 
   /** Moves node `source` under `dest` (a path, or `host:port[/path]` of another server). */
-  plug(source: string, dest: string, options?: CallOptions): Promise<void> {
-    return this.request(plugCommand(source, dest), options);
+  async plug(source: string, dest: string, options?: CallOptions): Promise<void> {
+    return await this.request(plugCommand(source, dest), options);
   }
 
   /** Generates jobs for the whole definition or one node (server must be RUNNING). */
-  jobGeneration(path = "", options?: CallOptions): Promise<void> {
-    return this.request(ctsNodeCommand("job_gen", path), options);
+  async jobGeneration(path = "", options?: CallOptions): Promise<void> {
+    return await this.request(ctsNodeCommand("job_gen", path), options);
   }
 
   /** Checks job generation without submitting anything. */
-  checkJobGenOnly(path = "", options?: CallOptions): Promise<void> {
-    return this.request(ctsNodeCommand("checkJobGenOnly", path), options);
+  async checkJobGenOnly(path = "", options?: CallOptions): Promise<void> {
+    return await this.request(ctsNodeCommand("checkJobGenOnly", path), options);
   }
 
   // ------------------------------------------- task commands, Python's names
@@ -845,46 +857,49 @@ export class Client implements AsyncDisposable {
   }
 
   /** The job started: the task becomes active (`--init`). */
-  childInit(options?: CallOptions): Promise<void> {
-    return this.task.init(options);
+  async childInit(options?: CallOptions): Promise<void> {
+    return await this.task.init(options);
   }
 
   /** The job finished: the task becomes complete (`--complete`). */
-  childComplete(options?: CallOptions): Promise<void> {
-    return this.task.complete(options);
+  async childComplete(options?: CallOptions): Promise<void> {
+    return await this.task.complete(options);
   }
 
   /** The job failed: the task becomes aborted (`--abort`). */
-  childAbort(reason = "", options?: CallOptions): Promise<void> {
-    return this.task.abort(reason, options);
+  async childAbort(reason = "", options?: CallOptions): Promise<void> {
+    return await this.task.abort(reason, options);
   }
 
   /** Sets an event, by name or number (`--event`); `{ value: false }` clears it. */
-  childEvent(name: string | number, options?: CallOptions & { value?: boolean }): Promise<void> {
-    return this.task.event(name, options);
+  async childEvent(
+    name: string | number,
+    options?: CallOptions & { value?: boolean },
+  ): Promise<void> {
+    return await this.task.event(name, options);
   }
 
   /** Sets a meter (`--meter`). */
-  childMeter(name: string, value: number, options?: CallOptions): Promise<void> {
-    return this.task.meter(name, value, options);
+  async childMeter(name: string, value: number, options?: CallOptions): Promise<void> {
+    return await this.task.meter(name, value, options);
   }
 
   /** Sets a label's text (`--label`). */
-  childLabel(name: string, value: string, options?: CallOptions): Promise<void> {
-    return this.task.label(name, value, options);
+  async childLabel(name: string, value: string, options?: CallOptions): Promise<void> {
+    return await this.task.label(name, value, options);
   }
 
   /** Waits until a trigger expression holds (`--wait`). */
-  childWait(expression: string, options?: CallOptions): Promise<void> {
-    return this.task.wait(expression, options);
+  async childWait(expression: string, options?: CallOptions): Promise<void> {
+    return await this.task.wait(expression, options);
   }
 
   /** Works a queue (`--queue`): see {@linkcode TaskClient.queue}. */
-  childQueue(
+  async childQueue(
     name: string,
     action: QueueAction,
     options?: CallOptions & { step?: string; queuePath?: string },
   ): Promise<string> {
-    return this.task.queue(name, action, options);
+    return await this.task.queue(name, action, options);
   }
 }

@@ -54,9 +54,11 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /**
- * The error reported when every attempt failed: of the last failure's class, its message
- * saying how many attempts were made (`h:1: cannot connect (connection refused) after 2
- * attempts`, `h:1: no connection within 10 s (2 attempts)`), the last failure as its cause.
+ * The error reported when every attempt failed: of the last failure's class, the last failure
+ * as its cause. A server that could not be reached says so with the number of attempts
+ * (`h:1: cannot connect (connection refused) after 2 attempts`); other failures keep their
+ * message and add the count when there was more than one attempt (`h:1: no connection within
+ * 10 s (2 attempts)`).
  */
 export function exhausted(
   last: ConnectionError | TimeoutError,
@@ -64,15 +66,18 @@ export function exhausted(
 ): ConnectionError | TimeoutError {
   const detail = last.message.slice(last.message.indexOf(": ") + 2);
   const times = `${attempts} attempt${attempts === 1 ? "" : "s"}`;
-  if (last instanceof TimeoutError) {
-    return new TimeoutError(`${detail} (${times})`, last.target, last.phase, { cause: last });
+  const options = { cause: last };
+  if (last instanceof ConnectionError && (last.reason === "refused" || last.reason === "dns")) {
+    return new ConnectionError(
+      `cannot connect (${detail}) after ${times}`,
+      last.target,
+      last.reason,
+      options,
+    );
   }
-  return new ConnectionError(
-    `cannot connect (${detail}) after ${times}`,
-    last.target,
-    last.reason,
-    {
-      cause: last,
-    },
-  );
+  if (attempts === 1) return last;
+  if (last instanceof TimeoutError) {
+    return new TimeoutError(`${detail} (${times})`, last.target, last.phase, options);
+  }
+  return new ConnectionError(`${detail} (${times})`, last.target, last.reason, options);
 }

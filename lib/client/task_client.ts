@@ -181,10 +181,11 @@ export class TaskClient implements AsyncDisposable {
     options: CallOptions & { step?: string; queuePath?: string } = {},
   ): Promise<string> {
     const { step = "", queuePath = "" } = options;
-    return await this.request(
+    const text = await this.request(
       queueCommand(this.#ready().path, { name, action, step, queuePath }),
       options,
     );
+    return text ?? "";
   }
 
   /** Sets the variables `init()` adds to the task. */

@@ -16,9 +16,9 @@ import { ProtocolError } from "../errors.ts";
  *
  * @example
  * ```ts
- * import { suitesCommand } from "@ecflow-ts/client/wire";
+ * import { ctsCommand } from "@ecflow-ts/client/wire";
  * import { assertEquals } from "@std/assert";
- * const req = suitesCommand();
+ * const req = ctsCommand("suites");
  * assertEquals(req.cls, "CtsCmd");
  * assertEquals(req.decode({ kind: "suites", suites: ["s1", "s2"] }), ["s1", "s2"]);
  * ```

@@ -241,7 +241,7 @@ const VALID_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.]*$/;
  * assertEquals(cmd.members, { name_: "q1", action_: "complete", step_: "001", path_to_node_with_queue_: "" });
  * ```
  */
-export function queueCommand(path: string, q: QueueRequest): Request<string> {
+export function queueCommand(path: string, q: QueueRequest): Request<string | undefined> {
   if (!(QUEUE_ACTIONS as readonly string[]).includes(q.action)) {
     throw new ConfigError(
       `QueueCmd: unknown action '${q.action}': expected one of ${QUEUE_ACTIONS.join(", ")}`,
@@ -268,10 +268,11 @@ export function queueCommand(path: string, q: QueueRequest): Request<string> {
     { name_: q.name, action_: q.action, step_: step, path_to_node_with_queue_: queuePath },
     `chd:queue ${q.name} ${q.action} ${step} ${where}`,
   );
-  // `active` and `no_of_aborted` answer with text; the other actions are acknowledged
+  // `active` and `no_of_aborted` answer with text (`no_of_aborted` only when some step
+  // aborted); the other actions are acknowledged: no text
   return request(cmd, (r, label) => {
     const reply = expectReply(r, label, "string", "stc");
-    return reply.kind === "string" ? reply.value : "";
+    return reply.kind === "string" ? reply.value : undefined;
   });
 }
 

@@ -88,138 +88,65 @@ function checkInt(n: number, what: string, min = 0): number {
 /** A `CtsCmd` operation, named like its ecflow_client option. */
 export type CtsApi = keyof typeof CTS_API;
 
-/** The `CtsCmd` operations the server only acknowledges. */
+/** The `CtsCmd` operations the server only acknowledges (besides `ping`). */
 export type CtsAction = Exclude<
   CtsApi,
   "ping" | "zombie_get" | "stats" | "suites" | "server_load" | "stats_server"
 >;
 
 const CTS_CONFIRMED = new Set<string>(["halt", "shutdown", "terminate"]);
-const CTS_WITH_RESULT = new Set<string>([
-  "ping",
-  "zombie_get",
-  "stats",
-  "suites",
-  "server_load",
-  "stats_server",
-]);
 
 function cts(api: CtsApi): Command {
-  const value = Object.hasOwn(CTS_API, api) ? CTS_API[api] : undefined;
+  const value = typeof api === "string" && Object.hasOwn(CTS_API, api) ? CTS_API[api] : undefined;
   if (value === undefined) throw new ConfigError(`unknown server command '${api}'`);
   const label = CTS_CONFIRMED.has(api) ? `--${api}=yes` : `--${api}`;
-  return user("CtsCmd", { api_: value }, label);
+  return user("CtsCmd", { api_: value }, label, api === "ping" ? 10 : undefined);
 }
 
 /**
- * A `CtsCmd` the server only acknowledges: `restart`, `halt`, `shutdown`, `terminate`,
- * `stats_reset`, `reloadwsfile`, `force-dep-eval`, ….
+ * A `CtsCmd`, a server-wide command without arguments. `suites` resolves with the suite names,
+ * `stats` with the statistics text, `stats_server` with the raw statistics values,
+ * `server_load` with the server log's path, `zombie_get` with the zombies; the others (`ping`,
+ * `restart`, `halt`, `shutdown`, `terminate`, `stats_reset`, `force-dep-eval`, …) are
+ * acknowledged.
  *
  * @example
  * ```ts
  * import { ctsCommand } from "@ecflow-ts/client/wire";
  * import { assertEquals } from "@std/assert";
- * const cmd = ctsCommand("restart");
- * assertEquals(cmd.members, { api_: 2 });
- * assertEquals(cmd.label, "--restart");
+ * assertEquals(ctsCommand("restart").members, { api_: 2 });
  * assertEquals(ctsCommand("halt").label, "--halt=yes");
+ * assertEquals(ctsCommand("ping").timeoutSeconds, 10);
+ * assertEquals(ctsCommand("suites").decode({ kind: "suites", suites: ["a"] }), ["a"]);
  * ```
  */
-export function ctsCommand(api: CtsAction): Request<void> {
-  if (CTS_WITH_RESULT.has(api)) {
-    throw new ConfigError(`ctsCommand('${api}'): its reply carries a result; use its own builder`);
+export function ctsCommand(api: "ping" | CtsAction): Request<void>;
+/** `--suites`: the names of the server's suites. */
+export function ctsCommand(api: "suites"): Request<string[]>;
+/** `--stats` (the statistics as text) and `--server_load` (the server log's path). */
+export function ctsCommand(api: "stats" | "server_load"): Request<string>;
+/** `--stats_server`: the raw statistics values, in the server's order. */
+export function ctsCommand(api: "stats_server"): Request<unknown[]>;
+/** `--zombie_get`: the server's zombies. */
+export function ctsCommand(api: "zombie_get"): Request<Zombie[]>;
+export function ctsCommand(
+  api: CtsApi,
+): Request<void> | Request<string[]> | Request<string> | Request<unknown[]> | Request<Zombie[]> {
+  const cmd = cts(api);
+  switch (api) {
+    case "suites":
+      return request(cmd, (r, label) => expectReply(r, label, "suites").suites);
+    case "stats":
+      return request(cmd, textReply);
+    case "server_load":
+      return request(cmd, (r, label) => expectReply(r, label, "serverLoad").logFilePath);
+    case "stats_server":
+      return request(cmd, (r, label) => expectReply(r, label, "stats").values);
+    case "zombie_get":
+      return request(cmd, (r, label) => expectReply(r, label, "zombies").zombies);
+    default:
+      return request(cmd, acknowledged);
   }
-  return request(cts(api), acknowledged);
-}
-
-/**
- * `--ping`: the server acknowledges.
- *
- * @example
- * ```ts
- * import { pingCommand } from "@ecflow-ts/client/wire";
- * import { assertEquals } from "@std/assert";
- * assertEquals(pingCommand().label, "--ping");
- * assertEquals(pingCommand().timeoutSeconds, 10);
- * ```
- */
-export function pingCommand(): Request<void> {
-  return request({ ...cts("ping"), timeoutSeconds: 10 }, acknowledged);
-}
-
-/**
- * `--suites`: the names of the server's suites.
- *
- * @example
- * ```ts
- * import { suitesCommand } from "@ecflow-ts/client/wire";
- * import { assertEquals } from "@std/assert";
- * assertEquals(suitesCommand().members, { api_: 11 });
- * assertEquals(suitesCommand().decode({ kind: "suites", suites: ["a"] }), ["a"]);
- * ```
- */
-export function suitesCommand(): Request<string[]> {
-  return request(cts("suites"), (r, label) => expectReply(r, label, "suites").suites);
-}
-
-/**
- * `--stats`: the server statistics as text.
- *
- * @example
- * ```ts
- * import { statsCommand } from "@ecflow-ts/client/wire";
- * import { assertEquals } from "@std/assert";
- * assertEquals(statsCommand().decode({ kind: "string", value: "Server statistics" }), "Server statistics");
- * ```
- */
-export function statsCommand(): Request<string> {
-  return request(cts("stats"), textReply);
-}
-
-/**
- * `--stats_server`: the raw statistics values, in the server's order.
- *
- * @example
- * ```ts
- * import { statsServerCommand } from "@ecflow-ts/client/wire";
- * import { assertEquals } from "@std/assert";
- * assertEquals(statsServerCommand().members, { api_: 17 });
- * ```
- */
-export function statsServerCommand(): Request<unknown[]> {
-  return request(cts("stats_server"), (r, label) => expectReply(r, label, "stats").values);
-}
-
-/**
- * `--server_load`: the path of the server log the load is computed from.
- *
- * @example
- * ```ts
- * import { serverLoadCommand } from "@ecflow-ts/client/wire";
- * import { assertEquals } from "@std/assert";
- * const path = serverLoadCommand().decode({ kind: "serverLoad", logFilePath: "/h/x.log" });
- * assertEquals(path, "/h/x.log");
- * ```
- */
-export function serverLoadCommand(): Request<string> {
-  return request(
-    cts("server_load"),
-    (r, label) => expectReply(r, label, "serverLoad").logFilePath,
-  );
-}
-
-/**
- * `--zombie_get`: the server's zombies.
- *
- * @example
- * ```ts
- * import { zombieGetCommand } from "@ecflow-ts/client/wire";
- * import { assertEquals } from "@std/assert";
- * assertEquals(zombieGetCommand().decode({ kind: "zombies", zombies: [] }), []);
- * ```
- */
-export function zombieGetCommand(): Request<Zombie[]> {
-  return request(cts("zombie_get"), (r, label) => expectReply(r, label, "zombies").zombies);
 }
 
 /**
@@ -339,8 +266,10 @@ function paths(api: PathsApi, given: string | readonly string[]): Command {
 }
 
 /**
- * A `PathsCmd` over one or many node paths that the server acknowledges: `suspend`, `resume`,
- * `kill`, `status`, `archive`, `restore`.
+ * A `PathsCmd` over one or many node paths: `check` (no paths = the whole definition) resolves
+ * with the problems found as text; `edit_history` (the word `clear` clears every node's) with
+ * one entry per line; `suspend`, `resume`, `kill`, `status`, `archive`, `restore` are
+ * acknowledged.
  *
  * @example
  * ```ts
@@ -349,47 +278,31 @@ function paths(api: PathsApi, given: string | readonly string[]): Command {
  * const cmd = pathsCommand("suspend", ["/s1", "/s2"]);
  * assertEquals(cmd.members, { api_: 1, paths_: ["/s1", "/s2"], force_: false });
  * assertEquals(cmd.label, "--suspend /s1 /s2");
+ * assertEquals(pathsCommand("check", []).label, "--check _all_");
+ * assertEquals(pathsCommand("edit_history", "/s").decode({ kind: "stc", status: "ok" }), []);
  * ```
  */
-export function pathsCommand(api: PathsAction, given: string | readonly string[]): Request<void> {
-  if (api === ("check" as string) || api === ("edit_history" as string)) {
-    throw new ConfigError(`--${api}: not an acknowledged paths command`);
+export function pathsCommand(api: PathsAction, given: string | readonly string[]): Request<void>;
+/** `--check`: the trigger and limit problems of nodes, as text ("" when there are none). */
+export function pathsCommand(api: "check", given?: string | readonly string[]): Request<string>;
+/** `--edit_history`: a node's edit history, one entry per line. */
+export function pathsCommand(
+  api: "edit_history",
+  given: string | readonly string[],
+): Request<string[]>;
+export function pathsCommand(
+  api: PathsApi,
+  given: string | readonly string[] = [],
+): Request<void> | Request<string> | Request<string[]> {
+  const cmd = paths(api, given);
+  if (api === "check") return request(cmd, textReply);
+  if (api === "edit_history") {
+    return request(cmd, (r, label) => {
+      const reply = expectReply(r, label, "stringVec", "stc");
+      return reply.kind === "stringVec" ? reply.values : [];
+    });
   }
-  return request(paths(api, given), acknowledged);
-}
-
-/**
- * `--check`: the trigger and limit problems of nodes (none given = the whole definition), as
- * text ("" when there are none).
- *
- * @example
- * ```ts
- * import { checkCommand } from "@ecflow-ts/client/wire";
- * import { assertEquals } from "@std/assert";
- * assertEquals(checkCommand([]).label, "--check _all_");
- * ```
- */
-export function checkCommand(given: string | readonly string[] = []): Request<string> {
-  return request(paths("check", given), textReply);
-}
-
-/**
- * `--edit_history`: a node's edit history, one entry per line (`"clear"` clears every node's).
- *
- * @example
- * ```ts
- * import { editHistoryCommand } from "@ecflow-ts/client/wire";
- * import { assertEquals } from "@std/assert";
- * const req = editHistoryCommand("/s");
- * assertEquals(req.decode({ kind: "stringVec", values: ["MSG:x"] }), ["MSG:x"]);
- * assertEquals(req.decode({ kind: "stc", status: "ok" }), []);
- * ```
- */
-export function editHistoryCommand(path: string | readonly string[]): Request<string[]> {
-  return request(paths("edit_history", path), (r, label) => {
-    const reply = expectReply(r, label, "stringVec", "stc");
-    return reply.kind === "stringVec" ? reply.values : [];
-  });
+  return request(cmd, acknowledged);
 }
 
 // --------------------------------------------------------------- DeleteCmd

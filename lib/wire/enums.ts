@@ -205,6 +205,17 @@ export const ALTER_FLAG = {
 } as const;
 
 /**
+ * The `AlterCmd` kinds that servers before 5.13 (aviso, mirror, remote_error) or 5.14 (add event,
+ * add meter) do not know; a 5.9.2 server ignores them, and ecflow_client 5.9.2 refuses them.
+ */
+export const ALTER_KINDS_SINCE_5_13 = {
+  add: ["aviso", "mirror", "event", "meter"],
+  delete: ["aviso", "mirror"],
+  change: ["aviso", "mirror"],
+  flag: ["remote_error"],
+} as const;
+
+/**
  * The "not this action" values an `AlterCmd` carries in the members of the actions it does
  * not perform (the server expects them there).
  */

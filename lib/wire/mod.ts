@@ -6,9 +6,9 @@
  *
  * @example Encode a ping as ecflow_client does
  * ```ts
- * import { encodeFrame, encodeRequest, pingCommand } from "@ecflow-ts/client/wire";
+ * import { ctsCommand, encodeFrame, encodeRequest } from "@ecflow-ts/client/wire";
  * import { assertEquals } from "@std/assert";
- * const payload = encodeRequest(pingCommand(), {
+ * const payload = encodeRequest(ctsCommand("ping"), {
  *   kind: "user",
  *   user: { user: "root", clientHost: "vm" },
  * });

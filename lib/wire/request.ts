@@ -106,9 +106,9 @@ function writeCommand(w: ArchiveWriter, cmd: Command, id: Identity): JsonObject 
  *
  * @example
  * ```ts
- * import { pingCommand, requestDocument } from "@ecflow-ts/client/wire";
+ * import { ctsCommand, requestDocument } from "@ecflow-ts/client/wire";
  * import { assertEquals } from "@std/assert";
- * const doc = requestDocument(pingCommand(), {
+ * const doc = requestDocument(ctsCommand("ping"), {
  *   kind: "user",
  *   user: { user: "alice", clientHost: "myhost" },
  * });
@@ -129,9 +129,9 @@ const encoder = new TextEncoder();
  *
  * @example
  * ```ts
- * import { encodeRequest, pingCommand } from "@ecflow-ts/client/wire";
+ * import { ctsCommand, encodeRequest } from "@ecflow-ts/client/wire";
  * import { assertEquals } from "@std/assert";
- * const bytes = encodeRequest(pingCommand(), {
+ * const bytes = encodeRequest(ctsCommand("ping"), {
  *   kind: "user",
  *   user: { user: "root", clientHost: "vm" },
  * });

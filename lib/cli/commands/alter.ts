@@ -7,7 +7,13 @@
  * @module
  */
 import { ConfigError } from "../../errors.ts";
-import { ALTER_ADD, ALTER_CHANGE, ALTER_DELETE, ALTER_FLAG } from "../../wire/enums.ts";
+import {
+  ALTER_ADD,
+  ALTER_CHANGE,
+  ALTER_DELETE,
+  ALTER_FLAG,
+  ALTER_KINDS_SINCE_5_13,
+} from "../../wire/enums.ts";
 import { ALTER_SORT, type Alteration } from "../../requests/user.ts";
 
 /**
@@ -28,6 +34,24 @@ export function splitOptionsAndPaths(
   }
   return { options, paths };
 }
+
+/** `table` without the names ecflow_client 5.9.2 does not know. */
+function known592<T extends Record<string, number>>(
+  table: T,
+  newer: readonly string[],
+): Partial<T> {
+  return Object.fromEntries(Object.entries(table).filter(([k]) => !newer.includes(k))) as Partial<
+    T
+  >;
+}
+
+/** The kinds ecflow_client 5.9.2's grammar accepts, per action. */
+const GRAMMAR = {
+  add: known592(ALTER_ADD, ALTER_KINDS_SINCE_5_13.add),
+  delete: known592(ALTER_DELETE, ALTER_KINDS_SINCE_5_13.delete),
+  change: known592(ALTER_CHANGE, ALTER_KINDS_SINCE_5_13.change),
+  flag: known592(ALTER_FLAG, ALTER_KINDS_SINCE_5_13.flag),
+};
 
 function fail(message: string): never {
   throw new ConfigError(`--alter: ${message}`);
@@ -57,7 +81,7 @@ export function parseAlterArgs(args: readonly string[]): {
   };
   switch (action) {
     case "add": {
-      const k = kindOf(ALTER_ADD, kind, "add");
+      const k = kindOf(GRAMMAR.add, kind, "add");
       if (options.length < 3) fail(`add ${k}: at least four arguments expected`);
       if (k === "variable" || k === "label") valueFromPaths();
       if ((k === "variable" || k === "label" || k === "limit") && options.length < 4) {
@@ -67,7 +91,7 @@ export function parseAlterArgs(args: readonly string[]): {
       return { alteration: { action: "add", kind: k, name: options[2], value }, paths };
     }
     case "delete": {
-      const k = kindOf(ALTER_DELETE, kind, "delete");
+      const k = kindOf(GRAMMAR.delete, kind, "delete");
       let value = "";
       if (k === "limit_path") {
         if ((options[2] ?? "") === "") fail("delete limit_path: no limit name given");
@@ -83,7 +107,7 @@ export function parseAlterArgs(args: readonly string[]): {
       };
     }
     case "change": {
-      const k = kindOf(ALTER_CHANGE, kind, "change");
+      const k = kindOf(GRAMMAR.change, kind, "change");
       if (k === "variable" || k === "label") valueFromPaths();
       const n = options.length;
       const exact = (want: number) => {
@@ -146,7 +170,7 @@ export function parseAlterArgs(args: readonly string[]): {
     }
     case "set_flag":
     case "clear_flag": {
-      const flag = kindOf(ALTER_FLAG, kind, action);
+      const flag = kindOf(GRAMMAR.flag, kind, action);
       return { alteration: { action, flag }, paths };
     }
     case "sort": {

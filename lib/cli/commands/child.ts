@@ -97,7 +97,7 @@ function tokens(o: GivenOption): string[] {
 /** Sends the request built by `build` unless NO_ECF is set; prints its text result, if any. */
 async function send(
   cx: CommandContext,
-  build: (j: Job) => Request<void | string>,
+  build: (j: Job) => Request<void | string | undefined>,
 ): Promise<void> {
   const j = job(cx);
   if (j.ctx.noEcf) {

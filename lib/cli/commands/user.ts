@@ -34,7 +34,6 @@ import type { Request } from "../../requests/request.ts";
 import {
   alterCommand,
   beginCommand,
-  checkCommand,
   type CheckPtArgs,
   checkPtCommand,
   type ClientHandleApi,
@@ -45,7 +44,6 @@ import {
   ctsNodeCommand,
   type DefinitionText,
   deleteCommand,
-  editHistoryCommand,
   editScriptCommand,
   type EditType,
   fileCommand,
@@ -69,15 +67,10 @@ import {
   replaceCommand,
   requeueCommand,
   runCommand,
-  serverLoadCommand,
   showCommand,
-  statsCommand,
-  statsServerCommand,
-  suitesCommand,
   type SyncApi,
   syncCommand,
   zombieCommand,
-  zombieGetCommand,
 } from "../../requests/user.ts";
 import {
   defaultServerVariables,
@@ -728,13 +721,13 @@ function planAlter(o: GivenOption): Plan {
 }
 
 function planEditHistory(o: GivenOption): Plan {
-  return send(editHistoryCommand(words(o)), textLines("edit_history"));
+  return send(pathsCommand("edit_history", words(o)), textLines("edit_history"));
 }
 
 function planCheck(o: GivenOption): Plan {
   const w = words(o);
   const all = w.length === 1 && (w[0] === "_all_" || w[0] === "/");
-  return send(checkCommand(all ? [] : w), textLine("check"));
+  return send(pathsCommand("check", all ? [] : w), textLine("check"));
 }
 
 // ------------------------------------------------------------------ group
@@ -820,7 +813,7 @@ export const USER_COMMANDS: UserCliCommand[] = [
     usage: "--suites",
     summary: "list the suites",
     plan: () =>
-      send(suitesCommand(), (suites, out) => {
+      send(ctsCommand("suites"), (suites, out) => {
         if (out.json) json(out, "suites", { suites });
         else out.io.out(formatSuites(suites));
       }),
@@ -830,7 +823,7 @@ export const USER_COMMANDS: UserCliCommand[] = [
     arity: "flag",
     usage: "--stats",
     summary: "print the server statistics",
-    plan: () => send(statsCommand(), textLine("stats")),
+    plan: () => send(ctsCommand("stats"), textLine("stats")),
   }),
   cts("stats_reset", "reset the server statistics"),
   command({
@@ -839,7 +832,7 @@ export const USER_COMMANDS: UserCliCommand[] = [
     usage: "--stats_server",
     summary: "print the server statistics from their raw values",
     plan: () =>
-      send(statsServerCommand(), (values, out) => {
+      send(ctsCommand("stats_server"), (values, out) => {
         if (out.json) json(out, "stats_server", { values });
         else out.io.out(formatStatsServer(values));
       }),
@@ -853,7 +846,7 @@ export const USER_COMMANDS: UserCliCommand[] = [
       if (o.value) {
         bad("server_load", "plotting a log file with gnuplot is not supported by ecflow-ts");
       }
-      return send(serverLoadCommand(), (logFilePath, out) => {
+      return send(ctsCommand("server_load"), (logFilePath, out) => {
         if (out.json) return json(out, "server_load", { logFilePath });
         bad(
           "server_load",
@@ -910,7 +903,7 @@ export const USER_COMMANDS: UserCliCommand[] = [
     usage: "--zombie_get",
     summary: "print the zombie table",
     plan: () =>
-      send(zombieGetCommand(), (zombies, out) => {
+      send(ctsCommand("zombie_get"), (zombies, out) => {
         if (out.json) json(out, "zombie_get", { zombies });
         else out.io.out(formatZombies(zombies));
       }),
