@@ -1,4 +1,4 @@
-// Authentication end to end (issue 6) against a real ecflow_server 5.9.2 with
+// Authentication end to end against a real ecflow_server 5.9.2 with
 // a password file (ECF_PASSWD) and a custom password file (ECF_CUSTOM_PASSWD):
 // the same environment through ecflow_client and ecflow-ts, compared.
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "./deps.ts";

@@ -1,4 +1,4 @@
-// Unit tests of issue 6's pure parts: DES crypt against the system's crypt(3)
+// Unit tests of the pure parts of authentication: DES crypt against the system's crypt(3)
 // (libxcrypt, through Debian's python3), password files, the identity rules,
 // token files and the transport choice.
 import { assert, assertEquals, assertMatch, assertThrows } from "./deps.ts";

@@ -18,6 +18,7 @@ import {
 import { TcpTransport } from "../lib/transport/mod.ts";
 import type { ExchangeOptions, Transport, TransportTarget } from "../lib/transport/types.ts";
 import { LAB_DEF } from "./user_twin.ts";
+import { main } from "../cli.ts";
 
 const at = { host: "127.0.0.1", port: 1 };
 
@@ -95,6 +96,21 @@ Deno.test("typed results: a reply of the wrong kind is a ProtocolError, also for
     ProtocolError,
     "unexpected 'suites' reply to chd:queue",
   );
+});
+
+Deno.test("typed results: the CLI exits 1 on a reply of the wrong kind, as the library throws", async () => {
+  const suitesReply = captureBytes("06-suites-empty", "response.bin").subarray(8);
+  for (const args of [["--stats"], ["--get"], ["--log=get"], ["--zombie_get"], ["--ch_suites"]]) {
+    await using fake = await startFakeServer([{ read: "frame" }, { write: frame(suitesReply) }]);
+    const out: string[] = [], err: string[] = [];
+    const code = await main([...args, "--host=127.0.0.1", `--port=${fake.port}`], {
+      out: (t) => out.push(t),
+      err: (t) => err.push(t),
+      env: envFrom({ USER: "tester" }),
+    });
+    assertEquals([code, out.join("")], [1, ""], args.join(" "));
+    assertStringIncludes(err.join(""), "unexpected 'suites' reply to --");
+  }
 });
 
 Deno.test("client handles: dropping another user's handles keeps this client's own", async () => {

@@ -1,5 +1,5 @@
 /**
- * Test helpers for the TLS, HTTP(S) and authentication tests (issue 6): a
+ * Test helpers for the TLS, HTTP(S) and authentication tests: a
  * real ecflow_server started on a port chosen *before* its files are written
  * (password files must name the server's host and port), certificates made
  * with openssl, and an in-test HTTP(S) endpoint that forwards each body

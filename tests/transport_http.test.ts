@@ -1,4 +1,4 @@
-// HTTP and HTTPS (issue 6). Debian has no ecFlow 5.14+ server, so an in-test
+// HTTP and HTTPS. Debian has no ecFlow 5.14+ server, so an in-test
 // endpoint stands in for `ecflow_server --http` (or an HTTPS proxy in front of
 // it): it forwards each POST body byte-for-byte to a real 5.9.2 TCP server and
 // returns its reply as 5.17 does (200, application/json, the reply JSON).

@@ -1,4 +1,4 @@
-// TLS (issue 6) against the real Debian ecflow_server 5.9.2 started with
+// TLS against the real Debian ecflow_server 5.9.2 started with
 // ECF_SSL and certificates made here with openssl; differential with
 // ecflow_client where both can talk to the server.
 import {
