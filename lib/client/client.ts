@@ -766,7 +766,9 @@ export class Client implements AsyncDisposable {
     attribute = "",
     options?: CallOptions,
   ): Promise<string> {
-    return await this.request(queryCommand(type, path, attribute), options);
+    // from inside a job the query names the task that asks (ECF_NAME), as Python's does
+    const task = this.task.context.path;
+    return await this.request(queryCommand(type, path, attribute, task), options);
   }
 
   /** Moves node `source` under `dest` (a path, or `host:port[/path]` of another server). */

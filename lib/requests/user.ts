@@ -1126,6 +1126,9 @@ export function queryCommand(
     );
   }
   checkPaths([path], "--query");
+  if (taskPath !== "" && !taskPath.startsWith("/")) {
+    throw new ConfigError(`--query: invalid path to task '${taskPath}' (ECF_NAME)`);
+  }
   const named = ["event", "meter", "label", "variable", "limit", "limit_max"].includes(type);
   if (named && attribute === "") {
     throw new ConfigError(`--query ${type}: expected <path>:<name>, got '${path}'`);

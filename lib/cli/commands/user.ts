@@ -72,6 +72,7 @@ import {
   syncCommand,
   zombieCommand,
 } from "../../requests/user.ts";
+import { parseExpression } from "../../defs/expr.ts";
 import {
   defaultServerVariables,
   defsToJson,
@@ -408,7 +409,7 @@ function chCmd(name: ClientHandleApi, arity: OptionArity, usage: string, summary
 // -------------------------------------------------------------- the list
 
 /** `--query` arguments: `<type> <path>[:<name>] [<extra>]`. */
-function planQuery(o: GivenOption): Plan {
+function planQuery(o: GivenOption, ctx: PlanContext): Plan {
   const [type, target, ...extra] = words(o);
   if (!(QUERY_TYPES as readonly string[]).includes(type ?? "")) {
     bad(
@@ -426,12 +427,22 @@ function planQuery(o: GivenOption): Plan {
     attribute = target.slice(i + 1);
     if (extra.length) bad("query", `${type}: unexpected '${extra[0]}'`);
   } else if (type === "trigger") {
-    attribute = extra.join(" ");
+    // as ecflow_client: the expression is the one word after the path (quote it), and it must
+    // parse; further words are ignored
+    attribute = extra[0] ?? "";
+    if (attribute === "") bad("query", "trigger: no expression given");
+    try {
+      parseExpression(attribute);
+    } catch (e) {
+      bad("query", `trigger: failed to parse expression '${attribute}': ${(e as Error).message}`);
+    }
   } else if (type === "repeat") {
     if (extra.length > 1) bad("query", `repeat: unexpected '${extra[1]}'`);
     attribute = extra[0] ?? "";
   } else if (extra.length) bad("query", `${type}: unexpected '${extra[0]}'`);
-  return send(queryCommand(type as QueryType, path, attribute), textLine("query"));
+  // from inside a job the query names the task that asks (ECF_NAME), as ecflow_client's does
+  const task = ctx.client().task.context.path;
+  return send(queryCommand(type as QueryType, path, attribute, task), textLine("query"));
 }
 
 function planForce(o: GivenOption): Plan {
