@@ -20,6 +20,7 @@ import {
   TimeoutError,
 } from "../errors.ts";
 import { type EnvReader, readEnv } from "../env.ts";
+import { localServerAdvice } from "../discover/advice.ts";
 
 export type { CliIo } from "./registry.ts";
 
@@ -99,6 +100,7 @@ function connectionAdvice(e: ConnectionError | TimeoutError, client: Client, lab
     "  hint: choose the server with  export ECF_HOST=<host> ECF_PORT=<port>" +
     "  or  --host=<host> --port=<port>",
     `  hint: a server started by ecflow_start listens on port 1500 + your uid${uidHint()}, not 3141`,
+    ...localServerAdvice(ep),
   ];
   return lines.join("\n") + "\n";
 }
