@@ -12,7 +12,14 @@ import { type LookOptions, openProc, readProcSnapshot } from "./read.ts";
 
 export type { Discovery, FoundServer, ServerProtocol, UnplacedServer } from "./match.ts";
 export type { LookOptions } from "./read.ts";
-export { askServer, clientFor, type ServerAnswer, type ServerState } from "./ask.ts";
+export {
+  ASK_DEADLINES,
+  type AskOptions,
+  askServer,
+  clientFor,
+  type ServerAnswer,
+  type ServerState,
+} from "./ask.ts";
 
 /**
  * Looks for the local servers now. Never prompts for a permission: when it may not

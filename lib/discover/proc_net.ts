@@ -54,7 +54,17 @@ function formatIpv6(bytes: number[]): string {
   return `${hex.slice(0, best).join(":")}::${hex.slice(best + bestLen).join(":")}`;
 }
 
-/** Decodes a `/proc/net/tcp{,6}` address field (without the port). */
+/**
+ * Decodes a `/proc/net/tcp{,6}` address field (without the port); undefined when it is not one.
+ *
+ * @example
+ * ```ts
+ * import { decodeAddress } from "./proc_net.ts";
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(decodeAddress("0100007F"), "127.0.0.1"); // on a little-endian machine
+ * assertEquals(decodeAddress("00000000000000000000000001000000"), "::1");
+ * ```
+ */
 export function decodeAddress(hex: string): string | undefined {
   if (!/^[0-9A-Fa-f]+$/.test(hex)) return undefined;
   if (hex.length === 8) return wordBytes(hex).join(".");

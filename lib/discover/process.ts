@@ -124,7 +124,16 @@ export function socketInode(linkTarget: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-/** A working directory link as the kernel shows it, without the ` (deleted)` mark. */
+/**
+ * A working directory link as the kernel shows it, without the ` (deleted)` mark.
+ *
+ * @example
+ * ```ts
+ * import { cleanCwd } from "./process.ts";
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(cleanCwd("/home/ops/ecf (deleted)"), "/home/ops/ecf");
+ * ```
+ */
 export function cleanCwd(linkTarget: string): string {
   return linkTarget.replace(/ \(deleted\)$/, "");
 }
@@ -195,6 +204,13 @@ export function serverArguments(argv: string[]): ServerArguments {
 /**
  * True when the program is an `ecflow_server`: its kernel name is `ecflow_server`
  * (or a copy renamed with a suffix, such as `ecflow_server5`).
+ *
+ * @example
+ * ```ts
+ * import { isEcflowServer } from "./process.ts";
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(["ecflow_server", "ecflow_http", "python3"].map(isEcflowServer), [true, false, false]);
+ * ```
  */
 export function isEcflowServer(name: string): boolean {
   return name.startsWith("ecflow_server");

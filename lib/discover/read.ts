@@ -9,8 +9,8 @@
  *
  * The reads are synchronous: `/proc` files are generated in memory by the kernel,
  * and a machine's few hundred processes are scanned in milliseconds (only the
- * `ecflow_server` ones beyond their name), which lets a failed command explain
- * itself without turning its error path asynchronous.
+ * `ecflow_server` ones beyond their name), so one look is short enough not to
+ * need interleaving with other work.
  *
  * @module
  */
@@ -102,7 +102,16 @@ function serverFacts(root: string, pid: number): ProcessFacts | undefined {
   return facts;
 }
 
-/** Why `root` cannot be looked at, or its `net/tcp` text when it can. */
+/**
+ * Why `root` cannot be looked at, or its `net/tcp` text when it can. Never prompts.
+ *
+ * @example
+ * ```ts
+ * import { openProc } from "./read.ts";
+ * import { assert } from "@std/assert";
+ * assert("unavailable" in openProc("/nonexistent-proc"));
+ * ```
+ */
 export function openProc(root: string): { tcp: string } | { unavailable: string } {
   if (Deno.build.os !== "linux") {
     return { unavailable: `it needs Linux's /proc, and this system is ${Deno.build.os}` };
@@ -118,7 +127,11 @@ export function openProc(root: string): { tcp: string } | { unavailable: string 
   }
 }
 
-/** Reads the snapshot; `tcp` is the `net/tcp` text {@linkcode openProc} returned. */
+/**
+ * Reads the snapshot; `tcp` is the `net/tcp` text {@linkcode openProc} returned. Files that
+ * may not be read (another user's `environ`, `fd/`, `cwd`) leave their facts undefined; a
+ * process that ends during the scan is left out.
+ */
 export function readProcSnapshot(
   root: string,
   tcp: string,

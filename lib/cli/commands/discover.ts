@@ -21,7 +21,16 @@ import { formatHostPort } from "../../endpoint.ts";
 /** One row: what /proc says and what the server answered. */
 type Row = FoundServer & { answer: ServerAnswer };
 
-/** `5.9.2` out of the server's `Ecflow version(5.9.2) boost(…) …` description. */
+/**
+ * `5.9.2` out of the server's `Ecflow version(5.9.2) boost(…) …` description.
+ *
+ * @example
+ * ```ts
+ * import { shortVersion } from "./discover.ts";
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(shortVersion("Ecflow version(5.17.0) boost(1.74.0)"), "5.17.0");
+ * ```
+ */
 export function shortVersion(description: string): string {
   return /version\(([^)]+)\)/i.exec(description)?.[1] ?? description;
 }
