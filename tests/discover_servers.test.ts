@@ -93,6 +93,61 @@ Deno.test("find_servers: each kind of server is listed with its pid, transport, 
   assertEquals(table.stderr, "");
 });
 
+/**
+ * The listening ecflow_servers as `port/pid`, the way the ecFlow documentation finds them:
+ * `netstat -lnpt` (net-tools), else `ss -lntp` (iproute2), filtered on the program name.
+ */
+async function netstatServers(): Promise<Set<string>> {
+  const run = async (cmd: string, args: string[]) => {
+    try {
+      const out = await new Deno.Command(cmd, { args, stderr: "null" }).output();
+      return out.success ? new TextDecoder().decode(out.stdout) : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const found = new Set<string>();
+  const netstat = await run("netstat", ["-lnpt"]);
+  if (netstat !== undefined) {
+    for (const line of netstat.split("\n")) {
+      const f = line.trim().split(/\s+/);
+      const [pid, program] = (f.at(-1) ?? "").split("/");
+      if (f[5] !== "LISTEN" || !program?.startsWith("ecflow_server")) continue;
+      found.add(`${f[3].slice(f[3].lastIndexOf(":") + 1)}/${pid}`);
+    }
+    return found;
+  }
+  const ss = await run("ss", ["-lntpH"]);
+  if (ss === undefined) throw new Error("neither netstat (net-tools) nor ss (iproute2) runs here");
+  for (const line of ss.split("\n")) {
+    const f = line.trim().split(/\s+/);
+    const m = /\(\("(ecflow_server[^"]*)",pid=(\d+)/.exec(line);
+    if (m) found.add(`${f[3].slice(f[3].lastIndexOf(":") + 1)}/${m[2]}`);
+  }
+  return found;
+}
+
+Deno.test("library: finds every ecflow_server netstat -lnpt shows, at the same port and pid, and nothing it does not show", async () => {
+  await using plain = await startServerAs({ uid: U });
+  await using http = await startServerAs({ uid: U, generation: "5.17", protocol: "http" });
+  await using decoy = await startDecoy(U);
+  // Other people's servers may start or stop meanwhile: compare with what netstat showed
+  // both before and after the look (stable), and with what it showed at either time.
+  const before = await netstatServers();
+  const look = parseJson<Discovery>(await lookAs(undefined));
+  const after = await netstatServers();
+  const ours = new Set(look.servers.map((s) => `${s.port}/${s.pid}`));
+  const stable = [...before].filter((x) => after.has(x));
+  for (const s of [plain, http]) assert(stable.includes(`${s.port}/${s.pid}`), `${s.port}`);
+  assertEquals(stable.filter((x) => !ours.has(x)), [], "netstat shows servers the look missed");
+  assertEquals(
+    [...ours].filter((x) => !before.has(x) && !after.has(x)),
+    [],
+    "the look found servers netstat never showed",
+  );
+  assert(![...before, ...after].some((x) => x.startsWith(`${decoy.port}/`)));
+});
+
 Deno.test("library: findLocalServers as the servers' owner puts them first; another user's server is placed by its --port, one started without --port is named but not guessed", async () => {
   await using theirs = await startServerAs({ uid: U, halted: true });
   await using rootByArg = await startServerAs({ halted: true });

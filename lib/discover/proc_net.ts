@@ -93,6 +93,9 @@ export function decodeAddress(hex: string): string | undefined {
 export function parseProcNetTcp(text: string, family: 4 | 6): ListeningSocket[] {
   const out: ListeningSocket[] = [];
   for (const line of text.split("\n")) {
+    // Most lines are connections: only a LISTEN line has " 0A " (no other field is two
+    // hexadecimal digits between spaces), so the rest are skipped before splitting.
+    if (!line.includes(` ${LISTEN} `)) continue;
     const f = line.trim().split(/\s+/);
     if (f.length < 10 || !/^\d+:$/.test(f[0]) || f[3] !== LISTEN) continue;
     const colon = f[1].lastIndexOf(":");
