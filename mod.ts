@@ -89,7 +89,7 @@ export type {
   StcStatus,
   Zombie,
   ZombieAction,
-  ZombieType,
+  ZombieKind,
 } from "./lib/wire/reply.ts";
 export type { JsonObject, JsonValue } from "./lib/wire/cereal.ts";
 export { DefsParseError } from "./lib/defs/errors.ts";

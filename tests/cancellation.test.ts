@@ -8,6 +8,7 @@ import { startFakeServer, startUnacceptingServer } from "./harness/fake_server.t
 import { startServer } from "./harness/server.ts";
 import { Client, type ClientOptions, envFrom, TaskClient } from "../mod.ts";
 import { LAB_DEF } from "./user_twin.ts";
+import { Invoker } from "../lib/client/invoker.ts";
 
 const LONG = 60_000;
 
@@ -140,18 +141,43 @@ Deno.test("cancel: --wait polling its expression ends with the signal", async ()
   job.close();
 });
 
-Deno.test("resources: enableHttp()/enableHttps() keep one HTTP client; close() releases it", () => {
-  // Deno's resource sanitizer fails this test if an HTTP client is left open.
-  const client = new Client("127.0.0.1", 3141, { env: envFrom({}) });
-  client.enableHttp();
-  client.enableHttps();
-  client.enableHttp();
-  client.close();
+/** An HTTP endpoint that answers every request; transports are tried against it. */
+function httpEndpoint() {
+  const server = Deno.serve(
+    { port: 0, hostname: "127.0.0.1", onListen() {} },
+    () => new Response("{}"),
+  );
+  return {
+    target: { host: "127.0.0.1", port: server.addr.port },
+    [Symbol.asyncDispose]: () => server.shutdown(),
+  };
+}
+
+Deno.test("resources: re-choosing the transport releases the HTTP client it replaces; close() the last", async () => {
+  await using http = httpEndpoint();
+  const invoker = new Invoker({ ...http.target, env: envFrom({}) });
+  const payload = new TextEncoder().encode("{}");
+  invoker.reselect({ http: true });
+  const first = invoker.transport;
+  assertEquals(await first.exchange(http.target, payload), new TextEncoder().encode("{}"));
+  invoker.reselect({ ssl: false }); // chosen again: a new HTTP transport
+  await assertRejects(() => first.exchange(http.target, payload), Error, "Bad resource");
+  const last = invoker.transport;
+  assertEquals(await last.exchange(http.target, payload), new TextEncoder().encode("{}"));
+  invoker.close();
+  await assertRejects(() => last.exchange(http.target, payload), Error, "Bad resource");
 });
 
-Deno.test("resources: `await using` closes the client at the end of its scope", async () => {
+Deno.test("resources: `await using` closes the client, and its HTTP client, at the end of its scope", async () => {
+  await using http = httpEndpoint();
+  let inner: Client;
   {
-    await using client = new Client("127.0.0.1", 3141, { env: envFrom({}), http: true });
+    await using client = new Client("127.0.0.1", http.target.port, {
+      env: envFrom({}),
+      http: true,
+    });
+    inner = client;
     assertEquals(client.transportKind, "http");
   }
+  await assertRejects(() => inner.ping(), Error, "closed");
 });

@@ -8,9 +8,10 @@ import { MODIFIERS as COMMON_MODIFIERS, SERVER_COMMANDS } from "../lib/cli/comma
 import { TRANSPORT_MODIFIERS } from "../lib/cli/commands/transport.ts";
 import { CHILD_COMMANDS, CHILD_MODIFIERS } from "../lib/cli/commands/child.ts";
 import { USER_COMMANDS } from "../lib/cli/commands/user.ts";
+import { DISCOVER_COMMANDS } from "../lib/cli/commands/discover.ts";
 
 /** A command's spec and the group whose module implements it. */
-export type GroupedSpec = OptionSpec & { group: "server" | "user" | "child" };
+export type GroupedSpec = OptionSpec & { group: "server" | "user" | "child" | "discover" };
 
 const pick = (s: OptionSpec): OptionSpec => ({
   name: s.name,
@@ -26,6 +27,7 @@ export function liveCommandSpecs(): GroupedSpec[] {
     ...SERVER_COMMANDS.map((c) => ({ ...pick(c), group: "server" as const })),
     ...USER_COMMANDS.map((c) => ({ ...pick(c), group: "user" as const })),
     ...CHILD_COMMANDS.map((c) => ({ ...pick(c), group: "child" as const })),
+    ...DISCOVER_COMMANDS.map((c) => ({ ...pick(c), group: "discover" as const })),
   ];
 }
 
@@ -46,7 +48,7 @@ export function specsModule(): string {
 import type { OptionSpec } from "../args.ts";
 
 /** The module that implements a command. */
-export type CommandGroup = "server" | "user" | "child";
+export type CommandGroup = "server" | "user" | "child" | "discover";
 
 /** Every command, in help order, with its group. */
 export const COMMAND_SPECS: readonly (OptionSpec & { group: CommandGroup })[] = ${

@@ -87,8 +87,12 @@ function withEndpoint(message: string, client: Client | undefined): string {
   return message.startsWith(`${hp}: `) ? message : `${hp}: ${message}`;
 }
 
-/** Explains a failed connection: what was tried, where each value came from, what to do. */
-function connectionAdvice(e: ConnectionError | TimeoutError, client: Client, label: string) {
+/**
+ * Explains a failed connection: what was tried, where each value came from, what to do, and
+ * the servers that do listen on this machine (that code is loaded only now: a failed
+ * connection is the only path that needs it).
+ */
+async function connectionAdvice(e: ConnectionError | TimeoutError, client: Client, label: string) {
   const ep = client.endpoint;
   const hp = formatHostPort(ep.host, ep.port);
   const lines = [
@@ -100,6 +104,7 @@ function connectionAdvice(e: ConnectionError | TimeoutError, client: Client, lab
     "  hint: choose the server with  export ECF_HOST=<host> ECF_PORT=<port>" +
     "  or  --host=<host> --port=<port>",
     `  hint: a server started by ecflow_start listens on port 1500 + your uid${uidHint()}, not 3141`,
+    ...(await import("../discover/advice.ts")).localServerAdvice(ep),
   ];
   return lines.join("\n") + "\n";
 }
@@ -153,16 +158,16 @@ export async function main(args: string[], io: CliIo = processIo): Promise<numbe
     });
     return 0;
   } catch (e) {
-    io.err(errorText(e, client, label));
+    io.err(await errorText(e, client, label));
     return 1;
   }
 }
 
 /** Turns any error into what the CLI prints on stderr (one line, or a few lines of advice). */
-function errorText(e: unknown, client: Client | undefined, label: string): string {
+async function errorText(e: unknown, client: Client | undefined, label: string): Promise<string> {
   if ((e instanceof ConnectionError || e instanceof TimeoutError) && client) {
     if (failedAfterConnect(e)) return `Error: request( ${label} ) failed: ${oneLine(e.message)}\n`;
-    return connectionAdvice(e, client, label);
+    return await connectionAdvice(e, client, label);
   }
   if (e instanceof ServerError) return `Error: ${oneLine(e.message)}\n`;
   if (e instanceof ProtocolError) {

@@ -15,13 +15,20 @@ import {
   getStrings,
 } from "./cereal.ts";
 import { ProtocolError } from "../errors.ts";
+import type { ZombieType } from "../defs/model.ts";
 
 /** `StcCmd.api_` meanings. */
 export type StcStatus = "ok" | "blockServerHalted" | "blockOnHomeServer" | "deleteAll";
 const STC_STATUS: StcStatus[] = ["ok", "blockServerHalted", "blockOnHomeServer", "deleteAll"];
 
-/** Zombie kinds (`ecf::Child::ZombieType`). */
-export const ZOMBIE_TYPES = [
+/**
+ * A zombie's kind as the server reports it: a definition's zombie kinds (the same names as
+ * `zombie` attributes take) or `not_set`.
+ */
+export type ZombieKind = ZombieType | "not_set";
+
+/** Zombie kinds (`ecf::Child::ZombieType`), in the server's order. */
+export const ZOMBIE_TYPES: readonly ZombieKind[] = [
   "user",
   "ecf",
   "ecf_pid",
@@ -29,9 +36,7 @@ export const ZOMBIE_TYPES = [
   "ecf_pid_passwd",
   "path",
   "not_set",
-] as const;
-/** A zombie kind name. */
-export type ZombieType = typeof ZOMBIE_TYPES[number];
+];
 
 /** Zombie actions (`ZombieCtrlAction`). */
 export const ZOMBIE_ACTIONS = ["fob", "fail", "adopt", "remove", "block", "kill"] as const;
@@ -63,7 +68,7 @@ export interface Zombie {
   /** How many child commands it sent. */
   calls: number;
   /** Why it is a zombie. */
-  type: ZombieType;
+  type: ZombieKind;
   /** The last child command it sent. */
   lastChildCommand: ChildCommandName;
   /** Task path. */
@@ -81,7 +86,7 @@ export interface Zombie {
   /** The zombie attribute in force. */
   attr: {
     childCommands: ChildCommandName[];
-    type: ZombieType;
+    type: ZombieKind;
     action: ZombieAction;
     lifetime: number;
   };
@@ -116,7 +121,7 @@ export type Reply =
   }
   | { kind: "zombies"; zombies: Zombie[] }
   | { kind: "group"; replies: Reply[] }
-  | { kind: "blockZombie"; zombieType: ZombieType };
+  | { kind: "blockZombie"; zombieType: ZombieKind };
 
 function pick<T>(table: readonly T[], index: number, what: string): T {
   const v = table[index];

@@ -16,6 +16,7 @@ const GROUPS: Record<CommandGroup, () => Promise<readonly CliCommand[]>> = {
   server: async () => (await import("./server.ts")).SERVER_COMMANDS,
   user: async () => (await import("./user.ts")).USER_COMMANDS,
   child: async () => (await import("./child.ts")).CHILD_COMMANDS,
+  discover: async () => (await import("./discover.ts")).DISCOVER_COMMANDS,
 };
 
 /** All modifiers (options that adjust a command). */

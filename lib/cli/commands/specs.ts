@@ -8,7 +8,7 @@
 import type { OptionSpec } from "../args.ts";
 
 /** The module that implements a command. */
-export type CommandGroup = "server" | "user" | "child";
+export type CommandGroup = "server" | "user" | "child" | "discover";
 
 /** Every command, in help order, with its group. */
 export const COMMAND_SPECS: readonly (OptionSpec & { group: CommandGroup })[] = [
@@ -630,6 +630,15 @@ export const COMMAND_SPECS: readonly (OptionSpec & { group: CommandGroup })[] = 
     "usage": "--queue=<name> <action> [step] [path]",
     "summary": "active|aborted|complete|no_of_aborted|reset a queue step; active prints the step",
     "group": "child",
+  },
+  {
+    "name": "find_servers",
+    "arity": "optional",
+    "role": "command",
+    "usage": "--find_servers[=<user>]",
+    "summary":
+      "list this machine's ecflow_servers (of one user, by name or uid) and ask each its state; ecflow-ts, reads /proc: needs --allow-all",
+    "group": "discover",
   },
 ];
 
