@@ -5,7 +5,7 @@ import { assert, assertEquals, assertRejects } from "./deps.ts";
 import { ecflowClient } from "./harness/server.ts";
 import { Client, ConfigError, envFrom, ServerError } from "../mod.ts";
 import { ctsNodeCommand, queryCommand } from "../lib/wire/mod.ts";
-import { LAB_DEF, runningLab, startTwin, type Twin } from "./user_twin.ts";
+import { LAB_DEF, runningLab, startTwin, type Twin, twinTest } from "./user_twin.ts";
 
 function clientFor(twin: Twin): Client {
   return new Client("127.0.0.1", twin.ours.port, {
@@ -16,13 +16,17 @@ function clientFor(twin: Twin): Client {
 }
 
 async function refRun(twin: Twin, args: string[]): Promise<string> {
-  const r = await ecflowClient(["--host=127.0.0.1", `--port=${twin.ref.port}`, ...args]);
+  const r = await ecflowClient(
+    ["--host=127.0.0.1", `--port=${twin.ref.port}`, ...args],
+    {},
+    twin.generation,
+  );
   assertEquals(r.code, 0, `${args.join(" ")}: ${r.stderr}`);
   return r.stdout;
 }
 
-Deno.test("library: state-changing methods mirror ecflow_client", async (t) => {
-  await using twin = await startTwin({ halted: true });
+twinTest("library: state-changing methods mirror ecflow_client", async (t, generation) => {
+  await using twin = await startTwin({ halted: true, generation });
   const c = clientFor(twin);
   const pairs: [string, () => Promise<unknown>, string[]][] = [
     ["load(file)", () => c.load(LAB_DEF), [`--load=${LAB_DEF}`]],
@@ -107,8 +111,8 @@ Deno.test("library: state-changing methods mirror ecflow_client", async (t) => {
   await twin.assertAlive();
 });
 
-Deno.test("library: read-only methods return what ecflow_client prints", async () => {
-  await using twin = await startTwin({ def: LAB_DEF, halted: true });
+twinTest("library: read-only methods return what ecflow_client prints", async (_t, generation) => {
+  await using twin = await startTwin({ def: LAB_DEF, halted: true, generation });
   const c = clientFor(twin);
   assertEquals(
     (await c.suites()).join(" "),
@@ -155,8 +159,8 @@ Deno.test("library: read-only methods return what ecflow_client prints", async (
   await twin.assertAlive();
 });
 
-Deno.test("library: news and sync keep a local copy; client handles", async () => {
-  await using twin = await startTwin({ def: LAB_DEF, halted: true });
+twinTest("library: news and sync keep a local copy; client handles", async (_t, generation) => {
+  await using twin = await startTwin({ def: LAB_DEF, halted: true, generation });
   const c = clientFor(twin);
   assertEquals(await c.newsLocal(), true, "no local copy yet");
   const first = await c.syncLocal();
@@ -190,119 +194,129 @@ Deno.test("library: news and sync keep a local copy; client handles", async () =
   await twin.assertAlive();
 });
 
-Deno.test("library: server errors are ServerErrors; bad arguments fail before any connection", async () => {
-  await using twin = await startTwin({ def: LAB_DEF, halted: true });
-  const c = clientFor(twin);
-  const e = await assertRejects(() => c.suspend("/lab/nope"), ServerError);
-  assertEquals(e.request, "--suspend /lab/nope");
-  await assertRejects(() => c.query("state", "/nope"), ServerError);
-  // Port 1 refuses connections: a ConfigError proves nothing was attempted.
-  const offline = new Client("127.0.0.1", 1, { retry: { attempts: 1 }, env: envFrom({}) });
-  // deno-lint-ignore no-explicit-any
-  await assertRejects(() => offline.forceState("/s", "done" as any), ConfigError);
-  await assertRejects(() => offline.suspend("relative/path"), ConfigError);
-  await assertRejects(
+twinTest(
+  "library: server errors are ServerErrors; bad arguments fail before any connection",
+  async (_t, generation) => {
+    await using twin = await startTwin({ def: LAB_DEF, halted: true, generation });
+    const c = clientFor(twin);
+    const e = await assertRejects(() => c.suspend("/lab/nope"), ServerError);
+    assertEquals(e.request, "--suspend /lab/nope");
+    await assertRejects(() => c.query("state", "/nope"), ServerError);
+    // Port 1 refuses connections: a ConfigError proves nothing was attempted.
+    const offline = new Client("127.0.0.1", 1, { retry: { attempts: 1 }, env: envFrom({}) });
     // deno-lint-ignore no-explicit-any
-    () => offline.alter("/s", { action: "add", kind: "nonsense" as any, name: "e" }),
-    ConfigError,
-  );
-  await assertRejects(() => offline.order("/s", "sideways" as "top"), ConfigError);
-  await assertRejects(() => offline.load({ text: "suite x\n  tusk t\nendsuite\n" }), ConfigError);
-  await assertRejects(() => offline.chDrop(), ConfigError);
-  await assertRejects(() => offline.delete([]), ConfigError);
-  assertEquals(
-    await offline.load({ text: "extern /a\nsuite x\n task t\nendsuite\n" }, { checkOnly: true }),
-    [],
-  );
-  await twin.assertAlive();
-});
+    await assertRejects(() => offline.forceState("/s", "done" as any), ConfigError);
+    await assertRejects(() => offline.suspend("relative/path"), ConfigError);
+    await assertRejects(
+      // deno-lint-ignore no-explicit-any
+      () => offline.alter("/s", { action: "add", kind: "nonsense" as any, name: "e" }),
+      ConfigError,
+    );
+    await assertRejects(() => offline.order("/s", "sideways" as "top"), ConfigError);
+    await assertRejects(() => offline.load({ text: "suite x\n  tusk t\nendsuite\n" }), ConfigError);
+    await assertRejects(() => offline.chDrop(), ConfigError);
+    await assertRejects(() => offline.delete([]), ConfigError);
+    assertEquals(
+      await offline.load({ text: "extern /a\nsuite x\n task t\nendsuite\n" }, { checkOnly: true }),
+      [],
+    );
+    await twin.assertAlive();
+  },
+);
 
-Deno.test("library: files, scripts, zombies, logs and server control mirror ecflow_client", async (t) => {
-  await using twin = await runningLab();
-  const c = clientFor(twin);
-  const norm = (s: string) => twin.norm(s);
-  await t.step("getFile / editScript* return what ecflow_client prints", async () => {
-    assertEquals(
-      norm(await c.getFile("/lab/f1/t1") + "\n"),
-      norm(await refRun(twin, ["--file=/lab/f1/t1"])),
-    );
-    assertEquals(
-      norm(await c.getFile("/lab/f1/t1", { kind: "job", maxLines: 5 }) + "\n"),
-      norm(await refRun(twin, ["--file=/lab/f1/t1", "job", "5"])),
-    );
-    assertEquals(
-      norm(await c.editScriptEdit("/lab/f1/t1") + "\n"),
-      norm(await refRun(twin, ["--edit_script=/lab/f1/t1", "edit"])),
-    );
-    assertEquals(
-      norm(await c.editScriptPreprocess("/lab/f1/t1") + "\n"),
-      norm(await refRun(twin, ["--edit_script=/lab/f1/t1", "pre_process"])),
-    );
-    await assertRejects(() => c.getFile("/lab/f1/t1", { kind: "jobout" }), ServerError);
-  });
-  const pairs: [string, () => Promise<unknown>, string[]][] = [
-    ["editScriptSubmit", () => c.editScriptSubmit("/lab/f1/t3", { variables: { A: "1" } }), []],
-    ["kill", () => c.kill("/lab/f1/t1"), ["--kill=/lab/f1/t1"]],
-    ["status", () => c.status("/lab/f1/t1"), ["--status=/lab/f1/t1"]],
-    ["run", () => c.run("/lab/f1/t2", { force: true }), ["--run=force", "/lab/f1/t2"]],
-    ["requeue force (zombies)", () => c.requeue(["/lab/f1/t1", "/lab/f2/t5"], { mode: "force" }), [
-      "--requeue=force",
-      "/lab/f1/t1",
-      "/lab/f2/t5",
-    ]],
-    ["zombieFob", () => c.zombieFob("/lab/f1/t1"), ["--zombie_fob=/lab/f1/t1"]],
-    ["zombieBlock", () => c.zombieBlock(["/lab/f2/t5"]), ["--zombie_block=/lab/f2/t5"]],
-    ["zombieRemove", () => c.zombieRemove("/lab/f1/t1"), ["--zombie_remove=/lab/f1/t1"]],
-    ["plug (submitted: refused)", () => c.plug("/lab/f1/t3", "/lab/f2"), [
-      "--plug=/lab/f1/t3",
-      "/lab/f2",
-    ]],
-    ["plug", () => c.plug("/lab/f2/t4", "/lab/f1"), ["--plug=/lab/f2/t4", "/lab/f1"]],
-    ["archive (submitted: refused)", () => c.archive("/lab/f2"), ["--archive=/lab/f2"]],
-    ["archive", () => c.archive("/lab2"), ["--archive=/lab2"]],
-    ["restore", () => c.restore("/lab2"), ["--restore=/lab2"]],
-    ["flushLog", () => c.flushLog(), ["--log=flush"]],
-    ["newLog", () => c.newLog(), ["--log=new"]],
-    ["clearLog", () => c.clearLog(), ["--log=clear"]],
-    ["checkpt never", () => c.checkpt({ mode: "never" }), ["--check_pt=never"]],
-    ["checkpt interval", () => c.checkpt({ mode: "on_time", interval: 200 }), [
-      "--check_pt=on_time:200",
-    ]],
-    ["debugServerOn", () => c.debugServerOn(), ["--debug_server_on"]],
-    ["debugServerOff", () => c.debugServerOff(), ["--debug_server_off"]],
-    ["forceDepEval", () => c.forceDepEval(), ["--force-dep-eval"]],
-    ["statsReset", () => c.statsReset(), ["--stats_reset"]],
-    ["shutdownServer", () => c.shutdownServer(), ["--shutdown=yes"]],
-    ["haltServer", () => c.haltServer(), ["--halt=yes"]],
-    ["deleteAll", () => c.deleteAll({ force: true }), ["--delete=_all_", "force", "yes"]],
-    ["restoreFromCheckpt", () => c.restoreFromCheckpt(), ["--restore_from_checkpt"]],
-    ["restartServer", () => c.restartServer(), ["--restart"]],
-  ];
-  for (const [name, call, args] of pairs) {
-    await t.step(name, async () => {
-      if (name === "editScriptSubmit") {
-        const f = await Deno.makeTempFile({ suffix: ".ecf" });
-        await Deno.writeTextFile(f, "%comment\nA = 1\n%end\n");
-        await refRun(twin, ["--edit_script=/lab/f1/t3", "submit", f]);
-        await Deno.remove(f);
-        await call();
-      } else {
-        const ref = await ecflowClient(["--host=127.0.0.1", `--port=${twin.ref.port}`, ...args]);
-        const ours = await call().then(() => 0, (e) => {
-          assert(e instanceof ServerError, `${name}: ${e}`);
-          return 1;
-        });
-        assertEquals(ours, ref.code, `${name}: ${ref.stderr}`);
-        assertEquals(ours, name.includes("refused") ? 1 : 0, name);
-      }
-      if (name.startsWith("requeue") || name.startsWith("zombie")) {
-        const zombies = (await c.zombieGet()).map((z) => [z.path, z.type, z.userAction]);
-        const ref = (await refRun(twin, ["--zombie_get"])).trim().split("\n").slice(1)
-          .map((l) => l.split(/\s+/));
-        assertEquals(zombies.map((z) => z[0]), ref.map((r) => r[0]), name);
-      }
-      await twin.assertSameState(name);
+twinTest(
+  "library: files, scripts, zombies, logs and server control mirror ecflow_client",
+  async (t, generation) => {
+    await using twin = await runningLab(generation);
+    const c = clientFor(twin);
+    const norm = (s: string) => twin.norm(s);
+    await t.step("getFile / editScript* return what ecflow_client prints", async () => {
+      assertEquals(
+        norm(await c.getFile("/lab/f1/t1") + "\n"),
+        norm(await refRun(twin, ["--file=/lab/f1/t1"])),
+      );
+      assertEquals(
+        norm(await c.getFile("/lab/f1/t1", { kind: "job", maxLines: 5 }) + "\n"),
+        norm(await refRun(twin, ["--file=/lab/f1/t1", "job", "5"])),
+      );
+      assertEquals(
+        norm(await c.editScriptEdit("/lab/f1/t1") + "\n"),
+        norm(await refRun(twin, ["--edit_script=/lab/f1/t1", "edit"])),
+      );
+      assertEquals(
+        norm(await c.editScriptPreprocess("/lab/f1/t1") + "\n"),
+        norm(await refRun(twin, ["--edit_script=/lab/f1/t1", "pre_process"])),
+      );
+      await assertRejects(() => c.getFile("/lab/f1/t1", { kind: "jobout" }), ServerError);
     });
-  }
-  await twin.assertAlive();
-});
+    const pairs: [string, () => Promise<unknown>, string[]][] = [
+      ["editScriptSubmit", () => c.editScriptSubmit("/lab/f1/t3", { variables: { A: "1" } }), []],
+      ["kill", () => c.kill("/lab/f1/t1"), ["--kill=/lab/f1/t1"]],
+      ["status", () => c.status("/lab/f1/t1"), ["--status=/lab/f1/t1"]],
+      ["run", () => c.run("/lab/f1/t2", { force: true }), ["--run=force", "/lab/f1/t2"]],
+      [
+        "requeue force (zombies)",
+        () => c.requeue(["/lab/f1/t1", "/lab/f2/t5"], { mode: "force" }),
+        [
+          "--requeue=force",
+          "/lab/f1/t1",
+          "/lab/f2/t5",
+        ],
+      ],
+      ["zombieFob", () => c.zombieFob("/lab/f1/t1"), ["--zombie_fob=/lab/f1/t1"]],
+      ["zombieBlock", () => c.zombieBlock(["/lab/f2/t5"]), ["--zombie_block=/lab/f2/t5"]],
+      ["zombieRemove", () => c.zombieRemove("/lab/f1/t1"), ["--zombie_remove=/lab/f1/t1"]],
+      ["plug (submitted: refused)", () => c.plug("/lab/f1/t3", "/lab/f2"), [
+        "--plug=/lab/f1/t3",
+        "/lab/f2",
+      ]],
+      ["plug", () => c.plug("/lab/f2/t4", "/lab/f1"), ["--plug=/lab/f2/t4", "/lab/f1"]],
+      ["archive (submitted: refused)", () => c.archive("/lab/f2"), ["--archive=/lab/f2"]],
+      ["archive", () => c.archive("/lab2"), ["--archive=/lab2"]],
+      ["restore", () => c.restore("/lab2"), ["--restore=/lab2"]],
+      ["flushLog", () => c.flushLog(), ["--log=flush"]],
+      ["newLog", () => c.newLog(), ["--log=new"]],
+      ["clearLog", () => c.clearLog(), ["--log=clear"]],
+      ["checkpt never", () => c.checkpt({ mode: "never" }), ["--check_pt=never"]],
+      ["checkpt interval", () => c.checkpt({ mode: "on_time", interval: 200 }), [
+        "--check_pt=on_time:200",
+      ]],
+      ["debugServerOn", () => c.debugServerOn(), ["--debug_server_on"]],
+      ["debugServerOff", () => c.debugServerOff(), ["--debug_server_off"]],
+      ["forceDepEval", () => c.forceDepEval(), ["--force-dep-eval"]],
+      ["statsReset", () => c.statsReset(), ["--stats_reset"]],
+      ["shutdownServer", () => c.shutdownServer(), ["--shutdown=yes"]],
+      ["haltServer", () => c.haltServer(), ["--halt=yes"]],
+      ["deleteAll", () => c.deleteAll({ force: true }), ["--delete=_all_", "force", "yes"]],
+      ["restoreFromCheckpt", () => c.restoreFromCheckpt(), ["--restore_from_checkpt"]],
+      ["restartServer", () => c.restartServer(), ["--restart"]],
+    ];
+    for (const [name, call, args] of pairs) {
+      await t.step(name, async () => {
+        if (name === "editScriptSubmit") {
+          const f = await Deno.makeTempFile({ suffix: ".ecf" });
+          await Deno.writeTextFile(f, "%comment\nA = 1\n%end\n");
+          await refRun(twin, ["--edit_script=/lab/f1/t3", "submit", f]);
+          await Deno.remove(f);
+          await call();
+        } else {
+          const ref = await ecflowClient(["--host=127.0.0.1", `--port=${twin.ref.port}`, ...args]);
+          const ours = await call().then(() => 0, (e) => {
+            assert(e instanceof ServerError, `${name}: ${e}`);
+            return 1;
+          });
+          assertEquals(ours, ref.code, `${name}: ${ref.stderr}`);
+          assertEquals(ours, name.includes("refused") ? 1 : 0, name);
+        }
+        if (name.startsWith("requeue") || name.startsWith("zombie")) {
+          const zombies = (await c.zombieGet()).map((z) => [z.path, z.type, z.userAction]);
+          const ref = (await refRun(twin, ["--zombie_get"])).trim().split("\n").slice(1)
+            .map((l) => l.split(/\s+/));
+          assertEquals(zombies.map((z) => z[0]), ref.map((r) => r[0]), name);
+        }
+        await twin.assertSameState(name);
+      });
+    }
+    await twin.assertAlive();
+  },
+);

@@ -1,7 +1,7 @@
 // Differential tests of the read-only user commands: ecflow_client and
 // ecflow-ts against twin fresh servers loaded with the capture suite.
 import { assert, assertEquals } from "./deps.ts";
-import { assertSameOutput, LAB_DEF, startTwin } from "./user_twin.ts";
+import { assertSameOutput, LAB_DEF, startTwin, twinTest } from "./user_twin.ts";
 
 const READ_ONLY: string[][] = [
   ["--suites"],
@@ -78,61 +78,68 @@ const BAD: string[][] = [
   ["--group=get; why=/nope"],
 ];
 
-Deno.test("read-only user commands: same stdout and exit code as ecflow_client", async (t) => {
-  await using twin = await startTwin({ def: LAB_DEF, begin: true });
-  for (const a of READ_ONLY) {
-    await t.step(a.join(" "), async () => {
-      const ours = await assertSameOutput(twin, a);
-      assertEquals(ours.code, 0, ours.stderr);
-    });
-  }
-  for (const a of BAD) {
-    await t.step(`refused: ${a.join(" ")}`, async () => {
-      const ours = await assertSameOutput(twin, a);
-      assertEquals(ours.code, 1);
-    });
-  }
-  await twin.assertSameState("read-only commands");
-  await twin.assertAlive();
-});
+twinTest(
+  "read-only user commands: same stdout and exit code as ecflow_client",
+  async (t, generation) => {
+    await using twin = await startTwin({ def: LAB_DEF, begin: true, generation });
+    for (const a of READ_ONLY) {
+      await t.step(a.join(" "), async () => {
+        const ours = await assertSameOutput(twin, a);
+        assertEquals(ours.code, 0, ours.stderr);
+      });
+    }
+    for (const a of BAD) {
+      await t.step(`refused: ${a.join(" ")}`, async () => {
+        const ours = await assertSameOutput(twin, a);
+        assertEquals(ours.code, 1);
+      });
+    }
+    await twin.assertSameState("read-only commands");
+    await twin.assertAlive();
+  },
+);
 
-Deno.test("--json prints one JSON document per command, holding what ecflow_client prints", async () => {
-  await using twin = await startTwin({ def: LAB_DEF });
-  const cases: [string[], (doc: Record<string, unknown>, refOut: string) => void][] = [
-    [
-      ["--suites"],
-      (d, ref) => assertEquals((d.suites as string[]).join(" "), ref.trim().split(/\s+/).join(" ")),
-    ],
-    [["--query", "state", "/lab/f1/t1"], (d, ref) => assertEquals(d.text + "\n", ref)],
-    [["--get=/lab/f1"], (d, ref) => {
-      assertEquals(d.text, ref); // the definition as ecflow_client prints it
-      const tree = d.tree as { kind: string; path: string; children: { path: string }[] };
-      assertEquals([tree.kind, tree.path], ["family", "/lab/f1"]);
-      assert(tree.children.some((c) => c.path === "/lab/f1/t1"), JSON.stringify(tree));
-    }],
-    [["--get"], (d, ref) => {
-      assertEquals(d.text, ref);
-      const tree = d.tree as { suites: { path: string; children: unknown[] }[] };
-      assertEquals(tree.suites.map((s) => s.path), ["/lab", "/lab2"]);
-      assert(!JSON.stringify(d).includes("passwd"), "no jobs passwords in --json");
-    }],
-    [["--zombie_get"], (d) => assertEquals(d.zombies, [])],
-    [["--alter", "add", "variable", "J", "1", "/lab"], (d) => assertEquals(d.ok, true)],
-  ];
-  for (const [a, check] of cases) {
-    const { ref } = await twin.both(a);
-    const json = await twin.both([...a, "--json"]);
-    // ecflow_client has no --json: it refuses it; ours prints one document.
-    assertEquals(json.ref.code, 1);
-    assertEquals(json.ours.code, 0, json.ours.stderr);
-    const lines = json.ours.stdout.trim().split("\n");
-    assertEquals(lines.length, 1, json.ours.stdout);
-    const doc = JSON.parse(lines[0]);
-    assertEquals(doc.command, a[0].slice(2).split("=")[0]);
-    check(doc, ref.stdout);
-  }
-  await twin.assertAlive();
-});
+twinTest(
+  "--json prints one JSON document per command, holding what ecflow_client prints",
+  async (_t, generation) => {
+    await using twin = await startTwin({ def: LAB_DEF, generation });
+    const cases: [string[], (doc: Record<string, unknown>, refOut: string) => void][] = [
+      [
+        ["--suites"],
+        (d, ref) =>
+          assertEquals((d.suites as string[]).join(" "), ref.trim().split(/\s+/).join(" ")),
+      ],
+      [["--query", "state", "/lab/f1/t1"], (d, ref) => assertEquals(d.text + "\n", ref)],
+      [["--get=/lab/f1"], (d, ref) => {
+        assertEquals(d.text, ref); // the definition as ecflow_client prints it
+        const tree = d.tree as { kind: string; path: string; children: { path: string }[] };
+        assertEquals([tree.kind, tree.path], ["family", "/lab/f1"]);
+        assert(tree.children.some((c) => c.path === "/lab/f1/t1"), JSON.stringify(tree));
+      }],
+      [["--get"], (d, ref) => {
+        assertEquals(d.text, ref);
+        const tree = d.tree as { suites: { path: string; children: unknown[] }[] };
+        assertEquals(tree.suites.map((s) => s.path), ["/lab", "/lab2"]);
+        assert(!JSON.stringify(d).includes("passwd"), "no jobs passwords in --json");
+      }],
+      [["--zombie_get"], (d) => assertEquals(d.zombies, [])],
+      [["--alter", "add", "variable", "J", "1", "/lab"], (d) => assertEquals(d.ok, true)],
+    ];
+    for (const [a, check] of cases) {
+      const { ref } = await twin.both(a);
+      const json = await twin.both([...a, "--json"]);
+      // ecflow_client has no --json: it refuses it; ours prints one document.
+      assertEquals(json.ref.code, 1);
+      assertEquals(json.ours.code, 0, json.ours.stderr);
+      const lines = json.ours.stdout.trim().split("\n");
+      assertEquals(lines.length, 1, json.ours.stdout);
+      const doc = JSON.parse(lines[0]);
+      assertEquals(doc.command, a[0].slice(2).split("=")[0]);
+      check(doc, ref.stdout);
+    }
+    await twin.assertAlive();
+  },
+);
 
 const EXPRESSIONS_DEF = `extern /nope/x
 suite ex
@@ -163,40 +170,43 @@ suite ex
 endsuite
 `;
 
-Deno.test("--get_state: generated variables and trigger evaluation trees as ecflow_client", async (t) => {
-  const dir = await Deno.makeTempDir({ prefix: "ecflow-ts-expr." });
-  try {
-    await Deno.writeTextFile(`${dir}/expr.def`, EXPRESSIONS_DEF);
-    await using twin = await startTwin({ def: `${dir}/expr.def`, halted: true });
-    await twin.setup(["--begin=ex"]);
-    const show = [
-      ["--get_state"],
-      ["--get_state=/ex"],
-      ["--get_state=/ex/f"],
-      ["--get_state=/ex/f/b"],
-      ["--group=get; why"],
-      ...["b", "c", "d", "g", "h"].map((t) => [`--group=get; why=/ex/f/${t}`]),
-    ];
-    for (const a of show) {
-      await t.step(`${a.join(" ")} (begun)`, async () => {
-        assertEquals((await assertSameOutput(twin, a)).code, 0);
-      });
+twinTest(
+  "--get_state: generated variables and trigger evaluation trees as ecflow_client",
+  async (t, generation) => {
+    const dir = await Deno.makeTempDir({ prefix: "ecflow-ts-expr." });
+    try {
+      await Deno.writeTextFile(`${dir}/expr.def`, EXPRESSIONS_DEF);
+      await using twin = await startTwin({ def: `${dir}/expr.def`, halted: true });
+      await twin.setup(["--begin=ex"]);
+      const show = [
+        ["--get_state"],
+        ["--get_state=/ex"],
+        ["--get_state=/ex/f"],
+        ["--get_state=/ex/f/b"],
+        ["--group=get; why"],
+        ...["b", "c", "d", "g", "h"].map((t) => [`--group=get; why=/ex/f/${t}`]),
+      ];
+      for (const a of show) {
+        await t.step(`${a.join(" ")} (begun)`, async () => {
+          assertEquals((await assertSameOutput(twin, a)).code, 0);
+        });
+      }
+      await twin.setup(["--alter", "change", "meter", "m", "7", "/ex/f/a"]);
+      await twin.setup(["--force=set", "/ex/f/a:e"]);
+      await twin.setup(["--alter", "change", "repeat", "b", "/ex/f"]);
+      await twin.setup(["--alter", "set_flag", "late", "/ex/f/a"]);
+      await twin.setup(["--suspend=/ex/f/a"]);
+      for (const a of show) {
+        await t.step(`${a.join(" ")} (after changes)`, async () => {
+          assertEquals((await assertSameOutput(twin, a)).code, 0);
+        });
+      }
+      await twin.assertAlive();
+    } finally {
+      await Deno.remove(dir, { recursive: true });
     }
-    await twin.setup(["--alter", "change", "meter", "m", "7", "/ex/f/a"]);
-    await twin.setup(["--force=set", "/ex/f/a:e"]);
-    await twin.setup(["--alter", "change", "repeat", "b", "/ex/f"]);
-    await twin.setup(["--alter", "set_flag", "late", "/ex/f/a"]);
-    await twin.setup(["--suspend=/ex/f/a"]);
-    for (const a of show) {
-      await t.step(`${a.join(" ")} (after changes)`, async () => {
-        assertEquals((await assertSameOutput(twin, a)).code, 0);
-      });
-    }
-    await twin.assertAlive();
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-});
+  },
+);
 
 // Times far from any plausible test time; dates relative to "today" both ways.
 const TIMES_DEF = `suite tm
@@ -243,7 +253,7 @@ const TIMES_DEF = `suite tm
 endsuite
 `;
 
-Deno.test("why: time, today, day, date and cron reasons as ecflow_client", async (t) => {
+twinTest("why: time, today, day, date and cron reasons as ecflow_client", async (t, generation) => {
   const dir = await Deno.makeTempDir({ prefix: "ecflow-ts-times." });
   try {
     await Deno.writeTextFile(`${dir}/times.def`, TIMES_DEF);

@@ -3,7 +3,14 @@
 // servers, comparing stdout, exit code and the server state after each step.
 import { assert, assertEquals } from "./deps.ts";
 import { ecflowClient } from "./harness/server.ts";
-import { assertSameOutput, LAB_DEF, runningLab, startTwin, type Twin } from "./user_twin.ts";
+import {
+  assertSameOutput,
+  LAB_DEF,
+  runningLab,
+  startTwin,
+  type Twin,
+  twinTest,
+} from "./user_twin.ts";
 import { ECFLOW_FIXTURES } from "./captures.ts";
 
 async function steps(
@@ -30,74 +37,80 @@ async function tempDefs(files: Record<string, string>): Promise<{ dir: string } 
   return { dir, [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }) };
 }
 
-Deno.test("--load, --replace and --begin: same checks, same resulting definition", async (t) => {
-  await using defs = await tempDefs({
-    "extern.def": "extern /other/s:ev\nsuite x\n  task t\n    trigger /other/s:ev\nendsuite\n",
-    "badref.def": "suite y\n  task t\n    trigger nope == complete\nendsuite\n",
-    "badsyntax.def": "suite z\n  tusk t\nendsuite\n",
-    "f2.def": "suite lab\n  family f2\n    task t9\n      edit V 'new'\n  endfamily\n" +
-      "  family f3\n    task t1\n  endfamily\nendsuite\n",
-  });
-  const d = defs.dir;
-  await using twin = await startTwin({ halted: true });
-  await steps(t, twin, [
-    ["--load=" + LAB_DEF, "check_only"],
-    ["--load=" + LAB_DEF, "print"],
-    ["--load=" + LAB_DEF],
-    ["--load=" + LAB_DEF],
-    ["--load=" + LAB_DEF, "force"],
-    ["--load=" + `${d}/extern.def`],
-    // in-limit warnings are printed on stdout while parsing, then the definition loads
-    [`--load=${ECFLOW_FIXTURES}/defs-corpus/good_defs/limit/limit3.def`],
-    [`--load=${ECFLOW_FIXTURES}/defs-corpus/bad_defs/inlimit/limit_check.def`],
-    ["--load=" + `${d}/badref.def`],
-    ["--load=" + `${d}/badsyntax.def`],
-    ["--load=" + `${d}/nonexistent.def`],
-    ["--load=" + LAB_DEF, "sideways"],
-    ["--replace=/lab/f2", `${d}/f2.def`],
-    ["--replace=/lab/f3", `${d}/f2.def`, "parent"],
-    ["--replace=/lab/f3", `${d}/f2.def`, "false", "force"],
-    ["--replace=/lab/nope", `${d}/f2.def`],
-    ["--begin=lab"],
-    ["--begin=x --force"],
-    ["--begin"],
-    ["--begin=nope"],
-  ]);
-  await twin.assertAlive();
-});
+twinTest(
+  "--load, --replace and --begin: same checks, same resulting definition",
+  async (t, generation) => {
+    await using defs = await tempDefs({
+      "extern.def": "extern /other/s:ev\nsuite x\n  task t\n    trigger /other/s:ev\nendsuite\n",
+      "badref.def": "suite y\n  task t\n    trigger nope == complete\nendsuite\n",
+      "badsyntax.def": "suite z\n  tusk t\nendsuite\n",
+      "f2.def": "suite lab\n  family f2\n    task t9\n      edit V 'new'\n  endfamily\n" +
+        "  family f3\n    task t1\n  endfamily\nendsuite\n",
+    });
+    const d = defs.dir;
+    await using twin = await startTwin({ halted: true, generation });
+    await steps(t, twin, [
+      ["--load=" + LAB_DEF, "check_only"],
+      ["--load=" + LAB_DEF, "print"],
+      ["--load=" + LAB_DEF],
+      ["--load=" + LAB_DEF],
+      ["--load=" + LAB_DEF, "force"],
+      ["--load=" + `${d}/extern.def`],
+      // in-limit warnings are printed on stdout while parsing, then the definition loads
+      [`--load=${ECFLOW_FIXTURES}/defs-corpus/good_defs/limit/limit3.def`],
+      [`--load=${ECFLOW_FIXTURES}/defs-corpus/bad_defs/inlimit/limit_check.def`],
+      ["--load=" + `${d}/badref.def`],
+      ["--load=" + `${d}/badsyntax.def`],
+      ["--load=" + `${d}/nonexistent.def`],
+      ["--load=" + LAB_DEF, "sideways"],
+      ["--replace=/lab/f2", `${d}/f2.def`],
+      ["--replace=/lab/f3", `${d}/f2.def`, "parent"],
+      ["--replace=/lab/f3", `${d}/f2.def`, "false", "force"],
+      ["--replace=/lab/nope", `${d}/f2.def`],
+      ["--begin=lab"],
+      ["--begin=x --force"],
+      ["--begin"],
+      ["--begin=nope"],
+    ]);
+    await twin.assertAlive();
+  },
+);
 
-Deno.test("client handles: register, add, remove, auto-add, suites table, drop", async (t) => {
-  await using twin = await startTwin({ def: LAB_DEF, halted: true });
-  await steps(t, twin, [
-    ["--ch_suites"],
-    ["--ch_register=false", "lab"],
-    ["--ch_register=true"],
-    ["--ch_suites"],
-    ["--ch_add=1", "lab2"],
-    ["--ch_suites"],
-    ["--ch_rem=1", "lab"],
-    ["--ch_auto_add=1", "true"],
-    ["--ch_suites"],
-    ["--ch_register=1", "false", "lab2"],
-    ["--ch_suites"],
-    ["--ch_drop=2"],
-    ["--ch_drop_user"],
-    ["--ch_suites"],
-    ["--ch_add=7", "lab"],
-    ["--ch_auto_add=1", "maybe"],
-    ["--ch_register=sometimes"],
-  ], false);
-  await twin.assertSameState("client handles");
-  await twin.assertAlive();
-});
+twinTest(
+  "client handles: register, add, remove, auto-add, suites table, drop",
+  async (t, generation) => {
+    await using twin = await startTwin({ def: LAB_DEF, halted: true, generation });
+    await steps(t, twin, [
+      ["--ch_suites"],
+      ["--ch_register=false", "lab"],
+      ["--ch_register=true"],
+      ["--ch_suites"],
+      ["--ch_add=1", "lab2"],
+      ["--ch_suites"],
+      ["--ch_rem=1", "lab"],
+      ["--ch_auto_add=1", "true"],
+      ["--ch_suites"],
+      ["--ch_register=1", "false", "lab2"],
+      ["--ch_suites"],
+      ["--ch_drop=2"],
+      ["--ch_drop_user"],
+      ["--ch_suites"],
+      ["--ch_add=7", "lab"],
+      ["--ch_auto_add=1", "maybe"],
+      ["--ch_register=sometimes"],
+    ], false);
+    await twin.assertSameState("client handles");
+    await twin.assertAlive();
+  },
+);
 
-Deno.test("check points, the log and server life cycle", async (t) => {
-  await using twin = await startTwin({ def: LAB_DEF, halted: true });
+twinTest("check points, the log and server life cycle", async (t, generation) => {
+  await using twin = await startTwin({ def: LAB_DEF, halted: true, generation });
   const stats = async (context: string) => {
     const norm = (s: string) => twin.norm(s).replace(/^(\s+Up since\s+).*$/m, "$1<UP>");
     const [r, o] = await Promise.all([
-      ecflowClient(["--host=127.0.0.1", `--port=${twin.ref.port}`, "--stats"]),
-      ecflowClient(["--host=127.0.0.1", `--port=${twin.ours.port}`, "--stats"]),
+      ecflowClient(["--host=127.0.0.1", `--port=${twin.ref.port}`, "--stats"], {}, generation),
+      ecflowClient(["--host=127.0.0.1", `--port=${twin.ours.port}`, "--stats"], {}, generation),
     ]);
     assertEquals(norm(o.stdout), norm(r.stdout), `--stats after ${context}`);
   };
@@ -156,8 +169,8 @@ function zombieRows(text: string): string[][] {
   });
 }
 
-Deno.test("zombies: the table and every zombie action, as ecflow_client", async (t) => {
-  await using twin = await runningLab();
+twinTest("zombies: the table and every zombie action, as ecflow_client", async (t, generation) => {
+  await using twin = await runningLab(generation);
   // Make zombies: a forced requeue of submitted tasks, then a child command with a wrong password.
   await twin.setup(["--requeue=force", "/lab/f1/t1", "/lab/f2/t5"]);
   for (const s of [twin.ref, twin.ours]) {
@@ -168,7 +181,7 @@ Deno.test("zombies: the table and every zombie action, as ecflow_client", async 
       ECF_PASS: "wrongpw",
       ECF_RID: "4242",
       ECF_TRYNO: "1",
-    });
+    }, generation);
     assertEquals(r.code, 0, r.stderr);
   }
   const compareZombies = async (context: string) => {
@@ -196,8 +209,8 @@ Deno.test("zombies: the table and every zombie action, as ecflow_client", async 
   await twin.assertAlive();
 });
 
-Deno.test("--file and --edit_script on a running suite, as ecflow_client", async (t) => {
-  await using twin = await runningLab();
+twinTest("--file and --edit_script on a running suite, as ecflow_client", async (t, generation) => {
+  await using twin = await runningLab(generation);
   await using defs = await tempDefs({
     "edit.ecf": "%comment\nZED = 1\nMYVAR = 42\nOTHER = two\nZED = 2\n%end\n" +
       "%include <head.h>\necho hello %MYVAR% %OTHER%\n%include <tail.h>\n",
@@ -233,29 +246,32 @@ Deno.test("--file and --edit_script on a running suite, as ecflow_client", async
   await twin.assertAlive();
 });
 
-Deno.test("--suites: columns and line breaks for many suites, as ecflow_client", async () => {
-  const names = [
-    "a",
-    "bb",
-    "a_much_longer_suite_name",
-    "d",
-    "e",
-    "f12",
-    "g",
-    "h",
-    "i",
-    "j",
-    "k",
-    "l",
-  ];
-  await using defs = await tempDefs({});
-  await using twin = await startTwin({ halted: true });
-  for (let i = 1; i <= names.length; i++) {
-    const part = `${defs.dir}/part${i}.def`;
-    await Deno.writeTextFile(part, `suite ${names[i - 1]}\nendsuite\n`);
-    await twin.setup([`--load=${part}`]);
-    const ours = await assertSameOutput(twin, ["--suites"]);
-    assertEquals(ours.code, 0);
-  }
-  await twin.assertAlive();
-});
+twinTest(
+  "--suites: columns and line breaks for many suites, as ecflow_client",
+  async (_t, generation) => {
+    const names = [
+      "a",
+      "bb",
+      "a_much_longer_suite_name",
+      "d",
+      "e",
+      "f12",
+      "g",
+      "h",
+      "i",
+      "j",
+      "k",
+      "l",
+    ];
+    await using defs = await tempDefs({});
+    await using twin = await startTwin({ halted: true, generation });
+    for (let i = 1; i <= names.length; i++) {
+      const part = `${defs.dir}/part${i}.def`;
+      await Deno.writeTextFile(part, `suite ${names[i - 1]}\nendsuite\n`);
+      await twin.setup([`--load=${part}`]);
+      const ours = await assertSameOutput(twin, ["--suites"]);
+      assertEquals(ours.code, 0);
+    }
+    await twin.assertAlive();
+  },
+);

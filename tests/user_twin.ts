@@ -11,10 +11,25 @@ import {
   ecflowClient,
   type EcflowServer,
   ecflowTs,
+  type Generation,
+  GENERATIONS,
   type RunResult,
   startServer,
 } from "./harness/server.ts";
 import { ECFLOW_FIXTURES } from "./captures.ts";
+
+/**
+ * Registers one test per server generation (`[5.9] name`, `[5.17] name`): the body gets the
+ * generation to start its twin with.
+ */
+export function twinTest(
+  name: string,
+  body: (t: Deno.TestContext, generation: Generation) => Promise<void>,
+): void {
+  for (const generation of GENERATIONS) {
+    Deno.test(`[${generation}] ${name}`, (t) => body(t, generation));
+  }
+}
 
 /** The lab suite used by the captures. */
 export const LAB_DEF = `${ECFLOW_FIXTURES}/fixtures/lab.def`;
@@ -26,6 +41,8 @@ const TS_PERMISSIONS = ["--allow-net", "--allow-env", "--allow-read"];
 
 /** A pair of servers: `ref` for ecflow_client, `ours` for ecflow-ts. */
 export interface Twin extends AsyncDisposable {
+  /** Which ecFlow both servers are, and whose ecflow_client is the reference. */
+  generation: Generation;
   /** Served by ecflow_client. */
   ref: EcflowServer;
   /** Served by ecflow-ts. */
@@ -48,11 +65,12 @@ function args(server: EcflowServer, a: string[]): string[] {
 
 /** Starts a twin pair, optionally loaded with `def` and begun. */
 export async function startTwin(
-  options: { def?: string; begin?: boolean; halted?: boolean } = {},
+  options: { def?: string; begin?: boolean; halted?: boolean; generation?: Generation } = {},
 ): Promise<Twin> {
+  const generation = options.generation ?? "5.9";
   const [ref, ours] = await Promise.all([
-    startServer({ halted: options.halted }),
-    startServer({ halted: options.halted }),
+    startServer({ halted: options.halted, generation }),
+    startServer({ halted: options.halted, generation }),
   ]);
   const norm = (text: string) => {
     let t = text;
@@ -69,27 +87,33 @@ export async function startTwin(
       .replace(/\d{2}:\d{2}:\d{2}/g, "<TIME>")
       .replace(/ECF_TIME '\d{2}:\d{2}'/g, "ECF_TIME '<HM>'")
       .replace(/TIME '\d{4}'/g, "TIME '<HM>'")
-      .replace(/current suite time is (\+?)\d{2}:\d{2}/g, "current suite time is $1<HM>");
+      .replace(/current suite time is (\+?)\d{2}:\d{2}/g, "current suite time is $1<HM>")
+      // 5.16+ statistics show each server process's resources
+      .replace(
+        /^( {2}(?:pid|maximum_memory_available|virtual_memory_used|resident_memory_used|arena_memory|tracked_memory|freed_memory|n_threads) +)\S.*$/gm,
+        "$1<N>",
+      );
   };
   const twin: Twin = {
+    generation,
     ref,
     ours,
     async both(a) {
-      const r = await ecflowClient(args(ref, a));
+      const r = await ecflowClient(args(ref, a), {}, generation);
       const o = await ecflowTs(args(ours, a), { HOSTNAME }, TS_PERMISSIONS);
       return { ref: r, ours: o };
     },
     async setup(a) {
       for (const s of [ref, ours]) {
-        const r = await ecflowClient(args(s, a));
+        const r = await ecflowClient(args(s, a), {}, generation);
         assertEquals(r.code, 0, `setup ${a.join(" ")}: ${r.stderr}`);
       }
     },
     norm,
     async assertSameState(context) {
       const [r, o] = await Promise.all([
-        ecflowClient(args(ref, ["--migrate"])),
-        ecflowClient(args(ours, ["--migrate"])),
+        ecflowClient(args(ref, ["--migrate"]), {}, generation),
+        ecflowClient(args(ours, ["--migrate"]), {}, generation),
       ]);
       assertEquals(r.code, 0, r.stderr);
       assertEquals(norm(o.stdout), norm(r.stdout), `server state after ${context}`);
@@ -128,8 +152,8 @@ export async function assertSameOutput(twin: Twin, a: string[]): Promise<RunResu
 }
 
 /** A RUNNING twin with job scripts and the lab suite begun (t1, t5 submitted). */
-export async function runningLab(): Promise<Twin> {
-  const twin = await startTwin();
+export async function runningLab(generation: Generation = "5.9"): Promise<Twin> {
+  const twin = await startTwin({ generation });
   const script = await Deno.readTextFile(`${ECFLOW_FIXTURES}/fixtures/task.ecf`);
   for (const s of [twin.ref, twin.ours]) {
     await Deno.mkdir(`${s.home}/include`, { recursive: true });

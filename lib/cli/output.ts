@@ -299,11 +299,21 @@ const STATS_GROUP_TRIGGERS: string[][] = [
 
 const CHECKPT_MODES = ["CHECK_NEVER", "CHECK_ON_TIME", "CHECK_ON_ALWAYS", "UNDEFINED"];
 
+/** The version a `version` statistics value names (`Ecflow version(5.17.0) …`), as numbers. */
+function statsVersion(version: unknown): number[] {
+  const m = /version\((\d+)\.(\d+)\.(\d+)/.exec(String(version ?? ""));
+  return m ? m.slice(1).map(Number) : [0, 0, 0];
+}
+
 /**
- * `--stats_server`: the server's statistics values printed as ecFlow's
- * `Stats::show` does (labels padded to 35 columns; counters only when non-zero).
+ * `--stats_server`: the server's statistics values printed as its own generation's
+ * `Stats::show` does: ecFlow 5.16 and later (whose statistics carry the server's resources)
+ * as {@linkcode formatStats516}, earlier ones with labels padded to 35 columns and counters
+ * only when non-zero. The server's version is in the values themselves.
  */
 export function formatStatsServer(values: readonly unknown[]): string {
+  const [major, minor] = statsVersion(values[5]);
+  if (major > 5 || (major === 5 && minor >= 16)) return formatStats516(values);
   const v: Record<string, unknown> = {};
   STATS_FIELDS.forEach((f, i) => v[f] = values[i]);
   const n = (f: string) => Number(v[f] ?? 0);
@@ -330,6 +340,161 @@ export function formatStatsServer(values: readonly unknown[]): string {
       out += line("Locked by user", v.locked_by_user);
     }
     for (const [f, label] of group) if (n(f) !== 0) out += line(label, n(f));
+  });
+  return out;
+}
+
+/** ecFlow 5.16+'s sections of counters: title, then `[field, label]` in its order. */
+const STATS_516_SECTIONS: [string, CounterLine[]][] = [
+  ["User Commands (Server-related)", [
+    ["locked_by_user", "Locked by user"],
+    ["checkpt", "Store to Check point"],
+    ["restore_defs_from_checkpt", "Restore from Check point"],
+    ["restart_server", "Restart server"],
+    ["shutdown_server", "Shutdown server"],
+    ["halt_server", "Halt server"],
+    ["ping", "Ping"],
+    ["debug_server_on", "Debug server on"],
+    ["debug_server_off", "Debug server off"],
+    ["get_defs", "Get full definition"],
+    ["server_version", "Server version"],
+    ["sync", "Sync"],
+    ["sync_full", "Sync full"],
+    ["sync_clock", "Sync suite clock"],
+    ["news", "News"],
+  ]],
+  ["Task Commands", [
+    ["task_init", "Task init"],
+    ["task_complete", "Task complete"],
+    ["task_wait", "Task wait"],
+    ["task_abort", "Task abort"],
+    ["task_event", "Task event"],
+    ["task_meter", "Task meter"],
+    ["task_label", "Task label"],
+    ["task_queue", "Task queue"],
+  ]],
+  ["User Commands (Zombie-related)", [
+    ["zombie_fob", "Zombie fob"],
+    ["zombie_fail", "Zombie fail"],
+    ["zombie_adopt", "Zombie adopt"],
+    ["zombie_remove", "Zombie remove"],
+    ["zombie_get", "Zombie get"],
+    ["zombie_block", "Zombie block"],
+    ["zombie_kill", "Zombie kill"],
+  ]],
+  ["User Commands (Node-related)", [
+    ["load_defs", "Load definition"],
+    ["begin_cmd", "Begin"],
+    ["requeue_node", "Requeue"],
+    ["node_job_gen", "Job generation"],
+    ["node_check_job_gen_only", "Check Job generation"],
+    ["node_delete", "Node delete"],
+    ["node_suspend", "Node suspend"],
+    ["node_resume", "Node resume"],
+    ["node_kill", "Node kill"],
+    ["node_status", "Node status"],
+    ["node_edit_history", "Node edit history"],
+    ["node_archive", "Node archive"],
+    ["node_restore", "Node restore"],
+    ["log_cmd", "Log cmd"],
+    ["log_msg_cmd", "Log message"],
+    ["order_node", "Order"],
+    ["run_node", "Run"],
+    ["replace", "Replace"],
+    ["force", "Force"],
+    ["free_dep", "Free dependencies"],
+    ["suites", "Suites"],
+    ["edit_script", "Edit script"],
+    ["alter_cmd", "Alter"],
+    ["ch_cmd", "Client handle"],
+    ["plug", "Plug"],
+    ["move", "Move"],
+    ["group_cmd", "Group"],
+    ["server_load_cmd", "Server load cmd"],
+    ["stats", "Stats cmd"],
+    ["check", "Check cmd"],
+    ["query", "Query cmd"],
+    ["reload_white_list_file", "Reload white list file"],
+    ["reload_passwd_file", "Reload password file"],
+  ]],
+  ["User Commands (File-related)", [
+    ["file_ecf", "File ECF"],
+    ["file_job", "File job"],
+    ["file_jobout", "File job out"],
+    ["file_cmdout", "File Cmd out"],
+    ["file_manual", "File manual"],
+  ]],
+];
+
+/** The counters that open a 5.16+ section (the lock holder is shown only inside one). */
+const STATS_516_OPENERS = STATS_516_SECTIONS.map(([, lines]) =>
+  lines.map(([f]) => f).filter((f) => f !== "locked_by_user")
+);
+
+/** One of the server's resource values (`ecf::resources::NamedValue`) as ecFlow prints it. */
+function resourceValue(nv: unknown): { name: string; text: string; unit: string } | undefined {
+  const o = nv as {
+    value0?: unknown;
+    value1?: { index?: unknown; data?: unknown };
+    value2?: unknown;
+  };
+  if (typeof o?.value0 !== "string" || typeof o.value1 !== "object" || o.value1 === null) {
+    return undefined;
+  }
+  const data = o.value1.data;
+  // the variant's fifth type is a double, printed std::fixed (six decimals)
+  const text = o.value1.index === 4 && typeof data === "number" ? data.toFixed(6) : String(data);
+  return { name: o.value0, text, unit: typeof o.value2 === "string" ? o.value2 : "" };
+}
+
+/**
+ * `--stats_server` of an ecFlow 5.16+ server, as its `Stats::show` prints it: labels indented
+ * by 2 and padded to 32 columns, units in parentheses, empty texts and zero counters left out,
+ * a section per kind of request that has any, and the server's resources.
+ */
+export function formatStats516(values: readonly unknown[]): string {
+  const v: Record<string, unknown> = {};
+  STATS_FIELDS.forEach((f, i) => v[f] = values[i]);
+  const show = (label: string, value: unknown, unit = "") =>
+    `  ${label.padEnd(32)}${String(value)}${unit ? ` (${unit})` : ""}\n`;
+  const text = (label: string, value: unknown, unit = "") =>
+    value === undefined || value === null || String(value) === "" ? "" : show(label, value, unit);
+  const count = (label: string, value: unknown, unit = "") =>
+    Number(value ?? 0) === 0 ? "" : show(label, value, unit);
+  let out = "Server Statistics\n";
+  out += text("Version", v.version);
+  out += text("Status", ["HALTED", "SHUTDOWN", "RUNNING"][Number(v.status)] ?? "");
+  out += text("Host", v.host);
+  out += text("Port", v.port);
+  out += text("Up since", v.up_since);
+  out += count("Job sub' interval", v.job_sub_interval, "s");
+  out += text("ECF_HOME", v.ECF_HOME);
+  out += text("ECF_LOG", v.ECF_LOG);
+  out += text("ECF_CHECK", v.ECF_CHECK);
+  out += text("ECF_SSL", v.ECF_SSL);
+  out += count("Check pt interval", v.checkpt_interval, "s");
+  out += text("Check pt mode", CHECKPT_MODES[Number(v.checkpt_mode)] ?? "");
+  out += count("Check pt save time alarm", v.checkpt_save_time_alarm, "s");
+  out += text("Number of Suites", Number(v.no_of_suites ?? 0));
+  out += text("Request/s per 1,5,15,30,60 min", v.request_stats);
+  out += "\n";
+  const meter = (values[82] as { ptr_wrapper?: { valid?: number; data?: { value0?: unknown } } })
+    ?.ptr_wrapper;
+  if (meter?.valid && Array.isArray(meter.data?.value0)) {
+    out += "Server Resources\n";
+    for (const nv of meter.data.value0) {
+      const r = resourceValue(nv);
+      if (r) out += show(r.name, r.text, r.unit);
+    }
+    out += "\n";
+  }
+  STATS_516_SECTIONS.forEach(([title, lines], i) => {
+    if (!STATS_516_OPENERS[i].some((f) => Number(v[f] ?? 0) !== 0)) return;
+    out += `${title}\n`;
+    for (const [f, label] of lines) {
+      out += f === "locked_by_user" ? text(label, v[f]) : count(label, v[f]);
+    }
+    out += "\n";
   });
   return out;
 }
