@@ -143,10 +143,11 @@ twinTest("library: read-only methods return what ecflow_client prints", async (_
   assert(text.includes("family f1"), text);
   const defs = await c.getServerDefs();
   assertEquals(c.getDefs(), defs);
-  assert(defs.text.startsWith("#5.9.2\ndefs_state NET"), defs.text.slice(0, 40));
+  const version = generation === "5.9" ? "5.9.2" : "5.17.0";
+  assert(defs.text.startsWith(`#${version}\ndefs_state NET`), defs.text.slice(0, 40));
   assertEquals(defs.find("/lab/f1")?.absPath, "/lab/f1");
   const stats = await c.stats();
-  assert(stats.startsWith("Server statistics"), stats.slice(0, 40));
+  assert(/^Server [Ss]tatistics\n/.test(stats), stats.slice(0, 40));
   for (const path of ["", "/lab", "/lab/f1/t3", "/lab/f2/t4"]) {
     assertEquals(
       await c.why(path) + "\n",
