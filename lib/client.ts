@@ -56,6 +56,7 @@ import type { Zombie, ZombieAction } from "./wire/reply.ts";
 // The definition parser, printers and the why-evaluator are loaded on first use: a
 // ping or a child command in a job script starts faster without them.
 import type { Defs } from "./defs/model.ts";
+import type { LocalCopy, SyncOptions, SyncResult } from "./sync/local_copy.ts";
 // child commands (issue 4)
 import {
   type ChildContext,
@@ -322,6 +323,15 @@ export class Client {
     onRoundTrip?: (ms: number) => void,
     identity: Identity = this.userIdentity(),
   ): Promise<Reply> {
+    return (await this.#invokeSized(cmd, onRoundTrip, identity)).reply;
+  }
+
+  /** {@linkcode Client.invoke}, also giving the reply payload's size in bytes. */
+  async #invokeSized(
+    cmd: Command,
+    onRoundTrip?: (ms: number) => void,
+    identity: Identity = this.userIdentity(),
+  ): Promise<{ reply: Reply; bytes: number }> {
     const payload = encodeRequest(cmd, identity);
     await this.#refuseUnknownSyncHandles(cmd, identity);
     const retry = this.#options.retry ?? {};
@@ -351,17 +361,24 @@ export class Client {
     }
     const reply = decodeReply(bytes);
     if (reply.kind === "error") throw new ServerError(reply.message, cmd.label);
-    return reply;
+    return { reply, bytes: bytes.length };
   }
 
   // ---- user commands (issue 3)
   // Python's ecflow.Client user commands in camelCase. Paths may be one string
   // or many. Every argument is checked by the builders before anything is sent.
 
-  /** The local copy: the server's NET text and its tree. */
-  #localDefs?: string;
-  #localTree?: Defs;
+  /** The local copy of the server's definition (loaded on first use). */
+  #copy?: LocalCopy;
   #handle = 0;
+
+  async #localCopy(): Promise<LocalCopy> {
+    if (this.#copy) return this.#copy;
+    const { LocalCopy } = await import("./sync/local_copy.ts");
+    this.#copy = new LocalCopy({ send: (cmd) => this.#invokeSized(cmd) });
+    this.#copy.useHandle(this.#handle);
+    return this.#copy;
+  }
 
   /** Sends `cmd`; the reply must be a plain acknowledgement. */
   async #ack(cmd: Command): Promise<void> {
@@ -390,24 +407,15 @@ export class Client {
 
   /** Fetches the whole definition (NET text) and keeps it as the local copy. */
   async getServerDefs(): Promise<Defs> {
-    return await this.#keepLocal(await this.getDefsText("get"));
+    return await (await this.#localCopy()).fetch();
   }
 
   /**
    * The local copy of the definition as a tree (from `getServerDefs`/`syncLocal`), if any;
-   * its `text` is the NET text the server sent.
+   * its `text` is the last whole NET text the server sent.
    */
   getDefs(): Defs | undefined {
-    return this.#localTree;
-  }
-
-  /** Parses and keeps the server's NET text as the local copy. */
-  async #keepLocal(text: string): Promise<Defs> {
-    const { parseDefs } = await import("./defs/parser.ts");
-    const tree = parseDefs(text, { fileName: "(server)" });
-    this.#localDefs = text;
-    this.#localTree = tree;
-    return tree;
+    return this.#copy?.defs;
   }
 
   /** The client handle in use for news and sync (0 = all suites). */
@@ -415,33 +423,26 @@ export class Client {
     return this.#handle;
   }
 
-  #changeNumbers(): [number, number] {
-    const line = /^defs_state [^\n]*/m.exec(this.#localDefs ?? "")?.[0] ?? "";
-    const num = (key: string) => Number(new RegExp(` ${key}:(\\d+)`).exec(line)?.[1] ?? 0);
-    return [num("state_change"), num("modify_change")];
-  }
-
   /**
    * Whether the server changed since the local copy was taken (`CSyncCmd`
    * NEWS with the local change numbers). True when there is no local copy.
    */
   async newsLocal(): Promise<boolean> {
-    if (this.#localDefs === undefined) return true;
-    const [sc, mc] = this.#changeNumbers();
-    const reply = await this.invoke(syncCommand("news", this.#handle, sc, mc));
-    if (reply.kind !== "news") throw unexpected(reply, "--news");
-    return reply.news !== "none";
+    return await (await this.#localCopy()).news();
   }
 
   /**
-   * Brings the local copy up to date and returns it (NET text): a full sync
-   * when there is news (ecflow-ts never uses incremental sync).
+   * Brings the local copy up to date and returns it: news, then the changes only
+   * (incremental sync); the whole definition when there is no copy yet or the server
+   * sends it. {@linkcode Client.sync} also tells which it was and what it cost.
    */
   async syncLocal(): Promise<Defs> {
-    if (this.#localTree !== undefined && !(await this.newsLocal())) return this.#localTree;
-    const reply = await this.invoke(syncCommand("sync_full", this.#handle));
-    if (reply.kind !== "sync") throw unexpected(reply, "--sync_full");
-    return await this.#keepLocal(reply.full ? reply.text : reply.serverDefs);
+    return (await this.sync()).defs;
+  }
+
+  /** {@linkcode Client.syncLocal}, with what the sync did: kind, bytes, milliseconds. */
+  async sync(options: SyncOptions = {}): Promise<SyncResult> {
+    return await (await this.#localCopy()).sync(options);
   }
 
   /** The names of the server's suites. */
@@ -881,8 +882,7 @@ export class Client {
     );
     if (reply.kind !== "clientHandle") throw unexpected(reply, "--ch_register");
     this.#handle = reply.handle;
-    this.#localDefs = undefined;
-    this.#localTree = undefined;
+    this.#copy?.useHandle(reply.handle);
     return reply.handle;
   }
 
@@ -899,6 +899,7 @@ export class Client {
     const reply = await this.invoke(clientHandleCommand("ch_drop", { handle }));
     if (reply.kind !== "clientHandle" && reply.kind !== "stc") throw unexpected(reply, "--ch_drop");
     if (handle === this.#handle) this.#handle = 0;
+    this.#copy?.forgetHandle(handle);
   }
 
   /** Drops every handle of a user (default: this client's user). */
@@ -907,6 +908,7 @@ export class Client {
     if (reply.kind !== "clientHandle" && reply.kind !== "stc") {
       throw unexpected(reply, "--ch_drop_user");
     }
+    this.#copy?.forgetHandle(this.#handle);
     this.#handle = 0;
   }
 

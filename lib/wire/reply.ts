@@ -15,6 +15,7 @@ import {
   getStrings,
 } from "./cereal.ts";
 import { ProtocolError } from "../errors.ts";
+import { decodeDefsDelta, type DefsDelta } from "./mementos.ts";
 
 /** `StcCmd.api_` meanings. */
 export type StcStatus = "ok" | "blockServerHalted" | "blockOnHomeServer" | "deleteAll";
@@ -98,12 +99,20 @@ export type Reply =
   | { kind: "defs"; text: string }
   | {
     kind: "sync";
+    /** The whole definition is in `text` (`full_defs_`). */
     full: boolean;
+    /** The whole definition (NET text) when `full`. */
     text: string;
+    /** The suites of a client handle (NET text) when the server chose a full sync for it. */
     serverDefs: string;
+    /** The server's state change number in the incremental part. */
     stateChange: number;
+    /** The server's modify change number in the incremental part. */
     modifyChange: number;
+    /** How many nodes the incremental part changes. */
     mementoCount: number;
+    /** The incremental part, decoded (empty when the reply is a full one). */
+    delta: DefsDelta;
   }
   | { kind: "news"; news: "none" | "news" | "fullSync" }
   | { kind: "serverLoad"; logFilePath: string }
@@ -190,6 +199,8 @@ function decodeCommand(r: ArchiveReader, v: unknown, what: string, depth = 0): R
     case "SSyncCmd": {
       const inc = asObject(d.incremental_changes_, `${w}.incremental_changes_`);
       const iw = `${w}.incremental_changes_`;
+      getArray(inc, "compound_mementos_", iw);
+      const delta = decodeDefsDelta(inc);
       return {
         kind: "sync",
         full: getBool(d, "full_defs_", w),
@@ -197,7 +208,8 @@ function decodeCommand(r: ArchiveReader, v: unknown, what: string, depth = 0): R
         serverDefs: getString(d, "server_defs_", w),
         stateChange: getInt(inc, "server_state_change_no_", iw),
         modifyChange: getInt(inc, "server_modify_change_no_", iw),
-        mementoCount: getArray(inc, "compound_mementos_", iw).length,
+        mementoCount: delta.compounds.length,
+        delta,
       };
     }
     case "SNewsCmd": {
