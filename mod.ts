@@ -227,3 +227,19 @@ export {
 } from "./lib/transport/select.ts";
 // The defs model's zombie kinds (no "not_set"), named apart from the wire's ZombieType.
 export type { ZombieType as ZombieAttrType } from "./lib/defs/mod.ts";
+// Incremental sync: the decoded changes, applying them, the local copy.
+export {
+  type CompoundMemento,
+  decodeDefsDelta,
+  type DefsDelta,
+  type Memento,
+  type NodeImage,
+  type SubmittableFields,
+} from "./lib/wire/mementos.ts";
+export { applyDelta, buildNode } from "./lib/sync/apply.ts";
+export {
+  LocalCopy,
+  type SyncChannel,
+  type SyncOptions,
+  type SyncResult,
+} from "./lib/sync/local_copy.ts";

@@ -49,7 +49,6 @@ import {
   replaceCommand,
   requeueCommand,
   runCommand,
-  syncCommand,
   zombieCommand,
 } from "./wire/user_commands.ts";
 import type { Zombie, ZombieAction } from "./wire/reply.ts";

@@ -47,13 +47,14 @@ function job(port: number, path: string): Client {
 }
 
 function ops(port: number): [weight: number, op: Op][] {
-  const taskOp = (f: (t: Client, n: Node, r: Prng) => Promise<unknown>, what: string): Op =>
-  async (r, _c, defs) => {
-    const t = anyNode(r, defs, "task");
-    if (!t) return "no task";
-    await f(job(port, t.absPath), t, r);
-    return `${what} ${t.absPath}`;
-  };
+  const taskOp =
+    (f: (t: Client, n: Node, r: Prng) => Promise<unknown>, what: string): Op =>
+    async (r, _c, defs) => {
+      const t = anyNode(r, defs, "task");
+      if (!t) return "no task";
+      await f(job(port, t.absPath), t, r);
+      return `${what} ${t.absPath}`;
+    };
   const nodeOp =
     (f: (c: Client, n: Node, r: Prng) => Promise<unknown>, what: string, kind?: Node["kind"]): Op =>
     async (r, c, defs) => {
@@ -69,45 +70,196 @@ function ops(port: number): [weight: number, op: Op][] {
     [3, nodeOp((c, n) => c.resume(n.absPath), "resume")],
     [6, nodeOp((c, n, r) => c.forceState(n.absPath, r.pick(STATES)), "force", "task")],
     [2, nodeOp((c, n, r) => c.forceStateRecursive(n.absPath, r.pick(STATES)), "force -r")],
-    [3, nodeOp((c, n, r) => c.requeue(n.absPath, r.pick(["", "abort", "force"] as const)), "requeue")],
-    [4, nodeOp((c, n, r) => c.alter(n.absPath, "add", "variable", fresh("V"), String(r.int(99))), "add variable")],
-    [4, nodeOp((c, n, r) => c.alter(n.absPath, "change", "variable", attrName(n, n.variables, r), fresh("v")), "change variable")],
-    [2, nodeOp((c, n, r) => c.alter(n.absPath, "delete", "variable", attrName(n, n.variables, r)), "delete variable")],
-    [3, nodeOp((c, n, r) => c.alter(n.absPath, "change", "meter", attrName(n, n.meters, r), String(r.int(101))), "change meter")],
-    [3, nodeOp((c, n, r) => c.alter(n.absPath, "change", "label", attrName(n, n.labels, r), fresh("l")), "change label")],
-    [3, nodeOp((c, n, r) => c.alter(n.absPath, "change", "event", n.events.length > 0 ? (r.pick(n.events).name || String(r.pick(n.events).number)) : "x", r.pick(["set", "clear"])), "change event")],
-    [3, nodeOp((c, n, r) => {
-      const rep = n.repeat;
-      const v = rep?.kind === "integer" ? String(r.range(rep.start, rep.end))
-        : rep?.kind === "date" ? String(rep.start)
-        : rep && "values" in rep && rep.values.length > 0 ? String(r.pick(rep.values as (string | number)[]))
-        : "1";
-      return c.alter(n.absPath, "change", "repeat", v);
-    }, "change repeat")],
-    [2, nodeOp((c, n, r) => c.alter(n.absPath, "add", "label", fresh("lab"), "v" + r.int(9)), "add label")],
-    [2, nodeOp((c, n, r) => c.alter(n.absPath, "delete", "label", attrName(n, n.labels, r)), "delete label")],
-    [2, nodeOp((c, n, r) => c.alter(n.absPath, "add", "time", `${r.pick(["", "+"])}${String(r.int(24)).padStart(2, "0")}:${String(r.int(60)).padStart(2, "0")}`), "add time")],
+    [
+      3,
+      nodeOp((c, n, r) => c.requeue(n.absPath, r.pick(["", "abort", "force"] as const)), "requeue"),
+    ],
+    [
+      4,
+      nodeOp(
+        (c, n, r) => c.alter(n.absPath, "add", "variable", fresh("V"), String(r.int(99))),
+        "add variable",
+      ),
+    ],
+    [
+      4,
+      nodeOp(
+        (c, n, r) =>
+          c.alter(n.absPath, "change", "variable", attrName(n, n.variables, r), fresh("v")),
+        "change variable",
+      ),
+    ],
+    [
+      2,
+      nodeOp(
+        (c, n, r) => c.alter(n.absPath, "delete", "variable", attrName(n, n.variables, r)),
+        "delete variable",
+      ),
+    ],
+    [
+      3,
+      nodeOp(
+        (c, n, r) =>
+          c.alter(n.absPath, "change", "meter", attrName(n, n.meters, r), String(r.int(101))),
+        "change meter",
+      ),
+    ],
+    [
+      3,
+      nodeOp(
+        (c, n, r) => c.alter(n.absPath, "change", "label", attrName(n, n.labels, r), fresh("l")),
+        "change label",
+      ),
+    ],
+    [
+      3,
+      nodeOp((c, n, r) =>
+        c.alter(
+          n.absPath,
+          "change",
+          "event",
+          n.events.length > 0 ? (r.pick(n.events).name || String(r.pick(n.events).number)) : "x",
+          r.pick(["set", "clear"]),
+        ), "change event"),
+    ],
+    [
+      3,
+      nodeOp((c, n, r) => {
+        const rep = n.repeat;
+        const v = rep?.kind === "integer"
+          ? String(r.range(rep.start, rep.end))
+          : rep?.kind === "date"
+          ? String(rep.start)
+          : rep && "values" in rep && rep.values.length > 0
+          ? String(r.pick(rep.values as (string | number)[]))
+          : "1";
+        return c.alter(n.absPath, "change", "repeat", v);
+      }, "change repeat"),
+    ],
+    [
+      2,
+      nodeOp(
+        (c, n, r) => c.alter(n.absPath, "add", "label", fresh("lab"), "v" + r.int(9)),
+        "add label",
+      ),
+    ],
+    [
+      2,
+      nodeOp(
+        (c, n, r) => c.alter(n.absPath, "delete", "label", attrName(n, n.labels, r)),
+        "delete label",
+      ),
+    ],
+    [
+      2,
+      nodeOp((c, n, r) =>
+        c.alter(
+          n.absPath,
+          "add",
+          "time",
+          `${r.pick(["", "+"])}${String(r.int(24)).padStart(2, "0")}:${
+            String(r.int(60)).padStart(2, "0")
+          }`,
+        ), "add time"),
+    ],
     [1, nodeOp((c, n) => c.alter(n.absPath, "delete", "time"), "delete times")],
-    [1, nodeOp((c, n, r) => c.alter(n.absPath, "add", "today", `${String(r.int(24)).padStart(2, "0")}:00`), "add today")],
-    [1, nodeOp((c, n, r) => c.alter(n.absPath, "add", "date", `${r.range(1, 28)}.*.*`), "add date")],
-    [1, nodeOp((c, n, r) => c.alter(n.absPath, "add", "day", r.pick(["monday", "friday", "sunday"])), "add day")],
+    [
+      1,
+      nodeOp(
+        (c, n, r) => c.alter(n.absPath, "add", "today", `${String(r.int(24)).padStart(2, "0")}:00`),
+        "add today",
+      ),
+    ],
+    [
+      1,
+      nodeOp((c, n, r) => c.alter(n.absPath, "add", "date", `${r.range(1, 28)}.*.*`), "add date"),
+    ],
+    [
+      1,
+      nodeOp(
+        (c, n, r) => c.alter(n.absPath, "add", "day", r.pick(["monday", "friday", "sunday"])),
+        "add day",
+      ),
+    ],
     [1, nodeOp((c, n) => c.alter(n.absPath, "delete", "event"), "delete events")],
     [1, nodeOp((c, n) => c.alter(n.absPath, "delete", "meter"), "delete meters")],
-    [1, nodeOp((c, n, r) => c.alter(n.absPath, "add", "limit", fresh("L"), String(r.range(1, 9))), "add limit")],
-    [2, nodeOp((c, n, r) => c.alter(n.absPath, "change", "limit_max", attrName(n, n.limits, r), String(r.range(1, 20))), "change limit_max")],
-    [1, nodeOp((c, n, r) => c.alter(n.absPath, "change", "limit_value", attrName(n, n.limits, r), String(r.range(0, 3))), "change limit_value")],
+    [
+      1,
+      nodeOp(
+        (c, n, r) => c.alter(n.absPath, "add", "limit", fresh("L"), String(r.range(1, 9))),
+        "add limit",
+      ),
+    ],
+    [
+      2,
+      nodeOp(
+        (c, n, r) =>
+          c.alter(
+            n.absPath,
+            "change",
+            "limit_max",
+            attrName(n, n.limits, r),
+            String(r.range(1, 20)),
+          ),
+        "change limit_max",
+      ),
+    ],
+    [
+      1,
+      nodeOp((c, n, r) =>
+        c.alter(
+          n.absPath,
+          "change",
+          "limit_value",
+          attrName(n, n.limits, r),
+          String(r.range(0, 3)),
+        ), "change limit_value"),
+    ],
     [1, nodeOp((c, n) => c.alter(n.absPath, "add", "inlimit", "/rich:lim"), "add inlimit")],
     [1, nodeOp((c, n) => c.alter(n.absPath, "add", "late", "-c +01:00"), "add late")],
-    [2, nodeOp((c, n, r) => c.alter(n.absPath, "change", "defstatus", r.pick(["complete", "queued", "suspended", "aborted"])), "change defstatus")],
-    [2, nodeOp((c, n, r) => c.alter(n.absPath, r.pick(["set_flag", "clear_flag"] as const), r.pick(["late", "message", "killed", "no_script", "zombie"])), "flag")],
-    [1, nodeOp((c, n, r) => c.alter(n.absPath, "change", "trigger", r.pick(["1 == 1", "/rich/f1/t1 == complete", "/rich:lim > 0"])), "change trigger")],
+    [
+      2,
+      nodeOp((c, n, r) =>
+        c.alter(
+          n.absPath,
+          "change",
+          "defstatus",
+          r.pick(["complete", "queued", "suspended", "aborted"]),
+        ), "change defstatus"),
+    ],
+    [
+      2,
+      nodeOp((c, n, r) =>
+        c.alter(
+          n.absPath,
+          r.pick(["set_flag", "clear_flag"] as const),
+          r.pick(["late", "message", "killed", "no_script", "zombie"]),
+        ), "flag"),
+    ],
+    [
+      1,
+      nodeOp((c, n, r) =>
+        c.alter(
+          n.absPath,
+          "change",
+          "trigger",
+          r.pick(["1 == 1", "/rich/f1/t1 == complete", "/rich:lim > 0"]),
+        ), "change trigger"),
+    ],
     [1, nodeOp((c, n) => c.alter(n.absPath, "delete", "trigger"), "delete trigger")],
     [1, nodeOp((c, n) => c.alter(n.absPath, "add", "zombie", "user:fail::"), "add zombie")],
     [2, nodeOp((c, n) => c.freeTriggerDep(n.absPath), "free trigger")],
     [2, nodeOp((c, n) => c.freeTimeDep(n.absPath), "free time")],
     [1, nodeOp((c, n) => c.freeDateDep(n.absPath), "free date")],
     [1, nodeOp((c, n) => c.freeAllDep(n.absPath), "free all")],
-    [3, nodeOp((c, n, r) => c.order(n.absPath, r.pick(["top", "bottom", "alpha", "order", "up", "down"] as const)), "order")],
+    [
+      3,
+      nodeOp(
+        (c, n, r) =>
+          c.order(n.absPath, r.pick(["top", "bottom", "alpha", "order", "up", "down"] as const)),
+        "order",
+      ),
+    ],
     [2, nodeOp((c, n) => c.delete(n.absPath, true), "delete", "task")],
     [1, nodeOp((c, n) => c.delete(n.absPath, true), "delete", "family")],
     [3, async (r, c, defs) => {
@@ -125,14 +277,19 @@ function ops(port: number): [weight: number, op: Op][] {
       await c.replace(path, { text }, { parent: true });
       return `add node ${path}`;
     }],
-    [1, nodeOp(async (c, n) => {
-      // Replacing an existing node with its own definition (state reset).
-      const text = await c.getDefsText("get");
-      await c.replace(n.absPath, { text }, { force: true });
-    }, "replace")],
+    [
+      1,
+      nodeOp(async (c, n) => {
+        // Replacing an existing node with its own definition (state reset).
+        const text = await c.getDefsText("get");
+        await c.replace(n.absPath, { text }, { force: true });
+      }, "replace"),
+    ],
     [1, async (r, c) => {
       const name = fresh("s");
-      await c.load({ text: `suite ${name}\n family f\n  task t\n   event e\n endfamily\nendsuite\n` });
+      await c.load({
+        text: `suite ${name}\n family f\n  task t\n   event e\n endfamily\nendsuite\n`,
+      });
       if (r.chance(0.7)) await c.beginSuite(name);
       return `load suite ${name}`;
     }],
@@ -158,10 +315,40 @@ function ops(port: number): [weight: number, op: Op][] {
       return "halt";
     }],
     [6, taskOp((t) => t.childInit(), "init")],
-    [6, taskOp((t, n, r) => t.childEvent(n.events.length > 0 ? (r.pick(n.events).name || r.pick(n.events).number!) : "e", r.chance(0.8)), "event")],
-    [6, taskOp((t, n, r) => t.childMeter(n.meters.length > 0 ? r.pick(n.meters).name : "m", r.int(101)), "meter")],
-    [6, taskOp((t, n, r) => t.childLabel(n.labels.length > 0 ? r.pick(n.labels).name : "l", fresh("x") + (r.chance(0.2) ? "\nline2" : "")), "label")],
-    [3, taskOp((t, n, r) => n.queues.length > 0 ? t.childQueue(n.queues[0].name, r.pick(["active", "complete", "aborted", "no_of_aborted", "reset"] as const), r.pick(n.queues[0].values)) : t.childInit(), "queue")],
+    [
+      6,
+      taskOp((t, n, r) =>
+        t.childEvent(
+          n.events.length > 0 ? (r.pick(n.events).name || r.pick(n.events).number!) : "e",
+          r.chance(0.8),
+        ), "event"),
+    ],
+    [
+      6,
+      taskOp(
+        (t, n, r) => t.childMeter(n.meters.length > 0 ? r.pick(n.meters).name : "m", r.int(101)),
+        "meter",
+      ),
+    ],
+    [
+      6,
+      taskOp((t, n, r) =>
+        t.childLabel(
+          n.labels.length > 0 ? r.pick(n.labels).name : "l",
+          fresh("x") + (r.chance(0.2) ? "\nline2" : ""),
+        ), "label"),
+    ],
+    [
+      3,
+      taskOp((t, n, r) =>
+        n.queues.length > 0
+          ? t.childQueue(
+            n.queues[0].name,
+            r.pick(["active", "complete", "aborted", "no_of_aborted", "reset"] as const),
+            r.pick(n.queues[0].values),
+          )
+          : t.childInit(), "queue"),
+    ],
     [4, taskOp((t, _n, r) => t.childAbort(r.chance(0.5) ? "" : fresh("why")), "abort")],
     [5, taskOp((t) => t.childComplete(), "complete")],
   ];
@@ -253,9 +440,26 @@ for (const generation of GENERATIONS) {
     assert(kinds.incremental > STEPS / 2, `too few incremental syncs: ${JSON.stringify(kinds)}`);
     assert(kinds.full > 0, "no full sync happened (suite loads and begins must cause one)");
     if (STEPS >= 1000) {
-      const core = ["state", "suspended", "defStatus", "flags", "event", "meter", "label",
-        "variable", "repeatIndex", "limit", "queueIndex", "submittable", "order", "children",
-        "trigger", "clearAttributes", "serverState", "serverVariables"];
+      const core = [
+        "state",
+        "suspended",
+        "defStatus",
+        "flags",
+        "event",
+        "meter",
+        "label",
+        "variable",
+        "repeatIndex",
+        "limit",
+        "queueIndex",
+        "submittable",
+        "order",
+        "children",
+        "trigger",
+        "clearAttributes",
+        "serverState",
+        "serverVariables",
+      ];
       const missing = core.filter((k) => !seen.has(k));
       assertEquals(missing, [], `changes never exercised (seed ${seed})`);
     }

@@ -356,17 +356,17 @@ function setRepeatValue(n: Node, value: number): void {
  * ```ts
  * import { buildNode, type NodeImage } from "@ecflow-ts/client";
  * import { assertEquals } from "@std/assert";
- * const empty = { suspended: false, defStatus: "queued", flags: [], variables: [], meters: [],
- *   events: [], labels: [], avisos: [], mirrors: [], times: [], todays: [], crons: [], dates: [],
- *   days: [], zombies: [], verifies: [], queues: [], generics: [], limits: [], inLimits: [],
- *   password: "", rid: "", abortReason: "", tryNo: 0, aliasNo: 0, aliases: [], children: [],
- *   begun: false } as const;
- * const task: NodeImage = { ...empty, kind: "task", name: "t", state: "complete",
- *   flags: [], variables: [], meters: [], events: [], labels: [], avisos: [], mirrors: [],
- *   times: [], todays: [], crons: [], dates: [], days: [], zombies: [], verifies: [],
- *   queues: [], generics: [], limits: [], inLimits: [], aliases: [], children: [] };
+ * const task: NodeImage = {
+ *   kind: "task", name: "t", state: "complete", suspended: false, defStatus: "queued",
+ *   flags: [], variables: [{ name: "X", value: "1" }], meters: [], events: [], labels: [],
+ *   avisos: [], mirrors: [], times: [], todays: [], crons: [], dates: [], days: [],
+ *   zombies: [], verifies: [], queues: [], generics: [], limits: [], inLimits: [],
+ *   password: "", rid: "", abortReason: "", tryNo: 0, aliasNo: 0, aliases: [],
+ *   children: [], begun: false,
+ * };
  * const node = buildNode(task);
  * assertEquals([node.kind, node.name, node.state], ["task", "t", "complete"]);
+ * assertEquals(node.variable("X")?.value, "1");
  * ```
  */
 export function buildNode(image: NodeImage): Node {

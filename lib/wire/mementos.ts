@@ -591,7 +591,10 @@ function expression(v: unknown, what: string): Expression {
       const pw = `${what}.vec_[${i}]`;
       const po = obj(p, pw);
       // PartExpression::ExprType: FIRST=0, AND=1, OR=2; FIRST when absent.
-      return { type: pick(types, int(po, "type_", pw, 0), `${pw}.type_`), text: str(po, "exp_", pw) };
+      return {
+        type: pick(types, int(po, "type_", pw, 0), `${pw}.type_`),
+        text: str(po, "exp_", pw),
+      };
     }),
     free: bool(o, "free_", what),
   };
@@ -787,7 +790,9 @@ function repeat(p: Pointers, v: unknown, what: string): Repeat | undefined {
       return {
         kind: "datetimelist",
         name,
-        values: arr(d.list_, `${w}.list_`).map((x, i) => instantText(seconds(x, `${w}.list_[${i}]`))),
+        values: arr(d.list_, `${w}.list_`).map((x, i) =>
+          instantText(seconds(x, `${w}.list_[${i}]`))
+        ),
         index: int(d, "currentIndex_", w),
       };
     default:
@@ -908,7 +913,9 @@ function nodeFields(p: Pointers, o: Obj, w: string, kind: NodeKind): NodeImage {
   const misc = unique("misc_attrs_");
   if (misc) {
     const mw = `${w}.misc_attrs_`;
-    image.zombies = arr(misc.zombies_, `${mw}.zombies_`).map((z, i) => zombieAttr(z, `${mw}[${i}]`));
+    image.zombies = arr(misc.zombies_, `${mw}.zombies_`).map((z, i) =>
+      zombieAttr(z, `${mw}[${i}]`)
+    );
     image.verifies = arr(misc.verifys_, `${mw}.verifys_`).map((z, i) =>
       verifyAttr(z, `${mw}[${i}]`)
     );
