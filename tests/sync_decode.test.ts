@@ -129,7 +129,12 @@ for (const generation of GENERATIONS) {
         series: { relative: true, start: { hour: 1, minute: 0 }, free: false, isValid: true },
       },
     });
-    assertEquals(steps(generation).find((s) => s.step === "alter-clock-date") !== undefined, true);
+    const alias = mementos(generation, "create-alias");
+    const aliases = alias.find((m) => m.kind === "aliases");
+    assert(aliases?.kind === "aliases");
+    assertEquals(aliases.aliases.map((a) => [a.kind, a.name]), [["alias", "alias0"]]);
+    assertEquals(alias.find((m) => m.kind === "aliasNumber"), { kind: "aliasNumber", aliasNo: 1 });
+    assertEquals(mementos(generation, "delete-alias"), [{ kind: "aliases", aliases: [] }]);
     assert(
       reply(generation, steps(generation).find((s) => s.step === "alter-clock-date")!.file).full,
     );

@@ -304,6 +304,8 @@ const WEEK_DAYS = ["sunday", "monday", "tuesday", "wednesday", "thursday", "frid
 
 type Obj = Record<string, unknown>;
 const HIGH = 0x80000000;
+/** A polymorphic id saying "exactly the declared class" (cereal's `msb2_32bit`). */
+const EXACT = 0x40000000;
 
 function kindOf(v: unknown): string {
   return v === null ? "null" : Array.isArray(v) ? "array" : typeof v;
@@ -423,12 +425,19 @@ class Pointers {
     return seen;
   }
 
-  /** The class name and data of a polymorphic pointer, or `null` for a null one. */
-  poly(v: unknown, what: string): { cls: string; data: Obj } | null {
+  /**
+   * The class name and data of a polymorphic pointer, or `null` for a null one. An id with
+   * bit 30 set says the object is exactly of the pointer's declared class (`declared`).
+   */
+  poly(v: unknown, what: string, declared?: string): { cls: string; data: Obj } | null {
     const o = obj(v, what);
     const id = int(o, "polymorphic_id", what);
     if (id === 0) return null;
-    const cls = id >= HIGH ? str(o, "polymorphic_name", what) : this.#types.get(id);
+    const cls = id >= HIGH
+      ? str(o, "polymorphic_name", what)
+      : id === EXACT
+      ? declared
+      : this.#types.get(id);
     if (cls === undefined) throw new ProtocolError(`${what}: unknown polymorphic id ${id}`);
     const data = this.data(v, what);
     if (data === null) throw new ProtocolError(`${what}: null ${cls}`);
@@ -812,9 +821,15 @@ const NODE_CLASSES: Record<string, NodeKind> = {
 /** How deep a sent node tree may nest (a hostile reply must not exhaust the stack). */
 const MAX_NODE_DEPTH = 200;
 
-function nodeImage(p: Pointers, v: unknown, what: string, depth: number): NodeImage {
+function nodeImage(
+  p: Pointers,
+  v: unknown,
+  what: string,
+  depth: number,
+  declared?: "Alias",
+): NodeImage {
   if (depth > MAX_NODE_DEPTH) throw new ProtocolError(`${what}: nodes nested too deep`);
-  const ptr = p.poly(v, what);
+  const ptr = p.poly(v, what, declared);
   if (ptr === null) throw new ProtocolError(`${what}: null node`);
   const kind = NODE_CLASSES[ptr.cls];
   if (kind === undefined) throw new ProtocolError(`${what}: unknown node class '${ptr.cls}'`);
@@ -837,7 +852,7 @@ function nodeImage(p: Pointers, v: unknown, what: string, depth: number): NodeIm
   if (kind === "task") {
     image.aliasNo = int(top, "alias_no_", w, 0);
     image.aliases = arr(top.aliases_, `${w}.aliases_`).map((a, i) =>
-      nodeImage(p, a, `${w}.aliases_[${i}]`, depth + 1)
+      nodeImage(p, a, `${w}.aliases_[${i}]`, depth + 1, "Alias")
     );
   }
   if (kind === "suite") {
@@ -1058,7 +1073,7 @@ function memento(p: Pointers, v: unknown, what: string): Memento {
       return {
         kind: "aliases",
         aliases: arr(d.children_, `${w}.children_`).map((c, i) =>
-          nodeImage(p, c, `${w}.children_[${i}]`, 0)
+          nodeImage(p, c, `${w}.children_[${i}]`, 0, "Alias")
         ),
       };
     case "AliasNumberMemento":
