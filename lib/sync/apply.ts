@@ -58,7 +58,8 @@ function applyCompound(defs: Defs, c: CompoundMemento): void {
     throw new ProtocolError(`incremental sync: the local copy has no node '${c.path}'`);
   }
   if (c.clearAttributes) clearAttributes(node);
-  for (const m of c.mementos) applyToNode(node, m);
+  const seen = new Map<string, number>();
+  for (const m of c.mementos) applyToNode(node, m, c.clearAttributes, seen);
 }
 
 function applyToDefs(defs: Defs, m: Memento): void {
@@ -122,9 +123,13 @@ function clearAttributes(n: Node): void {
   n._inLimits = undefined;
 }
 
-/** Replaces the first item `same` finds, else appends `item`. */
-function upsert<T>(list: T[], item: T, same: (x: T) => boolean): void {
-  const i = list.findIndex(same);
+/**
+ * Replaces the first item `same` finds, else appends `item`. After a clear (`fresh`) every
+ * attribute is sent once, in order, so each is appended: a node may hold two equal `time` or
+ * `day` attributes, which matching would fold into one.
+ */
+function upsert<T>(list: T[], item: T, same: (x: T) => boolean, fresh: boolean): void {
+  const i = fresh ? -1 : list.findIndex(same);
   if (i >= 0) list[i] = item;
   else list.push(item);
 }
@@ -134,7 +139,43 @@ function seriesKey(ts: TimeSeries): string {
   return `${ts.relative}/${slot(ts.start)}/${slot(ts.finish)}/${slot(ts.increment)}`;
 }
 
-function applyToNode(n: Node, m: Memento): void {
+/**
+ * Replaces the item of `list` that `exact` finds, else the `k`-th item whose key is that of
+ * `item` when this is the `k`-th memento of that key in the compound (`seen` counts them), else
+ * appends: a node may hold equal `time`, `today`, `cron`, `day` or `date` attributes, each sent
+ * in its own memento. (Such twins are told apart only by their state: a change to one of them
+ * alone can land on the other; ecFlow's own client matches the first of them.)
+ */
+function upsertNth<T>(
+  list: T[],
+  item: T,
+  keyOf: (x: T) => string,
+  seen: Map<string, number>,
+  kind: string,
+  exact?: (x: T, item: T) => boolean,
+): void {
+  const key = kind + "\u0000" + keyOf(item);
+  const nth = seen.get(key) ?? 0;
+  seen.set(key, nth + 1);
+  if (exact) {
+    const i = list.findIndex((x) => exact(x, item));
+    if (i >= 0) {
+      list[i] = item;
+      return;
+    }
+  }
+  let count = 0;
+  for (let i = 0; i < list.length; i++) {
+    if (keyOf(list[i]) !== keyOf(item)) continue;
+    if (count++ === nth) {
+      list[i] = item;
+      return;
+    }
+  }
+  list.push(item);
+}
+
+function applyToNode(n: Node, m: Memento, fresh: boolean, seen: Map<string, number>): void {
   switch (m.kind) {
     case "state":
       n.state = m.state;
@@ -155,26 +196,27 @@ function applyToNode(n: Node, m: Memento): void {
         n.events,
         { ...e },
         (x) => e.name !== "" ? x.name === e.name : x.number === e.number,
+        fresh,
       );
       return;
     }
     case "meter":
-      upsert(n.meters, { ...m.meter }, (x) => x.name === m.meter.name);
+      upsert(n.meters, { ...m.meter }, (x) => x.name === m.meter.name, fresh);
       return;
     case "label":
-      upsert(n.labels, { ...m.label }, (x) => x.name === m.label.name);
+      upsert(n.labels, { ...m.label }, (x) => x.name === m.label.name, fresh);
       return;
     case "aviso":
-      upsert(n.avisos, { ...m.aviso }, (x) => x.name === m.aviso.name);
+      upsert(n.avisos, { ...m.aviso }, (x) => x.name === m.aviso.name, fresh);
       return;
     case "mirror":
-      upsert(n.mirrors, { ...m.mirror }, (x) => x.name === m.mirror.name);
+      upsert(n.mirrors, { ...m.mirror }, (x) => x.name === m.mirror.name, fresh);
       return;
     case "queue":
-      upsert(n.queues, structuredClone(m.queue), (x) => x.name === m.queue.name);
+      upsert(n.queues, structuredClone(m.queue), (x) => x.name === m.queue.name, fresh);
       return;
     case "generic":
-      upsert(n.generics, structuredClone(m.generic), (x) => x.name === m.generic.name);
+      upsert(n.generics, structuredClone(m.generic), (x) => x.name === m.generic.name, fresh);
       return;
     case "queueIndex":
       for (const q of n._queues ?? []) {
@@ -197,13 +239,14 @@ function applyToNode(n: Node, m: Memento): void {
       setRepeatValue(n, m.value);
       return;
     case "limit":
-      upsert(n.limits, structuredClone(m.limit), (x) => x.name === m.limit.name);
+      upsert(n.limits, structuredClone(m.limit), (x) => x.name === m.limit.name, fresh);
       return;
     case "inLimit":
       upsert(
         n.inLimits,
         { ...m.inLimit },
         (x) => x.name === m.inLimit.name && x.path === m.inLimit.path,
+        fresh,
       );
       return;
     case "variable": {
@@ -216,34 +259,38 @@ function applyToNode(n: Node, m: Memento): void {
       n.late = structuredClone(m.late);
       return;
     case "today":
-      upsert(
-        n.todays,
-        structuredClone(m.today),
-        (x) => seriesKey(x.series) === seriesKey(m.today.series),
-      );
+      if (fresh) n.todays.push(structuredClone(m.today));
+      else upsertNth(n.todays, structuredClone(m.today), (x) => seriesKey(x.series), seen, "today");
       return;
     case "time":
-      upsert(
-        n.times,
-        structuredClone(m.time),
-        (x) => seriesKey(x.series) === seriesKey(m.time.series),
-      );
+      if (fresh) n.times.push(structuredClone(m.time));
+      else upsertNth(n.times, structuredClone(m.time), (x) => seriesKey(x.series), seen, "time");
       return;
     case "cron": {
       const key = (c: typeof m.cron) =>
         [c.weekDays, c.lastWeekDaysOfMonth, c.daysOfMonth, c.months, c.lastDayOfMonth].join("|") +
         seriesKey(c.series);
-      upsert(n.crons, structuredClone(m.cron), (x) => key(x) === key(m.cron));
+      if (fresh) n.crons.push(structuredClone(m.cron));
+      else upsertNth(n.crons, structuredClone(m.cron), key, seen, "cron");
       return;
     }
     case "day":
-      upsert(n.days, { ...m.day }, (x) => x.day === m.day.day);
+      if (fresh) n.days.push({ ...m.day });
+      else {
+        upsertNth(
+          n.days,
+          { ...m.day },
+          (x) => x.day,
+          seen,
+          "day",
+          (x, y) => x.day === y.day && x.date === y.date,
+        );
+      }
       return;
-    case "date": {
-      const d = m.date;
-      upsert(n.dates, { ...d }, (x) => x.day === d.day && x.month === d.month && x.year === d.year);
+    case "date":
+      if (fresh) n.dates.push({ ...m.date });
+      else upsertNth(n.dates, { ...m.date }, (x) => `${x.day}.${x.month}.${x.year}`, seen, "date");
       return;
-    }
     case "zombie":
       n.zombies = n.zombies.filter((z) => z.type !== m.zombie.type);
       n.zombies.push(structuredClone(m.zombie));

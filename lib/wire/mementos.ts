@@ -731,13 +731,14 @@ function instantText(seconds: number): string {
     p(d.getUTCHours()) + p(d.getUTCMinutes()) + p(d.getUTCSeconds());
 }
 
+/**
+ * Seconds of a 5.17 `Instant` (`{value0: {time_since_epoch: {count: ns}}}`) or `Duration`
+ * (`{value0: {count: ns}}`): std::chrono counts of nanoseconds.
+ */
 function seconds(v: unknown, what: string): number {
-  // Instant and Duration are written as one unnamed count of seconds.
-  if (typeof v === "number") return v;
-  const o = obj(v, what);
-  const inner = o.value0 ?? o.instant_ ?? o.duration_;
-  if (typeof inner === "number") return inner;
-  throw new ProtocolError(`${what}: expected a count of seconds`);
+  const o = obj(obj(v, what).value0, `${what}.value0`);
+  const c = o.time_since_epoch === undefined ? o : obj(o.time_since_epoch, `${what}.value0`);
+  return Math.round(int(c, "count", `${what}.value0`) / 1e9);
 }
 
 function durationText(s: number): string {
