@@ -116,3 +116,33 @@ for (const generation of GENERATIONS) {
     assertEquals((await c.sync()).kind, "unchanged");
   });
 }
+
+Deno.test("5.17: date-time repeats (chrono counts on the wire) sync incrementally, index and whole", async () => {
+  await using server = await startServer({ generation: "5.17", halted: true });
+  const c = server.client();
+  await c.load({
+    text: "suite dt\n family f\n  repeat datetime DT 20240101T000000 20240105T120000 12:00:00\n" +
+      "  task t\n endfamily\n family g\n  repeat datetimelist L 20240101T000000 20240102T060000\n" +
+      "  task t\n endfamily\nendsuite\n",
+  });
+  await c.sync();
+  await c.alter("/dt/f", "change", "repeat", "20240102T120000");
+  await c.alter("/dt/g", "change", "repeat", "20240102T060000");
+  let r = await c.sync();
+  assertEquals(r.kind, "incremental");
+  assertEquals(mine(r.defs), await serverText(c));
+  // An added label makes the server send the whole repeat again.
+  await c.alter("/dt/f", "add", "label", "L", "x");
+  await c.alter("/dt/g", "add", "label", "L", "x");
+  r = await c.sync();
+  assertEquals(r.kind, "incremental");
+  const kinds = r.delta!.compounds.flatMap((x) => x.mementos.map((m) => m.kind));
+  assertEquals(kinds.filter((k) => k === "repeat").length, 2);
+  assertEquals(mine(r.defs), await serverText(c));
+  const rep = r.defs.find("/dt/f")!.repeat;
+  assertEquals(rep?.kind === "datetime" ? [rep.start, rep.step, rep.value] : rep, [
+    "20240101T000000",
+    "12:00:00",
+    "20240102T120000",
+  ]);
+});
