@@ -46,7 +46,7 @@ for (const generation of GENERATIONS) {
       assertEquals([defs.stateChange, defs.modifyChange], s.asked, `${s.file}: numbers asked`);
       const r = reply(generation, s.file);
       const server = parseDefs(
-        Deno.readTextFileSync(`${DIR}${generation}/${s.file.replace(/\.json$/, ".get.txt")}`),
+        Deno.readTextFileSync(`${DIR}${generation}/${s.file.replace(/\.reply$/, ".get.txt")}`),
       );
       if (r.full) {
         defs = parseDefs(r.text);
