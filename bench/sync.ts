@@ -30,6 +30,7 @@ let tasks = 0;
 for (const _ of first.defs.tasks()) tasks++;
 const task = "/big/f07/g3/t040";
 const inc = { ms: [] as number[], bytes: [] as number[] };
+const direct = { ms: [] as number[], bytes: [] as number[] };
 const full = { ms: [] as number[], bytes: [] as number[] };
 const ping: number[] = [];
 for (let i = 0; i < RUNS; i++) {
@@ -41,6 +42,11 @@ for (let i = 0; i < RUNS; i++) {
   }
   inc.ms.push(r.ms);
   inc.bytes.push(r.bytes);
+  await client.alter(task, "change", "label", "info", `direct ${i}`);
+  const d = await client.sync({ news: false });
+  if (d.kind !== "incremental") throw new Error(`expected an incremental sync, got ${d.kind}`);
+  direct.ms.push(d.ms);
+  direct.bytes.push(d.bytes);
   const fresh = new Client("127.0.0.1", server.port, { retry: { attempts: 1 } });
   const f = await fresh.sync();
   if (f.kind !== "full") throw new Error("expected a full sync");
@@ -57,6 +63,10 @@ console.log(`${generation}: one label change on a ${tasks}-task suite, median of
 console.log(
   `  ecflow-ts incremental sync ${median(inc.ms).toFixed(2)} ms, ${median(inc.bytes)} bytes ` +
     `(news + sync replies)`,
+);
+console.log(
+  `  ecflow-ts incremental sync without news ${median(direct.ms).toFixed(2)} ms, ` +
+    `${median(direct.bytes)} bytes (one request: sync({ news: false }))`,
 );
 console.log(
   `  ecflow-ts full sync        ${median(full.ms).toFixed(2)} ms, ${median(full.bytes)} bytes ` +
@@ -85,7 +95,8 @@ print(json.dumps({"ms": sorted(t)[len(t)//2]}))
   if (!out.success) throw new Error("python3-ecflow benchmark failed");
   const p = JSON.parse(new TextDecoder().decode(out.stdout));
   console.log(
-    `  python sync_local() (incremental) ${p.ms.toFixed(2)} ms; ecflow-ts / python ` +
-      `${(median(inc.ms) / p.ms).toFixed(2)}x`,
+    `  python sync_local() (incremental, one request) ${p.ms.toFixed(2)} ms; ecflow-ts / ` +
+      `python ${(median(inc.ms) / p.ms).toFixed(2)}x with news, ` +
+      `${(median(direct.ms) / p.ms).toFixed(2)}x without`,
   );
 }

@@ -32,6 +32,11 @@ export interface SyncOptions {
    * suite's last other change. Skips the news request.
    */
   clock?: boolean;
+  /**
+   * Ask for news first (default true). Without it the sync request goes straight out: one
+   * round trip instead of two when something changed, the same cost when nothing did.
+   */
+  news?: boolean;
 }
 
 /** What one {@linkcode LocalCopy.sync} did. */
@@ -163,7 +168,7 @@ export class LocalCopy {
       return done({ defs, kind: "full", bytes, changes: 0, reason: "first" });
     }
     let bytes = 0;
-    if (!options.clock) {
+    if (!options.clock && options.news !== false) {
       const news = await this.#news(signal);
       bytes += news.bytes;
       if (!news.news) return done({ defs: this.#defs, kind: "unchanged", bytes, changes: 0 });
@@ -174,6 +179,10 @@ export class LocalCopy {
     bytes += answer.bytes;
     const reply = answer.reply;
     if (reply.kind !== "sync") throw unexpected(reply, `--${api}`);
+    if (!reply.full && reply.serverDefs === "" && reply.delta.compounds.length === 0) {
+      applyNumbers(this.#defs, reply.delta);
+      return done({ defs: this.#defs, kind: "unchanged", bytes, changes: 0 });
+    }
     if (reply.full || reply.serverDefs !== "") {
       const defs = await this.#keep(reply.full ? reply.text : reply.serverDefs);
       return done({ defs, kind: "full", bytes, changes: 0, reason: "server" });
@@ -217,6 +226,12 @@ export class LocalCopy {
     }
     return bytes;
   }
+}
+
+/** An empty incremental reply still carries the server's numbers (the same, or later). */
+function applyNumbers(defs: Defs, delta: DefsDelta): void {
+  defs.stateChange = delta.stateChange;
+  defs.modifyChange = delta.modifyChange;
 }
 
 function unexpected(reply: Reply, label: string): ProtocolError {
