@@ -44,6 +44,11 @@ for (const generation of GENERATIONS) {
     assert(inc.bytes < first.bytes / 2, `${inc.bytes} bytes`);
     assertEquals(inc.defs.find("/rich/f1/t1")?.meters[0].value, 33);
     assertEquals(mine(inc.defs), await serverText(c));
+    assertEquals((await c.sync({ news: false })).kind, "unchanged", "one request, nothing new");
+    await c.alter("/rich/f1/t1", "change", "label", "lab1", "direct");
+    const direct = await c.sync({ news: false });
+    assertEquals([direct.kind, direct.changes], ["incremental", 1]);
+    assertEquals(mine(direct.defs), await serverText(c));
     await c.beginSuite("rich");
     const begun = await c.sync();
     assertEquals([begun.kind, begun.reason], ["full", "server"], "begin changes the modify number");
