@@ -29,7 +29,7 @@ function steps(generation: string): Step[] {
 function reply(generation: string, file: string) {
   const r = decodeReply(Deno.readFileSync(`${DIR}${generation}/${file}`));
   if (r.kind !== "sync") throw new Error(`${file}: not a sync reply`);
-  return r;
+  return { ...r, delta: decodeDefsDelta(r.incremental) };
 }
 
 function mementos(generation: string, name: string): Memento[] {

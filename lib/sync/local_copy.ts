@@ -179,18 +179,22 @@ export class LocalCopy {
     bytes += answer.bytes;
     const reply = answer.reply;
     if (reply.kind !== "sync") throw unexpected(reply, `--${api}`);
-    if (!reply.full && reply.serverDefs === "" && reply.delta.compounds.length === 0) {
-      applyNumbers(this.#defs, reply.delta);
+    const { decodeDefsDelta } = await import("../wire/mementos.ts");
+    const delta = reply.full || reply.serverDefs !== ""
+      ? undefined
+      : decodeDefsDelta(reply.incremental);
+    if (delta && delta.compounds.length === 0) {
+      applyNumbers(this.#defs, delta);
       return done({ defs: this.#defs, kind: "unchanged", bytes, changes: 0 });
     }
-    if (reply.full || reply.serverDefs !== "") {
+    if (delta === undefined) {
       const defs = await this.#keep(reply.full ? reply.text : reply.serverDefs);
       return done({ defs, kind: "full", bytes, changes: 0, reason: "server" });
     }
     const { applyDelta } = await import("./apply.ts");
     const copy = this.#defs;
     try {
-      applyDelta(copy, reply.delta);
+      applyDelta(copy, delta);
     } catch (e) {
       if (!(e instanceof ProtocolError)) throw e;
       this.#defs = undefined;
@@ -198,8 +202,7 @@ export class LocalCopy {
       bytes += full.bytes;
       return done({ defs: full.defs, kind: "full", bytes, changes: 0, reason: "diverged" });
     }
-    bytes += await this.#rereadFlags(copy, reply.delta, signal);
-    const delta = reply.delta;
+    bytes += await this.#rereadFlags(copy, delta, signal);
     return done({ defs: copy, kind: "incremental", bytes, changes: delta.compounds.length, delta });
   }
 

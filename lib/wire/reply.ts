@@ -15,7 +15,6 @@ import {
   getStrings,
 } from "./cereal.ts";
 import { ProtocolError } from "../errors.ts";
-import { decodeDefsDelta, type DefsDelta } from "./mementos.ts";
 
 /** `StcCmd.api_` meanings. */
 export type StcStatus = "ok" | "blockServerHalted" | "blockOnHomeServer" | "deleteAll";
@@ -111,8 +110,12 @@ export type Reply =
     modifyChange: number;
     /** How many nodes the incremental part changes. */
     mementoCount: number;
-    /** The incremental part, decoded (empty when the reply is a full one). */
-    delta: DefsDelta;
+    /**
+     * The incremental part as sent (`DefsDelta`; no changes when the reply is a full one).
+     * `decodeDefsDelta` (`lib/wire/mementos.ts`) makes it typed; it is decoded on demand so
+     * that commands which never sync do not load that decoder.
+     */
+    incremental: Record<string, unknown>;
   }
   | { kind: "news"; news: "none" | "news" | "fullSync" }
   | { kind: "serverLoad"; logFilePath: string }
@@ -199,8 +202,6 @@ function decodeCommand(r: ArchiveReader, v: unknown, what: string, depth = 0): R
     case "SSyncCmd": {
       const inc = asObject(d.incremental_changes_, `${w}.incremental_changes_`);
       const iw = `${w}.incremental_changes_`;
-      getArray(inc, "compound_mementos_", iw);
-      const delta = decodeDefsDelta(inc);
       return {
         kind: "sync",
         full: getBool(d, "full_defs_", w),
@@ -208,8 +209,8 @@ function decodeCommand(r: ArchiveReader, v: unknown, what: string, depth = 0): R
         serverDefs: getString(d, "server_defs_", w),
         stateChange: getInt(inc, "server_state_change_no_", iw),
         modifyChange: getInt(inc, "server_modify_change_no_", iw),
-        mementoCount: delta.compounds.length,
-        delta,
+        mementoCount: getArray(inc, "compound_mementos_", iw).length,
+        incremental: inc,
       };
     }
     case "SNewsCmd": {
