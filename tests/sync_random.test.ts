@@ -333,7 +333,7 @@ function ops(port: number): [weight: number, op: Op][] {
         await c.replace(n.absPath, { text }, { force: true });
       }, "replace"),
     ],
-    [1, async (r, c) => {
+    [1, async (_r, c) => {
       const name = fresh("s");
       await c.load({
         text: `suite ${name}\n family f\n  task t\n   event e\n endfamily\nendsuite\n`,
