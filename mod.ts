@@ -33,7 +33,14 @@ export type { ChildNotice } from "./lib/client/task_loop.ts";
 export { ChildTimeoutError } from "./lib/client/task_loop.ts";
 export type { DefinitionSource } from "./lib/client/definitions.ts";
 export { isRetryable } from "./lib/client/retry.ts";
-export type { SyncResult } from "./lib/sync/local_copy.ts";
+export type { SyncOptions, SyncResult } from "./lib/sync/local_copy.ts";
+export type {
+  CompoundMemento,
+  DefsDelta,
+  Memento,
+  NodeImage,
+  SubmittableFields,
+} from "./lib/wire/mementos.ts";
 export {
   DEFAULT_HOST,
   DEFAULT_PORT,

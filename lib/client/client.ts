@@ -50,7 +50,7 @@ import {
   zombieCommand,
 } from "../requests/user.ts";
 import type { QueueAction, TaskVariable } from "../requests/task.ts";
-import { LocalCopy, type SyncResult } from "../sync/local_copy.ts";
+import { LocalCopy, type SyncOptions, type SyncResult } from "../sync/local_copy.ts";
 import { VERSION } from "../version.ts";
 import { type DefinitionSource, definitionText, prepareDefinition } from "./definitions.ts";
 import { Invoker } from "./invoker.ts";
@@ -422,15 +422,21 @@ export class Client implements AsyncDisposable {
     return await this.#local.news(options);
   }
 
-  /** Brings the local copy up to date and returns it. */
+  /** Brings the local copy up to date (news, then only the changes) and returns it. */
   async syncLocal(options?: CallOptions): Promise<Defs> {
     return (await this.#local.sync(options)).defs;
   }
 
-  /** Brings the local copy up to date, saying how: unchanged, incremental or full, bytes, ms. */
-  async sync(options?: CallOptions): Promise<SyncResult> {
+  /**
+   * Brings the local copy up to date, saying how: `unchanged`, `incremental` (only the changes
+   * the server sent were applied) or `full`, with the bytes and milliseconds it took.
+   * `{ clock: true }` also brings the suites' calendars along; `{ news: false }` skips the news
+   * request.
+   */
+  async sync(options?: SyncOptions): Promise<SyncResult> {
     return await this.#local.sync(options);
   }
+
 
   /** The client handle news and sync use (0 = all suites). */
   chHandle(): number {

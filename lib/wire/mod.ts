@@ -23,6 +23,7 @@ export * from "./request.ts";
 export * from "./reply.ts";
 export * from "./enums.ts";
 export * from "./guard.ts";
+export * from "./mementos.ts";
 export * from "../requests/request.ts";
 export * from "../requests/user.ts";
 export * from "../requests/task.ts";

@@ -103,12 +103,24 @@ export type Reply =
   | { kind: "defs"; text: string }
   | {
     kind: "sync";
+    /** The whole definition is in `text` (`full_defs_`). */
     full: boolean;
+    /** The whole definition (NET text) when `full`. */
     text: string;
+    /** The suites of a client handle (NET text) when the server chose a full sync for it. */
     serverDefs: string;
+    /** The server's state change number in the incremental part. */
     stateChange: number;
+    /** The server's modify change number in the incremental part. */
     modifyChange: number;
+    /** How many nodes the incremental part changes. */
     mementoCount: number;
+    /**
+     * The incremental part as sent (`DefsDelta`; no changes when the reply is a full one).
+     * `decodeDefsDelta` (`lib/wire/mementos.ts`) makes it typed; it is decoded on demand so
+     * that commands which never sync do not load that decoder.
+     */
+    incremental: Record<string, unknown>;
   }
   | { kind: "news"; news: "none" | "news" | "fullSync" }
   | { kind: "serverLoad"; logFilePath: string }
@@ -203,6 +215,7 @@ function decodeCommand(r: ArchiveReader, v: unknown, what: string, depth = 0): R
         stateChange: getInt(inc, "server_state_change_no_", iw),
         modifyChange: getInt(inc, "server_modify_change_no_", iw),
         mementoCount: getArray(inc, "compound_mementos_", iw).length,
+        incremental: inc,
       };
     }
     case "SNewsCmd": {
