@@ -8,9 +8,10 @@ import { MODIFIERS as COMMON_MODIFIERS, SERVER_COMMANDS } from "../lib/cli/comma
 import { TRANSPORT_MODIFIERS } from "../lib/cli/commands/transport.ts";
 import { CHILD_COMMANDS, CHILD_MODIFIERS } from "../lib/cli/commands/child.ts";
 import { USER_COMMANDS } from "../lib/cli/commands/user.ts";
+import { LIVE_COMMANDS, LIVE_MODIFIERS } from "../lib/cli/commands/live.ts";
 
 /** A command's spec and the group whose module implements it. */
-export type GroupedSpec = OptionSpec & { group: "server" | "user" | "child" };
+export type GroupedSpec = OptionSpec & { group: "server" | "user" | "live" | "child" };
 
 const pick = (s: OptionSpec): OptionSpec => ({
   name: s.name,
@@ -25,13 +26,16 @@ export function liveCommandSpecs(): GroupedSpec[] {
   return [
     ...SERVER_COMMANDS.map((c) => ({ ...pick(c), group: "server" as const })),
     ...USER_COMMANDS.map((c) => ({ ...pick(c), group: "user" as const })),
+    ...LIVE_COMMANDS.map((c) => ({ ...pick(c), group: "live" as const })),
     ...CHILD_COMMANDS.map((c) => ({ ...pick(c), group: "child" as const })),
   ];
 }
 
 /** The modifier specs, from the live modules. */
 export function liveModifierSpecs(): OptionSpec[] {
-  return [...COMMON_MODIFIERS, ...TRANSPORT_MODIFIERS, ...CHILD_MODIFIERS].map(pick);
+  return [...COMMON_MODIFIERS, ...TRANSPORT_MODIFIERS, ...CHILD_MODIFIERS, ...LIVE_MODIFIERS].map(
+    pick,
+  );
 }
 
 /** The text of lib/cli/commands/specs.ts. */
@@ -46,7 +50,7 @@ export function specsModule(): string {
 import type { OptionSpec } from "../args.ts";
 
 /** The module that implements a command. */
-export type CommandGroup = "server" | "user" | "child";
+export type CommandGroup = "server" | "user" | "live" | "child";
 
 /** Every command, in help order, with its group. */
 export const COMMAND_SPECS: readonly (OptionSpec & { group: CommandGroup })[] = ${

@@ -1,0 +1,279 @@
+/**
+ * Many servers at once: each server is asked for its version, state, suites and
+ * task counts, concurrently, each within its own deadline. A dead, halted or
+ * silent server gives its error in its own result and delays no other: N
+ * servers take about the slowest one's deadline, not the sum.
+ *
+ * A {@linkcode ServerProbe} keeps one client per server, so asking again (as
+ * the live view does) costs a news request, and a sync only when something
+ * changed.
+ *
+ * @module
+ */
+import { Client, type ClientOptions } from "../client.ts";
+import { formatHostPort } from "../endpoint.ts";
+import { TimeoutError } from "../errors.ts";
+import type { Defs, ServerState } from "../defs/model.ts";
+import { countTasks, type TaskCounts } from "./summary.ts";
+import type { ServerProtocol } from "./server_list.ts";
+
+/** A server to ask. */
+export interface ServerTarget {
+  /** What to call it (default `host:port`). */
+  name?: string;
+  /** Host name or address. */
+  host: string;
+  /** Port. */
+  port: number;
+  /** How to talk to it (default: as the client options and the environment say). */
+  protocol?: ServerProtocol;
+  /** Custom user to connect as (needs a password, as `--user`). */
+  user?: string;
+}
+
+/** What every result carries. */
+interface ServerStatusBase {
+  /** The server's name (the target's, or `host:port`). */
+  name: string;
+  /** Its host. */
+  host: string;
+  /** Its port. */
+  port: number;
+  /** Milliseconds this server's query took (at most about its deadline). */
+  elapsedMs: number;
+}
+
+/** A server that answered. */
+export interface ServerStatusOk extends ServerStatusBase {
+  /** It answered. */
+  ok: true;
+  /** Its ecFlow version, e.g. `5.9.2`. */
+  version: string;
+  /** RUNNING, HALTED or SHUTDOWN. */
+  serverState: ServerState;
+  /** Number of suites. */
+  suites: number;
+  /** Tasks (and aliases) per state. */
+  tasks: TaskCounts;
+  /** Round trip of a ping, in milliseconds. */
+  rttMs: number;
+  /** The server's tree as last synchronised. */
+  defs: Defs;
+}
+
+/** A server that did not answer, or answered with an error. */
+export interface ServerStatusFailed extends ServerStatusBase {
+  /** It did not answer. */
+  ok: false;
+  /** Why: a `ConnectionError`, `TimeoutError`, `ServerError`, `ProtocolError` or `ConfigError`. */
+  error: Error;
+}
+
+/** One server's result: its values, or its error. */
+export type ServerStatus = ServerStatusOk | ServerStatusFailed;
+
+/** Default deadline of one server's query, in milliseconds. */
+export const DEFAULT_DEADLINE_MS = 5000;
+
+/** Options of a query. */
+export interface QueryOptions {
+  /** Milliseconds one server may take in all (default {@linkcode DEFAULT_DEADLINE_MS}). */
+  deadlineMs?: number;
+  /** Cancels the query (each unfinished server then fails with the signal's reason). */
+  signal?: AbortSignal;
+}
+
+/** Options of {@linkcode queryServers}. */
+export interface QueryServersOptions extends QueryOptions {
+  /** Base client options for targets (environment, password, …); the deadline sets the timeouts. */
+  clientOptions?: ClientOptions;
+  /** How many servers are asked at the same time (default 64). */
+  concurrency?: number;
+}
+
+function protocolOptions(protocol: ServerProtocol | undefined): ClientOptions {
+  switch (protocol) {
+    case "tcp":
+      return { ssl: false, http: false, https: false };
+    case "ssl":
+      return { ssl: true };
+    case "http":
+      return { ssl: false, http: true };
+    case "https":
+      return { ssl: false, https: true };
+    default:
+      return {};
+  }
+}
+
+/** Runs `work`; when `signal` aborts first, rejects with its reason (the work is left to end on its own). */
+function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  work.catch(() => {}); // a late failure after the abort must not go unhandled
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+/**
+ * One server, asked again and again through the same client: the first query
+ * fetches the whole tree, later ones only ask for news (and sync when there is
+ * some).
+ *
+ * @example
+ * ```ts ignore
+ * import { ServerProbe } from "./status.ts";
+ * const probe = new ServerProbe({ name: "prod", host: "oetzi", port: 3444 });
+ * const s = await probe.query({ deadlineMs: 3000 });
+ * console.log(s.ok ? `${s.name}: ${s.serverState}, ${s.tasks.aborted} aborted` : s.error.message);
+ * ```
+ */
+export class ServerProbe {
+  /** The server's name. */
+  readonly name: string;
+  /** Its host. */
+  readonly host: string;
+  /** Its port. */
+  readonly port: number;
+  #client?: Client;
+  #make: (deadlineMs: number) => Client;
+  #version?: string;
+  #setupError?: Error;
+
+  /**
+   * A probe of `target`: a {@linkcode ServerTarget} (a client is made for it
+   * when first asked, with the deadline as its timeouts and no retry) or a
+   * {@linkcode Client} to use as it is.
+   */
+  constructor(target: ServerTarget | Client, clientOptions: ClientOptions = {}) {
+    if (target instanceof Client) {
+      this.host = target.getHost();
+      this.port = Number(target.getPort());
+      this.name = formatHostPort(this.host, this.port);
+      this.#client = target;
+      this.#make = () => target;
+    } else {
+      this.host = target.host;
+      this.port = target.port;
+      this.name = target.name ?? formatHostPort(target.host, target.port);
+      this.#make = (deadlineMs) =>
+        new Client(target.host, target.port, {
+          ...clientOptions,
+          ...protocolOptions(target.protocol),
+          ...(target.user ? { customUser: target.user } : {}),
+          retry: { attempts: 1 },
+          connectTimeoutMs: deadlineMs,
+          replyTimeoutMs: deadlineMs,
+        });
+    }
+  }
+
+  /** The client (made on the first query). */
+  get client(): Client | undefined {
+    return this.#client;
+  }
+
+  /** Asks the server; never throws: a failure is the result's `error`. */
+  async query(options: QueryOptions = {}): Promise<ServerStatus> {
+    const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
+    const t0 = performance.now();
+    const base = { name: this.name, host: this.host, port: this.port };
+    const done = (r: Omit<ServerStatusOk, keyof ServerStatusBase> | { ok: false; error: Error }) =>
+      ({ ...base, ...r, elapsedMs: performance.now() - t0 }) as ServerStatus;
+    if (this.#setupError) return done({ ok: false, error: this.#setupError });
+    let client: Client;
+    try {
+      client = this.#client ??= this.#make(deadlineMs);
+    } catch (e) {
+      // a bad host or port never gets better: remember it
+      this.#setupError = e as Error;
+      return done({ ok: false, error: this.#setupError });
+    }
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+      controller.abort(
+        new TimeoutError(
+          `no answer within ${deadlineMs / 1000} s`,
+          { host: this.host, port: this.port },
+          "reply",
+        ),
+      );
+    }, deadlineMs);
+    const onOuterAbort = () => controller.abort(options.signal?.reason);
+    options.signal?.addEventListener("abort", onOuterAbort, { once: true });
+    if (options.signal?.aborted) onOuterAbort();
+    try {
+      const work = (async () => {
+        const rttMs = await client.ping();
+        const [version, defs] = await Promise.all([
+          this.#version ?? client.serverVersion(),
+          client.syncLocal(),
+        ]);
+        return { rttMs, version, defs };
+      })();
+      const { rttMs, version, defs } = await raceAbort(work, controller.signal);
+      this.#version = version;
+      return done({
+        ok: true,
+        version,
+        serverState: defs.serverState,
+        suites: defs.suites.length,
+        tasks: countTasks(defs),
+        rttMs,
+        defs,
+      });
+    } catch (e) {
+      this.#version = undefined; // it may come back as another version
+      return done({ ok: false, error: e instanceof Error ? e : new Error(String(e)) });
+    } finally {
+      clearTimeout(timer);
+      options.signal?.removeEventListener("abort", onOuterAbort);
+    }
+  }
+}
+
+/**
+ * Asks every server at once (at most `concurrency` at a time), each within its
+ * own deadline; resolves with one result per target, in order. Never throws
+ * for a server's failure: that is its result's `error`.
+ *
+ * @example Three servers, one per line
+ * ```ts ignore
+ * import { queryServers } from "./status.ts";
+ * const rows = await queryServers([
+ *   { name: "prod", host: "oetzi", port: 3444 },
+ *   { host: "localhost", port: 3141 },
+ *   { host: "backup", port: 3141, protocol: "ssl" },
+ * ], { deadlineMs: 3000 });
+ * for (const r of rows) {
+ *   console.log(r.name, r.ok ? `${r.serverState} ${r.tasks.aborted} aborted` : r.error.message);
+ * }
+ * ```
+ */
+export async function queryServers(
+  targets: readonly (ServerTarget | Client)[],
+  options: QueryServersOptions = {},
+): Promise<ServerStatus[]> {
+  const probes = targets.map((t) => new ServerProbe(t, options.clientOptions));
+  return await queryProbes(probes, options);
+}
+
+/** Queries probes concurrently (at most `concurrency` at a time); results in probe order. */
+export async function queryProbes(
+  probes: readonly ServerProbe[],
+  options: QueryServersOptions = {},
+): Promise<ServerStatus[]> {
+  const limit = Math.max(1, options.concurrency ?? 64);
+  const results = new Array<ServerStatus>(probes.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < probes.length) {
+      const i = next++;
+      results[i] = await probes[i].query(options);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, probes.length) }, worker));
+  return results;
+}
