@@ -38,7 +38,10 @@ function fit(segs: Segment[], width: number, mode: ColourMode, selected = false)
     let chars = [...s.text];
     if (chars.length > left) {
       chars = chars.slice(0, Math.max(0, left - 1));
-      if (chars[chars.length - 1] !== "…") chars.push("…");
+      while (chars.length > 0 && (chars[chars.length - 1] === " " || chars.at(-1) === "…")) {
+        chars.pop();
+      }
+      chars.push("…");
     }
     left -= chars.length;
     const text = chars.join("");
@@ -86,7 +89,12 @@ function reasonText(reason: string): string {
   return first.length > 60 ? `${first.slice(0, 59)}…` : first;
 }
 
-function serverSegments(sv: ServerView, mode: ColourMode, many: boolean): Segment[] {
+function serverSegments(
+  sv: ServerView,
+  mode: ColourMode,
+  many: boolean,
+  path: string | undefined,
+): Segment[] {
   const hp = formatHostPort(sv.host, sv.port);
   const segs: Segment[] = [{ text: sv.name === hp ? hp : `${sv.name}  ${hp}` }];
   const st = sv.status;
@@ -96,7 +104,7 @@ function serverSegments(sv: ServerView, mode: ColourMode, many: boolean): Segmen
   segs.push({ text: "  " }, { text: ` ${shown} `, style: (s) => paint(s, colour, mode) });
   if (st.ok) {
     segs.push({ text: `  ${st.version}` });
-    const counts = countsText(st.tasks);
+    const counts = countsText(viewCounts(sv, path) ?? st.tasks);
     if (many && counts) segs.push({ text: `  ${counts}` });
     segs.push({ text: `  rtt ${st.rttMs.toFixed(1)} ms` });
   } else {
@@ -113,7 +121,12 @@ export function clock(d: Date): string {
 }
 
 /** How one row reads. */
-function rowSegments(row: Row, servers: readonly ServerView[], mode: ColourMode): Segment[] {
+function rowSegments(
+  row: Row,
+  servers: readonly ServerView[],
+  mode: ColourMode,
+  path?: string,
+): Segment[] {
   const many = servers.length > 1;
   switch (row.kind) {
     case "heading":
@@ -132,7 +145,10 @@ function rowSegments(row: Row, servers: readonly ServerView[], mode: ColourMode)
       ];
     }
     case "server":
-      return [{ text: row.open ? "- " : "+ " }, ...serverSegments(servers[row.server], mode, many)];
+      return [
+        { text: row.open ? "- " : "+ " },
+        ...serverSegments(servers[row.server], mode, many, path),
+      ];
     case "node": {
       const marker = row.hasChildren ? (row.open ? "- " : "+ ") : "  ";
       const details = nodeDetails(row.node, row.open, row.hasChildren);
@@ -149,7 +165,7 @@ function rowSegments(row: Row, servers: readonly ServerView[], mode: ColourMode)
 
 /**
  * One row as a screen line of at most `width` characters (a gutter marks the
- * selected row).
+ * selected row); a server's counts are those of the `path` subtree when given.
  *
  * @example
  * ```ts
@@ -165,16 +181,27 @@ export function rowLine(
   width: number,
   mode: ColourMode,
   selected: boolean,
+  path?: string,
 ): string {
   const gutter = selected ? ">" : " ";
-  return gutter + fit(rowSegments(row, servers, mode), width - 1, mode, selected);
+  return gutter + fit(rowSegments(row, servers, mode, path), width - 1, mode, selected);
 }
 
-/** Task counts summed over the servers that answered. */
-export function totalCounts(servers: readonly ServerView[]): TaskCounts {
+/** Task counts of what a server's view shows: the `path` subtree, else the whole server. */
+export function viewCounts(sv: ServerView, path: string | undefined): TaskCounts | undefined {
+  const st = sv.status;
+  if (!st?.ok) return undefined;
+  if (!path || path === "/") return st.tasks;
+  const node = st.defs.find(path);
+  return node ? countTasks(node) : zeroCounts();
+}
+
+/** Task counts summed over the servers that answered (of the `path` subtree, when given). */
+export function totalCounts(servers: readonly ServerView[], path?: string): TaskCounts {
   const total = zeroCounts();
   for (const sv of servers) {
-    if (sv.status?.ok) { for (const s of STATE_ORDER) total[s] += sv.status.tasks[s]; }
+    const c = viewCounts(sv, path);
+    if (c) for (const s of STATE_ORDER) total[s] += c[s];
   }
   return total;
 }
@@ -238,14 +265,14 @@ export function renderFrame(f: FrameInput): string[] {
   const title: Segment[] = [{ text: "ecflow-ts --watch", style: (s) => bold(s, f.mode) }];
   if (f.servers.length === 1) {
     const sv = f.servers[0];
-    title.push({ text: "  " }, ...serverSegments(sv, f.mode, false));
+    title.push({ text: "  " }, ...serverSegments(sv, f.mode, false, f.path));
   } else {
     const up = f.servers.filter((s) => s.status?.ok).length;
     title.push({ text: `  ${f.servers.length} servers, ${up} answering` });
   }
   if (f.path) title.push({ text: `  path ${f.path}` });
   lines.push(fit(title, w, f.mode));
-  const counts = totalCounts(f.servers);
+  const counts = totalCounts(f.servers, f.path);
   const chips: Segment[] = [];
   for (const s of STATE_ORDER) {
     chips.push(
@@ -260,7 +287,7 @@ export function renderFrame(f: FrameInput): string[] {
     if (!row) lines.push("");
     else if (row.kind === "heading" && row.key === "servers") {
       lines.push(dim("-".repeat(w), f.mode));
-    } else lines.push(rowLine(row, f.servers, w, f.mode, i === f.cursor));
+    } else lines.push(rowLine(row, f.servers, w, f.mode, i === f.cursor, f.path));
   }
   lines.push(fit([{ text: footer(f, w) }], w, f.mode));
   return lines.slice(0, Math.max(1, f.height));
@@ -297,14 +324,18 @@ function footer(f: FrameInput, width: number): string {
  * assertEquals(text, "no aborted, zombie or late nodes\n");
  * ```
  */
-export function snapshotText(servers: readonly ServerView[], rows: readonly Row[]): string {
+export function snapshotText(
+  servers: readonly ServerView[],
+  rows: readonly Row[],
+  path?: string,
+): string {
   const out: string[] = [];
   for (const row of rows) {
     if (row.kind === "heading" && row.key === "servers") {
       out.push("");
       continue;
     }
-    const segs = rowSegments(row, servers, "none");
+    const segs = rowSegments(row, servers, "none", path);
     out.push(segs.map((s) => s.text).join("").trimEnd());
   }
   return out.join("\n") + "\n";

@@ -11,7 +11,7 @@ import { nodeKey, type Row, selectable, serverKey } from "./tree_rows.ts";
 
 /** The operator's view of the tree. */
 export interface ViewState {
-  /** Key of the selected row. */
+  /** Key of the row the operator put the cursor on (until then it rests on the first row). */
   cursorKey?: string;
   /** Index of the selected row at the last layout (kept when its row goes). */
   cursorIndex: number;
@@ -55,10 +55,12 @@ export type KeyAction = "move" | "render" | "refresh" | "quit";
  */
 export function layout(state: ViewState, rows: readonly Row[], body: number): number {
   let i = state.cursorKey === undefined ? -1 : rows.findIndex((r) => r.key === state.cursorKey);
-  if (i < 0) i = nearestSelectable(rows, Math.min(state.cursorIndex, rows.length - 1), 1);
+  if (i < 0) {
+    const from = state.cursorKey === undefined ? 0 : Math.min(state.cursorIndex, rows.length - 1);
+    i = nearestSelectable(rows, from, 1);
+  }
   if (i < 0) i = nearestSelectable(rows, rows.length - 1, -1);
   state.cursorIndex = Math.max(0, i);
-  state.cursorKey = rows[i]?.key;
   const maxTop = Math.max(0, rows.length - body);
   if (state.cursorIndex < state.top) state.top = state.cursorIndex;
   if (state.cursorIndex >= state.top + body) state.top = state.cursorIndex - body + 1;

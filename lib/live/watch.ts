@@ -196,5 +196,5 @@ export async function watchSnapshot(
       tree: tops.map((t) => nodeToJson(t)),
     };
   });
-  return { text: snapshotText(servers, rows), json, statuses };
+  return { text: snapshotText(servers, rows, options.path), json, statuses };
 }
