@@ -281,7 +281,7 @@ Deno.test("--watch of several servers shows them one after another, each with it
   assertStringIncludes(rows[at(`127.0.0.1:${dead.port}`)], "connection refused");
   assertEquals(treeLine(screen, "a"), undefined, "only the /w/f2 subtree");
   const raw = await tmux.capture(true);
-  assertEquals(/\x1b\[[0-9;]*4[0-9];[0-9;]*m|48;5;/.test(raw), false, "no colours with NO_COLOR");
+  assertEquals(raw.includes("\x1b"), false, "no colours with NO_COLOR");
   await tmux.keys("q");
   assertStringIncludes(await tmux.waitFor("the exit", (s) => s.includes("exit=")), "exit=0");
 });

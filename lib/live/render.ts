@@ -201,7 +201,7 @@ export function totalCounts(servers: readonly ServerView[], path?: string): Task
   const total = zeroCounts();
   for (const sv of servers) {
     const c = viewCounts(sv, path);
-    if (c) for (const s of STATE_ORDER) total[s] += c[s];
+    if (c) { for (const s of STATE_ORDER) total[s] += c[s]; }
   }
   return total;
 }

@@ -141,6 +141,8 @@ export class ServerProbe {
   #make: (deadlineMs: number) => Client;
   #version?: string;
   #setupError?: Error;
+  /** The client is this probe's own (made from a target), not the caller's. */
+  #made = false;
 
   /**
    * A probe of `target`: a {@linkcode ServerTarget} (a client is made for it
@@ -158,6 +160,7 @@ export class ServerProbe {
       this.host = target.host;
       this.port = target.port;
       this.name = target.name ?? formatHostPort(target.host, target.port);
+      this.#made = true;
       this.#make = (deadlineMs) =>
         new Client(target.host, target.port, {
           ...clientOptions,
@@ -225,7 +228,9 @@ export class ServerProbe {
         defs,
       });
     } catch (e) {
-      this.#version = undefined; // it may come back as another version
+      // it may come back restarted, or as another version: start again from a full fetch
+      this.#version = undefined;
+      if (this.#made) this.#client = undefined;
       return done({ ok: false, error: e instanceof Error ? e : new Error(String(e)) });
     } finally {
       clearTimeout(timer);

@@ -106,6 +106,7 @@ export async function watchLive(o: WatchOptions): Promise<void> {
       if (stop.signal.aborted) break;
       view.status = status;
       view.updatedAt = new Date();
+      message = undefined;
       rowsStale = true;
       render();
       await pause(o.intervalMs);
@@ -113,12 +114,22 @@ export async function watchLive(o: WatchOptions): Promise<void> {
   };
 
   const quit = Promise.withResolvers<void>();
+  // a failure anywhere ends the view: the terminal is restored first, then it is thrown
+  let failure: unknown;
+  const fail = (e: unknown) => {
+    failure ??= e;
+    quit.resolve();
+  };
   terminal.open(() => {
     rowsStale = true;
-    render();
+    try {
+      render();
+    } catch (e) {
+      fail(e);
+    }
   }, () => quit.resolve());
   render();
-  const loops = o.probes.map((p, i) => poll(p, servers[i]));
+  const loops = o.probes.map((p, i) => poll(p, servers[i]).catch(fail));
 
   const keys = (async () => {
     for await (const chunk of terminal.reads()) {
@@ -135,13 +146,14 @@ export async function watchLive(o: WatchOptions): Promise<void> {
       render();
     }
   })();
-  keys.catch(() => quit.resolve());
+  keys.catch(fail);
 
   await quit.promise;
   stop.abort();
   terminal.close();
   // the loops end within a deadline; the key reader ends with the process
   await Promise.race([Promise.all(loops), new Promise((r) => setTimeout(r, 0))]);
+  if (failure !== undefined) throw failure;
 }
 
 /** One server in the JSON snapshot. */
