@@ -6,7 +6,9 @@
  *
  * A {@linkcode ServerProbe} keeps one client per server, so asking again (as
  * the live view does) costs a news request, and a sync only when something
- * changed.
+ * changed. A query given up (its deadline passed, or its signal aborted)
+ * resolves at once; the request's connection closes by its own timeout, which
+ * for a probe's own client is the deadline.
  *
  * @module
  */

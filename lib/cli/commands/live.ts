@@ -98,7 +98,8 @@ function failures(n: number, of: number): EcflowError {
  * ecflow_ui's server list, else the servers of this machine. Exit status 1
  * when a server did not answer (its row says why).
  */
-export async function runStatusTable(ctx: CommandContext, given: string[]): Promise<void> {
+export async function runStatusTable(ctx: CommandContext, words: string[]): Promise<void> {
+  const given = words.filter((w) => w !== "");
   const paths = given.filter((w) => w.startsWith("/"));
   if (paths.length > 0) {
     throw new ConfigError(
@@ -172,7 +173,7 @@ export const LIVE_COMMANDS: CliCommand[] = [
     name: "watch",
     arity: "any",
     role: "command",
-    usage: "--watch[=<path>] [<server>|<host:port>...]",
+    usage: "--watch[=<path>] [<server>...]",
     summary:
       "live view of the tree in the terminal (ecflow-ts); a plain snapshot when not a terminal",
     run: runWatch,

@@ -378,7 +378,7 @@ export const COMMAND_SPECS: readonly (OptionSpec & { group: CommandGroup })[] = 
     "name": "status",
     "arity": "any",
     "role": "command",
-    "usage": "--status=<path> [<path>...] | --status [<server>|<host:port>...]",
+    "usage": "--status[=<path>...|<server>...]",
     "summary": "ask for the status of jobs; without paths, one row per server (ecflow-ts)",
     "group": "user",
   },
@@ -571,7 +571,7 @@ export const COMMAND_SPECS: readonly (OptionSpec & { group: CommandGroup })[] = 
     "name": "watch",
     "arity": "any",
     "role": "command",
-    "usage": "--watch[=<path>] [<server>|<host:port>...]",
+    "usage": "--watch[=<path>] [<server>...]",
     "summary":
       "live view of the tree in the terminal (ecflow-ts); a plain snapshot when not a terminal",
     "group": "live",

@@ -309,7 +309,7 @@ function withServerTable(c: UserCliCommand): UserCliCommand {
   return {
     ...c,
     arity: "any",
-    usage: "--status=<path> [<path>...] | --status [<server>|<host:port>...]",
+    usage: "--status[=<path>...|<server>...]",
     summary: "ask for the status of jobs; without paths, one row per server (ecflow-ts)",
     run: async (ctx) => {
       const w = words(ctx.option);
