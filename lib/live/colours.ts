@@ -15,7 +15,16 @@ export type Rgb = readonly [number, number, number];
 /** How colours are written. */
 export type ColourMode = "none" | "256" | "truecolor";
 
-/** Node states as ecflow_ui fills them. */
+/**
+ * Node states as ecflow_ui fills them.
+ *
+ * @example
+ * ```ts
+ * import { NODE_STATE_COLOURS } from "./colours.ts";
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(NODE_STATE_COLOURS.aborted, [255, 59, 53]);
+ * ```
+ */
 export const NODE_STATE_COLOURS: Readonly<Record<NodeState | "suspended", Rgb>> = {
   unknown: [220, 220, 220],
   complete: [255, 238, 1],
@@ -29,7 +38,16 @@ export const NODE_STATE_COLOURS: Readonly<Record<NodeState | "suspended", Rgb>> 
 /** A server's state as ecflow_ui fills it; `disconnected` when it does not answer. */
 export type ServerShownState = ServerState | "DISCONNECTED";
 
-/** Server states as ecflow_ui fills them. */
+/**
+ * Server states as ecflow_ui fills them.
+ *
+ * @example
+ * ```ts
+ * import { SERVER_STATE_COLOURS } from "./colours.ts";
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(SERVER_STATE_COLOURS.HALTED, [238, 130, 238]);
+ * ```
+ */
 export const SERVER_STATE_COLOURS: Readonly<Record<ServerShownState, Rgb>> = {
   HALTED: [238, 130, 238],
   SHUTDOWN: [255, 192, 203],
@@ -107,17 +125,45 @@ export function paint(text: string, rgb: Rgb, mode: ColourMode): string {
   return `\x1b[30;${bg}m${text}\x1b[0m`;
 }
 
-/** `text` in bold (unchanged for `none`). */
+/**
+ * `text` in bold (unchanged for `none`).
+ *
+ * @example
+ * ```ts
+ * import { bold } from "./colours.ts";
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(bold("x", "256"), "\x1b[1mx\x1b[0m");
+ * assertEquals(bold("x", "none"), "x");
+ * ```
+ */
 export function bold(text: string, mode: ColourMode): string {
   return mode === "none" || text === "" ? text : `\x1b[1m${text}\x1b[0m`;
 }
 
-/** `text` dimmed (unchanged for `none`). */
+/**
+ * `text` dimmed (unchanged for `none`).
+ *
+ * @example
+ * ```ts
+ * import { dim } from "./colours.ts";
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(dim("x", "truecolor"), "\x1b[2mx\x1b[0m");
+ * ```
+ */
 export function dim(text: string, mode: ColourMode): string {
   return mode === "none" || text === "" ? text : `\x1b[2m${text}\x1b[0m`;
 }
 
-/** `text` in reverse video, for the selected line (unchanged for `none`). */
+/**
+ * `text` in reverse video, for the selected line (unchanged for `none`).
+ *
+ * @example
+ * ```ts
+ * import { reverse } from "./colours.ts";
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(reverse("x", "256"), "\x1b[7mx\x1b[0m");
+ * ```
+ */
 export function reverse(text: string, mode: ColourMode): string {
   return mode === "none" || text === "" ? text : `\x1b[7m${text}\x1b[0m`;
 }

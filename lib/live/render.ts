@@ -50,7 +50,17 @@ function fit(segs: Segment[], width: number, mode: ColourMode, selected = false)
   return out;
 }
 
-/** Non-zero counts, trouble first: `3 aborted, 2 active`. */
+/**
+ * Non-zero counts, trouble first: `3 aborted, 2 active`.
+ *
+ * @example
+ * ```ts
+ * import { countsText } from "./render.ts";
+ * import { assertEquals } from "@std/assert";
+ * const c = { unknown: 0, complete: 7, queued: 0, aborted: 1, submitted: 0, active: 2 };
+ * assertEquals(countsText(c), "1 aborted, 2 active, 7 complete");
+ * ```
+ */
 export function countsText(c: TaskCounts): string {
   return STATE_ORDER.filter((s) => c[s] > 0).map((s) => `${c[s]} ${s}`).join(", ");
 }
@@ -115,7 +125,7 @@ function serverSegments(
 }
 
 /** `HH:MM:SS` of a time, local. */
-export function clock(d: Date): string {
+function clock(d: Date): string {
   return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, "0"))
     .join(":");
 }
@@ -188,7 +198,7 @@ export function rowLine(
 }
 
 /** Task counts of what a server's view shows: the `path` subtree, else the whole server. */
-export function viewCounts(sv: ServerView, path: string | undefined): TaskCounts | undefined {
+function viewCounts(sv: ServerView, path: string | undefined): TaskCounts | undefined {
   const st = sv.status;
   if (!st?.ok) return undefined;
   if (!path || path === "/") return st.tasks;
@@ -196,7 +206,16 @@ export function viewCounts(sv: ServerView, path: string | undefined): TaskCounts
   return node ? countTasks(node) : zeroCounts();
 }
 
-/** Task counts summed over the servers that answered (of the `path` subtree, when given). */
+/**
+ * Task counts summed over the servers that answered (of the `path` subtree, when given).
+ *
+ * @example
+ * ```ts
+ * import { totalCounts } from "./render.ts";
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(totalCounts([{ name: "h:1", host: "h", port: 1 }]).queued, 0); // no answer yet
+ * ```
+ */
 export function totalCounts(servers: readonly ServerView[], path?: string): TaskCounts {
   const total = zeroCounts();
   for (const sv of servers) {
@@ -233,11 +252,21 @@ export interface FrameInput {
 }
 
 /** Lines of the frame above the rows. */
-export const HEADER_LINES = 2;
+const HEADER_LINES = 2;
 /** Lines of the frame below the rows. */
-export const FOOTER_LINES = 1;
+const FOOTER_LINES = 1;
 
-/** How many rows fit on a screen of `height` lines. */
+/**
+ * How many rows fit on a screen of `height` lines (between the header and the footer).
+ *
+ * @example
+ * ```ts
+ * import { bodyHeight } from "./render.ts";
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(bodyHeight(24), 21);
+ * assertEquals(bodyHeight(2), 1);
+ * ```
+ */
 export function bodyHeight(height: number): number {
   return Math.max(1, height - HEADER_LINES - FOOTER_LINES);
 }

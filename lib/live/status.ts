@@ -74,7 +74,16 @@ export interface ServerStatusFailed extends ServerStatusBase {
 /** One server's result: its values, or its error. */
 export type ServerStatus = ServerStatusOk | ServerStatusFailed;
 
-/** Default deadline of one server's query, in milliseconds. */
+/**
+ * Default deadline of one server's query, in milliseconds.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_DEADLINE_MS } from "./status.ts";
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(DEFAULT_DEADLINE_MS, 5000);
+ * ```
+ */
 export const DEFAULT_DEADLINE_MS = 5000;
 
 /** Options of a query. */
@@ -246,6 +255,16 @@ export class ServerProbe {
  * own deadline; resolves with one result per target, in order. Never throws
  * for a server's failure: that is its result's `error`.
  *
+ * @example A server that is not there fails in its own result
+ * ```ts
+ * import { queryServers } from "./status.ts";
+ * import { ConnectionError } from "../errors.ts";
+ * import { assertEquals, assertInstanceOf } from "@std/assert";
+ * const [r] = await queryServers([{ name: "none", host: "127.0.0.1", port: 1 }], { deadlineMs: 2000 });
+ * assertEquals([r.name, r.ok], ["none", false]);
+ * if (!r.ok) assertInstanceOf(r.error, ConnectionError);
+ * ```
+ *
  * @example Three servers, one per line
  * ```ts ignore
  * import { queryServers } from "./status.ts";
@@ -267,7 +286,21 @@ export async function queryServers(
   return await queryProbes(probes, options);
 }
 
-/** Queries probes concurrently (at most `concurrency` at a time); results in probe order. */
+/**
+ * Queries probes concurrently (at most `concurrency` at a time); results in probe order.
+ * Asking the same probes again costs a ping and a news request per server.
+ *
+ * @example
+ * ```ts ignore
+ * import { queryProbes, ServerProbe } from "./status.ts";
+ * const probes = [new ServerProbe({ host: "oetzi", port: 3444 }), new ServerProbe({ host: "vali", port: 3141 })];
+ * for (;;) {
+ *   const rows = await queryProbes(probes, { deadlineMs: 3000 });
+ *   console.log(rows.map((r) => r.ok ? `${r.name} ${r.tasks.aborted}` : `${r.name} down`).join(", "));
+ *   await new Promise((r) => setTimeout(r, 10_000));
+ * }
+ * ```
+ */
 export async function queryProbes(
   probes: readonly ServerProbe[],
   options: QueryServersOptions = {},

@@ -11,14 +11,38 @@ import { type ColourMode, NODE_STATE_COLOURS, paint, SERVER_STATE_COLOURS } from
 import type { ServerStatus } from "./status.ts";
 import { oneLine } from "./text.ts";
 
-/** The word in the STATE column of a server that did not answer. */
+/**
+ * The word in the STATE column of a server that did not answer.
+ *
+ * @example
+ * ```ts
+ * import { failureState } from "./status_table.ts";
+ * import { ConnectionError, TimeoutError } from "../errors.ts";
+ * import { assertEquals } from "@std/assert";
+ * const at = { host: "h", port: 1 };
+ * assertEquals(failureState(new TimeoutError("no answer", at, "reply")), "TIMEOUT");
+ * assertEquals(failureState(new ConnectionError("refused", at, "refused")), "UNREACHABLE");
+ * assertEquals(failureState(new Error("?")), "ERROR");
+ * ```
+ */
 export function failureState(error: Error): "TIMEOUT" | "UNREACHABLE" | "ERROR" {
   if (error instanceof TimeoutError) return "TIMEOUT";
   if (error instanceof ConnectionError) return "UNREACHABLE";
   return "ERROR";
 }
 
-/** An error's message for a row that already names `host:port`. */
+/**
+ * An error's message for a row that already names `host:port`: on one line, without it.
+ *
+ * @example
+ * ```ts
+ * import { rowMessage } from "./status_table.ts";
+ * import { ConnectionError } from "../errors.ts";
+ * import { assertEquals } from "@std/assert";
+ * const e = new ConnectionError("connection refused", { host: "h", port: 1 }, "refused");
+ * assertEquals(rowMessage(e, "h", 1), "connection refused");
+ * ```
+ */
 export function rowMessage(error: Error, host: string, port: number): string {
   const prefix = `${formatHostPort(host, port)}: `;
   const m = oneLine(error.message);

@@ -9,7 +9,16 @@ import type { Defs, Node, NodeState } from "../defs/model.ts";
 /** Number of tasks in each state. */
 export type TaskCounts = Record<NodeState, number>;
 
-/** The states in the order an operator reads them: trouble first. */
+/**
+ * The states in the order an operator reads them: trouble first.
+ *
+ * @example
+ * ```ts
+ * import { STATE_ORDER } from "./summary.ts";
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(STATE_ORDER[0], "aborted");
+ * ```
+ */
 export const STATE_ORDER: readonly NodeState[] = [
   "aborted",
   "active",
@@ -19,13 +28,22 @@ export const STATE_ORDER: readonly NodeState[] = [
   "unknown",
 ];
 
-/** All counts zero. */
+/**
+ * All counts zero.
+ *
+ * @example
+ * ```ts
+ * import { zeroCounts } from "./summary.ts";
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(Object.values(zeroCounts()), [0, 0, 0, 0, 0, 0]);
+ * ```
+ */
 export function zeroCounts(): TaskCounts {
   return { unknown: 0, complete: 0, queued: 0, aborted: 0, submitted: 0, active: 0 };
 }
 
 /** True for the nodes that run jobs (tasks and aliases). */
-export function isSubmittable(node: Node): boolean {
+function isSubmittable(node: Node): boolean {
   return node.kind === "task" || node.kind === "alias";
 }
 

@@ -81,6 +81,14 @@ export async function namedServers(
  * list. This is the one place that list is obtained: today it is the server
  * `ECF_HOST`/`ECF_PORT` name (default `localhost:3141`); local discovery
  * replaces it here.
+ *
+ * @example
+ * ```ts
+ * import { localServers } from "./targets.ts";
+ * import { envFrom } from "../env.ts";
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(localServers(envFrom({ ECF_PORT: "4141" })).targets, [{ host: "localhost", port: 4141 }]);
+ * ```
  */
 export function localServers(env: EnvReader): ChosenServers {
   const ep = resolveEndpoint({ env });
@@ -93,6 +101,16 @@ export function localServers(env: EnvReader): ChosenServers {
 /**
  * The servers to show by default: ecflow_ui's list when there is one, else
  * {@linkcode localServers}.
+ *
+ * @example
+ * ```ts
+ * import { defaultServers } from "./targets.ts";
+ * import { envFrom } from "../env.ts";
+ * import { assertEquals } from "@std/assert";
+ * // no servers.txt in this folder: the server of the environment
+ * const chosen = await defaultServers(envFrom({ ECFLOWUI_CONFIG_DIR: "/nonexistent", ECF_HOST: "h" }));
+ * assertEquals(chosen.targets, [{ host: "h", port: 3141 }]);
+ * ```
  */
 export async function defaultServers(env: EnvReader): Promise<ChosenServers> {
   const list = await readServerList(env);

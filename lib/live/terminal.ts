@@ -44,7 +44,19 @@ export function frameUpdate(prev: readonly string[], next: readonly string[]): s
   return out;
 }
 
-/** The process's own terminal, opened for the live view. */
+/**
+ * The process's own terminal, opened for the live view.
+ *
+ * @example
+ * ```ts ignore
+ * import { Terminal } from "./terminal.ts";
+ * using term = new Terminal();
+ * term.open(() => draw(), () => Deno.exit(0));
+ * const draw = () => term.draw([`${term.size().columns} columns`]);
+ * draw();
+ * for await (const keys of term.reads()) if (keys === "q") break;
+ * ```
+ */
 export class Terminal implements Disposable {
   #encoder = new TextEncoder();
   #last: string[] = [];

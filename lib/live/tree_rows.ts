@@ -60,17 +60,45 @@ export type Row =
   /** A line of text under a server (its error, a missing path). */
   | { kind: "note"; key: string; server: number; text: string };
 
-/** The key of a server's row. */
+/**
+ * The key of a server's row.
+ *
+ * @example
+ * ```ts
+ * import { serverKey } from "./tree_rows.ts";
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(serverKey(2), "2");
+ * ```
+ */
 export function serverKey(server: number): string {
   return `${server}`;
 }
 
-/** The key of a node's row. */
+/**
+ * The key of a node's row.
+ *
+ * @example
+ * ```ts
+ * import { nodeKey } from "./tree_rows.ts";
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(nodeKey(0, "/s/f"), "0:/s/f");
+ * ```
+ */
 export function nodeKey(server: number, path: string): string {
   return `${server}:${path}`;
 }
 
-/** True for rows the cursor can rest on. */
+/**
+ * True for rows the cursor can rest on (problems, servers, nodes).
+ *
+ * @example
+ * ```ts
+ * import { selectable } from "./tree_rows.ts";
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(selectable({ kind: "heading", key: "problems", text: "" }), false);
+ * assertEquals(selectable({ kind: "server", key: "0", server: 0, open: true }), true);
+ * ```
+ */
 export function selectable(row: Row): boolean {
   return row.kind === "problem" || row.kind === "server" || row.kind === "node";
 }
@@ -82,7 +110,20 @@ function isOpen(key: string, depth: number, o: TreeOptions): boolean {
   return o.expandAll === true || depth === 0;
 }
 
-/** A filter as a test on nodes; `undefined` when there is none. */
+/**
+ * A filter as a test on nodes (path contains it, any case; or state, shown state or a flag is
+ * it); `undefined` when there is none.
+ *
+ * @example
+ * ```ts
+ * import { nodeFilter } from "./tree_rows.ts";
+ * import { parseDefs } from "../defs/parser.ts";
+ * import { assertEquals } from "@std/assert";
+ * const t = parseDefs("#5.9.2\ndefs_state NET\nsuite s # state:aborted\n  task t1 # state:aborted\nendsuite\n").find("/s/t1")!;
+ * assertEquals([nodeFilter("T1")!(t), nodeFilter("aborted")!(t), nodeFilter("x")!(t)], [true, true, false]);
+ * assertEquals(nodeFilter("  "), undefined);
+ * ```
+ */
 export function nodeFilter(filter: string | undefined): ((n: Node) => boolean) | undefined {
   const f = filter?.trim().toLowerCase();
   if (!f) return undefined;

@@ -29,7 +29,17 @@ export interface ViewState {
   editing?: string;
 }
 
-/** A fresh view: cursor on the first row, nothing opened or closed, no filter. */
+/**
+ * A fresh view: cursor on the first row, nothing opened or closed, no filter.
+ *
+ * @example
+ * ```ts
+ * import { initialViewState } from "./view_state.ts";
+ * import { assertEquals } from "@std/assert";
+ * const s = initialViewState();
+ * assertEquals([s.cursorKey, s.filter, s.expandAll], [undefined, "", false]);
+ * ```
+ */
 export function initialViewState(): ViewState {
   return {
     cursorIndex: 0,
@@ -52,6 +62,17 @@ export type KeyAction = "move" | "render" | "refresh" | "quit";
  * Places the cursor on `rows` (by key, else near its last index, on a
  * selectable row) and scrolls so it is among the `body` rows shown. Returns
  * the cursor's index.
+ *
+ * @example
+ * ```ts
+ * import { initialViewState, layout } from "./view_state.ts";
+ * import { assertEquals } from "@std/assert";
+ * const rows = [
+ *   { kind: "heading" as const, key: "problems", text: "" },
+ *   { kind: "server" as const, key: "0", server: 0, open: true },
+ * ];
+ * assertEquals(layout(initialViewState(), rows, 10), 1); // past the heading
+ * ```
  */
 export function layout(state: ViewState, rows: readonly Row[], body: number): number {
   let i = state.cursorKey === undefined ? -1 : rows.findIndex((r) => r.key === state.cursorKey);

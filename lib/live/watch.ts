@@ -41,6 +41,18 @@ function serverViews(probes: readonly ServerProbe[]): ServerView[] {
 /**
  * Runs the live view on this process's terminal until the operator quits
  * (`q`, Ctrl-C) or the process is told to stop (`SIGTERM`, `SIGHUP`).
+ *
+ * @example
+ * ```ts ignore
+ * import { watchLive } from "./watch.ts";
+ * import { ServerProbe } from "./status.ts";
+ * await watchLive({
+ *   probes: [new ServerProbe({ host: "oetzi", port: 3444 })],
+ *   intervalMs: 5000,
+ *   deadlineMs: 5000,
+ *   mode: "256",
+ * });
+ * ```
  */
 export async function watchLive(o: WatchOptions): Promise<void> {
   const servers = serverViews(o.probes);
@@ -176,6 +188,16 @@ export interface Snapshot {
  * Asks every server once (concurrently, each within the deadline) and gives
  * the plain snapshot: each server, the nodes that need attention, and the
  * whole tree (or the `path` subtree) open.
+ *
+ * @example
+ * ```ts
+ * import { watchSnapshot } from "./watch.ts";
+ * import { ServerProbe } from "./status.ts";
+ * import { assertEquals } from "@std/assert";
+ * const snap = await watchSnapshot([new ServerProbe({ host: "127.0.0.1", port: 1 })], { deadlineMs: 2000 });
+ * assertEquals(snap.statuses[0].ok, false);
+ * assertEquals(snap.text.split("\n")[0], "no aborted, zombie or late nodes");
+ * ```
  */
 export async function watchSnapshot(
   probes: readonly ServerProbe[],

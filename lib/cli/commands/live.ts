@@ -25,7 +25,7 @@ import { Terminal } from "../../live/terminal.ts";
 import { watchLive, watchSnapshot } from "../../live/watch.ts";
 
 /** Default seconds between two queries of a server in the live view. */
-export const DEFAULT_INTERVAL_S = 5;
+const DEFAULT_INTERVAL_S = 5;
 
 /** Modifiers of the live commands. */
 export const LIVE_MODIFIERS: OptionSpec[] = [
