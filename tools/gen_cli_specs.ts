@@ -9,9 +9,12 @@ import { TRANSPORT_MODIFIERS } from "../lib/cli/commands/transport.ts";
 import { CHILD_COMMANDS, CHILD_MODIFIERS } from "../lib/cli/commands/child.ts";
 import { USER_COMMANDS } from "../lib/cli/commands/user.ts";
 import { DISCOVER_COMMANDS } from "../lib/cli/commands/discover.ts";
+import { LIVE_COMMANDS, LIVE_MODIFIERS } from "../lib/cli/commands/live.ts";
 
 /** A command's spec and the group whose module implements it. */
-export type GroupedSpec = OptionSpec & { group: "server" | "user" | "child" | "discover" };
+export type GroupedSpec = OptionSpec & {
+  group: "server" | "user" | "live" | "child" | "discover";
+};
 
 const pick = (s: OptionSpec): OptionSpec => ({
   name: s.name,
@@ -26,6 +29,7 @@ export function liveCommandSpecs(): GroupedSpec[] {
   return [
     ...SERVER_COMMANDS.map((c) => ({ ...pick(c), group: "server" as const })),
     ...USER_COMMANDS.map((c) => ({ ...pick(c), group: "user" as const })),
+    ...LIVE_COMMANDS.map((c) => ({ ...pick(c), group: "live" as const })),
     ...CHILD_COMMANDS.map((c) => ({ ...pick(c), group: "child" as const })),
     ...DISCOVER_COMMANDS.map((c) => ({ ...pick(c), group: "discover" as const })),
   ];
@@ -33,7 +37,9 @@ export function liveCommandSpecs(): GroupedSpec[] {
 
 /** The modifier specs, from the live modules. */
 export function liveModifierSpecs(): OptionSpec[] {
-  return [...COMMON_MODIFIERS, ...TRANSPORT_MODIFIERS, ...CHILD_MODIFIERS].map(pick);
+  return [...COMMON_MODIFIERS, ...TRANSPORT_MODIFIERS, ...CHILD_MODIFIERS, ...LIVE_MODIFIERS].map(
+    pick,
+  );
 }
 
 /** The text of lib/cli/commands/specs.ts. */
@@ -48,7 +54,7 @@ export function specsModule(): string {
 import type { OptionSpec } from "../args.ts";
 
 /** The module that implements a command. */
-export type CommandGroup = "server" | "user" | "child" | "discover";
+export type CommandGroup = "server" | "user" | "live" | "child" | "discover";
 
 /** Every command, in help order, with its group. */
 export const COMMAND_SPECS: readonly (OptionSpec & { group: CommandGroup })[] = ${

@@ -18,7 +18,9 @@ export type OptionArity =
   /** An optional value: `--help`, `--help=all` (never from the next token). */
   | "optional"
   /** A first value and any number of following tokens: `--alter add variable X y /s`. */
-  | "multi";
+  | "multi"
+  /** Like `multi`, but no token is required: `--status`, `--status /s/t /s/u`. */
+  | "any";
 
 /** One option of the grammar. */
 export interface OptionSpec {
@@ -109,7 +111,8 @@ export function parseCommandLine(argv: string[], specs: OptionSpec[]): ParsedCom
         throw new ConfigError(`option '--${name}' needs a value: ${spec.usage}`);
       }
     }
-    if (spec.arity !== "multi" && rest.length > 0) {
+    if (spec.arity === "any" && value === undefined) value = rest.shift();
+    if (spec.arity !== "multi" && spec.arity !== "any" && rest.length > 0) {
       throw new ConfigError(
         `unexpected argument '${
           SECRET_OPTION.test(name) ? "***" : oneLine(rest[0])

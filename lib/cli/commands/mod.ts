@@ -15,6 +15,7 @@ import { COMMAND_SPECS, type CommandGroup, MODIFIER_SPECS } from "./specs.ts";
 const GROUPS: Record<CommandGroup, () => Promise<readonly CliCommand[]>> = {
   server: async () => (await import("./server.ts")).SERVER_COMMANDS,
   user: async () => (await import("./user.ts")).USER_COMMANDS,
+  live: async () => (await import("./live.ts")).LIVE_COMMANDS,
   child: async () => (await import("./child.ts")).CHILD_COMMANDS,
   discover: async () => (await import("./discover.ts")).DISCOVER_COMMANDS,
 };

@@ -8,7 +8,7 @@
 import type { OptionSpec } from "../args.ts";
 
 /** The module that implements a command. */
-export type CommandGroup = "server" | "user" | "child" | "discover";
+export type CommandGroup = "server" | "user" | "live" | "child" | "discover";
 
 /** Every command, in help order, with its group. */
 export const COMMAND_SPECS: readonly (OptionSpec & { group: CommandGroup })[] = [
@@ -376,10 +376,10 @@ export const COMMAND_SPECS: readonly (OptionSpec & { group: CommandGroup })[] = 
   },
   {
     "name": "status",
-    "arity": "multi",
+    "arity": "any",
     "role": "command",
-    "usage": "--status=<path> [<path>...]",
-    "summary": "ask for the status of jobs",
+    "usage": "--status[=<path>...|<server>...]",
+    "summary": "ask for the status of jobs; without paths, one row per server (ecflow-ts)",
     "group": "user",
   },
   {
@@ -568,6 +568,15 @@ export const COMMAND_SPECS: readonly (OptionSpec & { group: CommandGroup })[] = 
     "group": "user",
   },
   {
+    "name": "watch",
+    "arity": "any",
+    "role": "command",
+    "usage": "--watch[=<path>] [<server>...]",
+    "summary":
+      "live view of the tree in the terminal (ecflow-ts); a plain snapshot when not a terminal",
+    "group": "live",
+  },
+  {
     "name": "init",
     "arity": "value",
     "role": "command",
@@ -749,5 +758,12 @@ export const MODIFIER_SPECS: readonly OptionSpec[] = [
     "role": "modifier",
     "usage": "--rid[=<id>]",
     "summary": "child commands: process or remote id (overrides ECF_RID)",
+  },
+  {
+    "name": "interval",
+    "arity": "value",
+    "role": "modifier",
+    "usage": "--interval=<s>",
+    "summary": "--watch: seconds between two queries of a server (default 5)",
   },
 ];

@@ -305,6 +305,25 @@ function pathsCmd(name: PathsAction, summary: string): UserCliCommand {
   });
 }
 
+/**
+ * `--status=<path>...` stays ecflow_client's job status request; `--status` alone, or with
+ * server names or `host:port`s, prints the many-servers table (ecflow-ts; live.ts, loaded
+ * only then).
+ */
+function withServerTable(c: UserCliCommand): UserCliCommand {
+  return {
+    ...c,
+    arity: "any",
+    usage: "--status[=<path>...|<server>...]",
+    summary: "ask for the status of jobs; without paths, one row per server (ecflow-ts)",
+    run: async (ctx) => {
+      const w = words(ctx.option);
+      if (w.length > 0 && w.every((x) => x.startsWith("/"))) return await c.run(ctx);
+      await (await import("./live.ts")).runStatusTable(ctx, w);
+    },
+  };
+}
+
 // ------------------------------------------------------------ sync/news
 
 function syncCmd(name: SyncApi, summary: string): UserCliCommand {
@@ -987,7 +1006,7 @@ export const USER_COMMANDS: UserCliCommand[] = [
   pathsCmd("suspend", "suspend nodes"),
   pathsCmd("resume", "resume nodes"),
   pathsCmd("kill", "kill the jobs of nodes"),
-  pathsCmd("status", "ask for the status of jobs"),
+  withServerTable(pathsCmd("status", "ask for the status of jobs")),
   pathsCmd("archive", "archive nodes"),
   pathsCmd("restore", "restore archived nodes"),
   command({
