@@ -35,7 +35,7 @@ export interface ServerTarget {
 }
 
 /** What every result carries. */
-interface ServerStatusBase {
+export interface ServerStatusBase {
   /** The server's name (the target's, or `host:port`). */
   name: string;
   /** Its host. */
