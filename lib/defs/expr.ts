@@ -449,19 +449,22 @@ export function parseExpression(text: string): ExprAst {
  * ```
  */
 export function* walkExpr(e: ExprAst): Generator<ExprAst> {
-  yield e;
-  switch (e.t) {
-    case "bin":
-      yield* walkExpr(e.left);
-      yield* walkExpr(e.right);
-      break;
-    case "not":
-    case "neg":
-      yield* walkExpr(e.expr);
-      break;
-    case "call":
-      yield* walkExpr(e.arg);
-      break;
+  const stack: ExprAst[] = [e];
+  while (stack.length > 0) {
+    const x = stack.pop()!;
+    yield x;
+    switch (x.t) {
+      case "bin":
+        stack.push(x.right, x.left);
+        break;
+      case "not":
+      case "neg":
+        stack.push(x.expr);
+        break;
+      case "call":
+        stack.push(x.arg);
+        break;
+    }
   }
 }
 

@@ -75,6 +75,22 @@ function expression(e: Expression) {
  * ```
  */
 export function nodeToJson(n: Node, parentPath = ""): NodeJson {
+  // an explicit stack, so a tree of any depth converts
+  const root = nodeFields(n, parentPath);
+  const stack: [Node, NodeJson][] = [[n, root]];
+  while (stack.length > 0) {
+    const [node, json] = stack.pop()!;
+    for (const c of node.children) {
+      const child = nodeFields(c, parentPath);
+      json.children.push(child);
+      stack.push([c, child]);
+    }
+  }
+  return root;
+}
+
+/** One node's own fields, with no children yet. */
+function nodeFields(n: Node, parentPath: string): NodeJson {
   const o: NodeJson = {
     kind: n.kind,
     name: n.name,
@@ -105,7 +121,6 @@ export function nodeToJson(n: Node, parentPath = ""): NodeJson {
     if (t.rid) o.rid = t.rid;
     if (t.abortReason) o.abortReason = t.abortReason;
   }
-  o.children = n.children.map((c) => nodeToJson(c, parentPath));
   return o;
 }
 

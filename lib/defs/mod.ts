@@ -25,6 +25,8 @@ export {
   type PrintStyle,
   sortedExterns,
   type StateExtras,
+  writeDefs,
+  writeNode,
 } from "./printer.ts";
 export {
   autoExterns,

@@ -7,6 +7,7 @@
  * @module
  */
 import { readUserFile } from "../../files.ts";
+import { StreamedString, writeJsonLine } from "../json_text.ts";
 import type { GivenOption, OptionArity } from "../args.ts";
 import { parseCommandLine } from "../args.ts";
 import type { CliCommand, CliIo, CommandContext } from "../registry.ts";
@@ -19,8 +20,8 @@ import {
   inlimitWarnings,
   showDefs,
   showGroupNode,
-  showNode,
   type ShowStyle,
+  writeShown,
 } from "../output.ts";
 import { parseAlterArgs, splitOptionsAndPaths } from "./alter.ts";
 import { ConfigError, ServerError } from "../../errors.ts";
@@ -134,7 +135,7 @@ function bad(name: string, message: string): never {
 }
 
 function json(out: Output, command: string, result: Record<string, unknown>): void {
-  out.io.out(JSON.stringify({ command, ...result }) + "\n");
+  writeJsonLine({ command, ...result }, (s) => out.io.out(s));
 }
 
 /** Prints nothing (or `{ok: true}`) for an acknowledgement. */
@@ -166,19 +167,13 @@ function defsPrinter(name: string, style: ShowStyle, path: string): ReplyPrinter
     if (out.json) {
       // the tree, and the definition as ecflow_client prints it in this style (which, unlike
       // the server's text, carries no jobs passwords)
-      const text = reply.kind === "defs"
-        ? showDefs(reply.text, style)
-        : showNode(reply.text, style, { hostName: out.hostName });
+      const text = new StreamedString((write) => writeShown(reply, style, out.hostName, write));
       const tree = reply.kind === "defs"
         ? defsToJson(parseDefs(reply.text))
         : nodeToJson(parseNode(reply.text), path.slice(0, Math.max(0, path.lastIndexOf("/"))));
       return json(out, name, { path, style, tree, text });
     }
-    out.io.out(
-      reply.kind === "defs"
-        ? showDefs(reply.text, style)
-        : showNode(reply.text, style, { hostName: out.hostName }),
-    );
+    writeShown(reply, style, out.hostName, (s) => out.io.out(s));
   };
 }
 
