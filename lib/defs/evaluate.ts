@@ -120,7 +120,9 @@ function compare(op: string, a: number, b: number): boolean {
 }
 
 /**
- * Evaluates the expressions of one node against its definition, as ecFlow does.
+ * Evaluates the expressions of one node against its definition, as ecFlow does. It answers
+ * for the definition as it is when first asked (answers are kept): make a new one after
+ * changing the definition.
  *
  * @example
  * ```ts
@@ -139,6 +141,13 @@ export class ExprEvaluator {
    * (ecflow_client then prints `?not-found?`).
    */
   constructor(readonly defs: Defs | undefined, readonly node: Node) {}
+
+  /**
+   * Results already computed, by expression: a tree printer or a "why" asks again for every
+   * sub-expression, and the answers cannot change while the definition does not.
+   */
+  private readonly values = new Map<ExprAst, number>();
+  private readonly truths = new Map<ExprAst, number>();
 
   /** The node a path in one of this node's expressions refers to. */
   resolve(path: string): Node | undefined {
@@ -277,6 +286,12 @@ export class ExprEvaluator {
     while (stack.length > 0) {
       const f = stack[stack.length - 1];
       const e = f.e;
+      const memo = f.truth ? this.truths : this.values;
+      if (f.step === 0 && memo.has(e)) {
+        stack.pop();
+        ret = memo.get(e)!;
+        continue;
+      }
       let done = true;
       let v = 0;
       switch (e.t) {
@@ -357,6 +372,7 @@ export class ExprEvaluator {
       if (!done) continue;
       stack.pop();
       ret = f.truth && e.t !== "bin" && e.t !== "not" ? (v !== 0 ? 1 : 0) : v;
+      memo.set(e, ret);
     }
     return ret;
   }

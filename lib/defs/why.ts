@@ -405,18 +405,21 @@ interface TimeSeriesLike {
 /** ecFlow's `Node::why` for one node; true when a reason holds the node. */
 function nodeWhy(defs: Defs, node: Node, out: string[]): boolean {
   let found = false;
-  const path = node.absPath;
-  const debugPath = `${DEBUG_TYPE[node.kind]}:${path}`;
+  // the path is made only for a reason (a deep tree has long paths)
+  const debugPath = () => `${DEBUG_TYPE[node.kind]}:${node.absPath}`;
   if (node.suspended) {
-    out.push(`${debugPath} is suspended`);
+    out.push(`${debugPath()} is suspended`);
     found = true;
   } else if (node.state !== "queued" && node.state !== "aborted") {
-    out.push(`${debugPath} (${node.state}) is not queued or aborted`);
+    out.push(`${debugPath()} (${node.state}) is not queued or aborted`);
     if (node.kind === "task" || node.kind === "alias") return found;
     found = true;
   }
   // limits: only when some in-limit has no room
-  const full = node.inLimits.map((il) => ({ il, limit: findLimit(defs, node, il.path, il.name) }))
+  const full = (node._inLimits ?? []).map((il) => ({
+    il,
+    limit: findLimit(defs, node, il.path, il.name),
+  }))
     .filter(({ il, limit }) => limit && limit.value + il.tokens > limit.max);
   for (const { il, limit } of full) {
     const consumed = limit!.paths.slice(0, 4).map((p) => p + ",").join("") +
@@ -426,20 +429,21 @@ function nodeWhy(defs: Defs, node: Node, out: string[]): boolean {
     );
     found = true;
   }
-  const prefix = `${DEBUG_TYPE[node.kind]} ${path}(${node.state}) `;
-  const today = suiteDate(node);
+  let prefixText: string | undefined;
+  const prefix = () => prefixText ??= `${DEBUG_TYPE[node.kind]} ${node.absPath}(${node.state}) `;
+  const today = node._days || node._dates ? suiteDate(node) : undefined;
   if (today) {
     for (const d of node.days) {
       const r = dayWhy(today, d);
       if (r) {
-        out.push(prefix + r);
+        out.push(prefix() + r);
         found = true;
       }
     }
     for (const d of node.dates) {
       const r = dateWhy(today, d);
       if (r) {
-        out.push(prefix + r);
+        out.push(prefix() + r);
         found = true;
       }
     }
@@ -447,21 +451,21 @@ function nodeWhy(defs: Defs, node: Node, out: string[]): boolean {
   for (const t of node.todays) {
     const r = timeWhy(node, "today", t.series);
     if (r) {
-      out.push(prefix + r);
+      out.push(prefix() + r);
       found = true;
     }
   }
   for (const t of node.times) {
     const r = timeWhy(node, "time", t.series);
     if (r) {
-      out.push(prefix + r);
+      out.push(prefix() + r);
       found = true;
     }
   }
   for (const c of node.crons) {
     const r = cronWhy(node, c);
     if (r) {
-      out.push(prefix + r);
+      out.push(prefix() + r);
       found = true;
     }
   }
@@ -470,7 +474,7 @@ function nodeWhy(defs: Defs, node: Node, out: string[]): boolean {
   const completeHolds = complete && !node.complete!.free && !ev.evaluate(complete);
   const trigger = parseAst(node, "trigger");
   if ((!complete || completeHolds) && trigger && !node.trigger!.free && !ev.evaluate(trigger)) {
-    out.push(prefix + "expression " + whyExpression(ev, trigger) + " is false");
+    out.push(prefix() + "expression " + whyExpression(ev, trigger) + " is false");
     found = true;
   }
   return found;
