@@ -4,7 +4,10 @@
  * Precedence, for host and port separately: option > environment
  * (`ECF_HOST`, `ECF_PORT`) > default (`localhost:3141`). A host option may
  * carry the port as `"host:port"`, `"host@port"` or `"[v6addr]:port"`, as
- * Python's `ecflow.Client("oetzi:3444")` and `set_host_port("machineX:4141")` do.
+ * Python's `ecflow.Client("oetzi:3444")` and `set_host_port("machineX:4141")` do;
+ * so may `ECF_HOST`, and a port there that differs from `ECF_PORT` is a conflict,
+ * as it is between the options. An empty `ECF_HOST` is unset (as for ecflow_client);
+ * a blank one, or an empty or blank `ECF_PORT`, is an error, never the default.
  *
  * @module
  */
@@ -64,22 +67,33 @@ function describe(value: string, from: string): string {
 }
 
 /**
- * Parses a port given as a number or a decimal string; 1–65535.
+ * A port as the C library reads a service number (what ecflow_client hands it): blanks before,
+ * an optional `+`, decimal digits (leading zeros too), nothing after.
+ */
+const PORT_TEXT = /^[ \t\n\v\f\r]*\+?0*([0-9]{1,5})$/;
+
+/**
+ * Parses a port given as a number or a decimal string; 1–65535. A string is read as
+ * ecflow_client's resolver reads it: `" 3141"`, `"+3141"` and `"03141"` are 3141;
+ * `"3141 "`, `"0x10"` and `"1e3"` are not ports.
  *
  * @example
  * ```ts
  * import { parsePort } from "@ecflow-ts/client";
- * console.log(parsePort("3141", "ECF_PORT")); // 3141
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(parsePort("3141", "ECF_PORT"), 3141);
+ * assertEquals(parsePort("+03141", "ECF_PORT"), 3141);
  * ```
  */
 export function parsePort(value: number | string, from: string): number {
   const text = String(value);
-  if (typeof value === "number" ? !Number.isInteger(value) : !/^[0-9]{1,5}$/.test(text)) {
+  const digits = typeof value === "number" ? undefined : PORT_TEXT.exec(text)?.[1];
+  if (typeof value === "number" ? !Number.isInteger(value) : digits === undefined) {
     throw new ConfigError(
       `invalid port ${describe(String(value), from)}: expected a whole number from 1 to 65535`,
     );
   }
-  const port = Number(text);
+  const port = typeof value === "number" ? value : Number(digits);
   if (port < 1 || port > 65535) {
     throw new ConfigError(
       `invalid port ${describe(String(value), from)}: must be between 1 and 65535`,
@@ -193,20 +207,35 @@ export function resolveEndpoint(options: EndpointOptions = {}): Endpoint {
     }
   }
   if (host === undefined) {
+    // an empty ECF_HOST is unset (as for ecflow_client); a blank one is a mistake
     const envHost = env("ECF_HOST");
-    if (envHost !== undefined && envHost.trim() !== "") {
+    if (envHost !== undefined && envHost !== "") {
+      if (envHost.trim() === "") {
+        throw new ConfigError(
+          `invalid host ${
+            describe(envHost, "ECF_HOST")
+          }: blank; unset ECF_HOST for localhost, or name the server's host`,
+        );
+      }
       const hp = parseHostPort(envHost, "ECF_HOST");
       host = hp.host;
       hostSource = { kind: "env", name: "ECF_HOST" };
       if (port === undefined && hp.port !== undefined) {
+        const envPort = env("ECF_PORT");
+        if (envPort !== undefined && parsePort(envPort, "ECF_PORT") !== hp.port) {
+          throw new ConfigError(
+            `conflicting ports: ${hp.port} in ECF_HOST '${envHost}' and ${envPort.trim()} from ECF_PORT`,
+          );
+        }
         port = hp.port;
         portSource = { kind: "env", name: "ECF_HOST" };
       }
     }
   }
   if (port === undefined) {
+    // set is set: an empty or blank ECF_PORT is refused, never the default
     const envPort = env("ECF_PORT");
-    if (envPort !== undefined && envPort.trim() !== "") {
+    if (envPort !== undefined) {
       port = parsePort(envPort, "ECF_PORT");
       portSource = { kind: "env", name: "ECF_PORT" };
     }

@@ -79,13 +79,69 @@ Deno.test("endpoint: ports 1-65535 as numbers or decimal strings, nothing else",
       "12a",
       "0x10",
       "1e3",
-      "+1",
       "3141\n",
-      " 3141",
+      "3141 ",
+      "-3141",
+      "++3141",
+      "+ 3141",
+      "0000000",
+      "٣١٤١",
     ]
   ) {
     assertThrows(() => parsePort(bad as number | string, "ECF_PORT"), ConfigError, "ECF_PORT");
   }
+});
+
+Deno.test("endpoint: a port string is read as ecflow_client's resolver reads it: blanks before, a plus, leading zeros", () => {
+  for (const good of [" 3141", "\t3141", "+3141", "03141", "0003141", " +03141"]) {
+    assertEquals(parsePort(good, "ECF_PORT"), 3141, JSON.stringify(good));
+  }
+  const ep = resolveEndpoint({ env: envFrom({ ECF_PORT: " +03141" }) });
+  assertEquals([ep.port, ep.portSource.name], [3141, "ECF_PORT"]);
+  assertEquals(resolveEndpoint({ port: "+4141", env: none }).port, 4141);
+});
+
+Deno.test("endpoint: a set but blank ECF_HOST or ECF_PORT is an error, never the default; an empty ECF_HOST is unset", () => {
+  for (const blank of [" ", "\t", "  \n"]) {
+    assertThrows(
+      () => resolveEndpoint({ env: envFrom({ ECF_HOST: blank }) }),
+      ConfigError,
+      "(from ECF_HOST): blank",
+    );
+  }
+  for (const blank of ["", " ", "\t"]) {
+    assertThrows(
+      () => resolveEndpoint({ env: envFrom({ ECF_PORT: blank }) }),
+      ConfigError,
+      "(from ECF_PORT)",
+    );
+  }
+  const ep = resolveEndpoint({ env: envFrom({ ECF_HOST: "" }) });
+  assertEquals([ep.host, ep.hostSource.kind], ["localhost", "default"]);
+  // an option decides before the environment is looked at
+  assertEquals(resolveEndpoint({ port: 4000, env: envFrom({ ECF_PORT: " " }) }).port, 4000);
+  assertEquals(resolveEndpoint({ host: "h", env: envFrom({ ECF_HOST: " " }) }).host, "h");
+});
+
+Deno.test("endpoint: a port in ECF_HOST=host:port that differs from ECF_PORT is a conflict, as between --host and --port", () => {
+  const e = assertThrows(
+    () => resolveEndpoint({ env: envFrom({ ECF_HOST: "oetzi:3444", ECF_PORT: "3141" }) }),
+    ConfigError,
+  );
+  assertEquals(
+    e.message,
+    "conflicting ports: 3444 in ECF_HOST 'oetzi:3444' and 3141 from ECF_PORT",
+  );
+  const same = resolveEndpoint({ env: envFrom({ ECF_HOST: "oetzi@3444", ECF_PORT: "03444" }) });
+  assertEquals([same.host, same.port, same.portSource.name], ["oetzi", 3444, "ECF_HOST"]);
+  const alone = resolveEndpoint({ env: envFrom({ ECF_HOST: "oetzi:3444" }) });
+  assertEquals([alone.port, alone.portSource.name], [3444, "ECF_HOST"]);
+  // --port wins over both, as an option wins over the environment
+  const opt = resolveEndpoint({
+    port: "5000",
+    env: envFrom({ ECF_HOST: "oetzi:3444", ECF_PORT: "3141" }),
+  });
+  assertEquals([opt.host, opt.port, opt.portSource.kind], ["oetzi", 5000, "option"]);
 });
 
 Deno.test("endpoint: errors name the bad value and where it came from", () => {

@@ -176,7 +176,7 @@ twinTest(
     const dir = await Deno.makeTempDir({ prefix: "ecflow-ts-expr." });
     try {
       await Deno.writeTextFile(`${dir}/expr.def`, EXPRESSIONS_DEF);
-      await using twin = await startTwin({ def: `${dir}/expr.def`, halted: true });
+      await using twin = await startTwin({ def: `${dir}/expr.def`, halted: true, generation });
       await twin.setup(["--begin=ex"]);
       const show = [
         ["--get_state"],
@@ -257,7 +257,7 @@ twinTest("why: time, today, day, date and cron reasons as ecflow_client", async 
   const dir = await Deno.makeTempDir({ prefix: "ecflow-ts-times." });
   try {
     await Deno.writeTextFile(`${dir}/times.def`, TIMES_DEF);
-    await using twin = await startTwin({ def: `${dir}/times.def`, halted: true });
+    await using twin = await startTwin({ def: `${dir}/times.def`, halted: true, generation });
     await twin.setup(["--begin=tm"]);
     await twin.setup(["--restart"]);
     const tasks = ["past", "oldseries", "future", "rel", "tpast", "tfuture", "daytime", "d1"]

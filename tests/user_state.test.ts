@@ -180,7 +180,7 @@ twinTest(
     const dir = await Deno.makeTempDir({ prefix: "ecflow-ts-alter." });
     try {
       await Deno.writeTextFile(`${dir}/x.def`, EXTRA_DEF);
-      await using twin = await startTwin({ def: `${dir}/x.def`, halted: true });
+      await using twin = await startTwin({ def: `${dir}/x.def`, halted: true, generation });
       await twin.setup(["--begin=x"]);
       await twin.setup(["--force=active", "/x/t"]);
       await steps(t, twin, [

@@ -59,6 +59,7 @@ function checkVersion(token: string): string | undefined {
  */
 export function parsePasswdFile(text: string, source: string): PasswdEntry[] {
   const entries: PasswdEntry[] = [];
+  const seen = new Set<string>(); // user, host and port of each entry: one look-up per line
   let versionSeen = false;
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
@@ -82,11 +83,13 @@ export function parsePasswdFile(text: string, source: string): PasswdEntry[] {
     if (!/^[+-]?[0-9]+$/.test(port)) {
       throw new ConfigError(`invalid password file ${where}: the port must be an integer`);
     }
-    if (entries.some((e) => e.user === user && e.host === host && e.port === port)) {
+    const key = `${user}\n${host}\n${port}`;
+    if (seen.has(key)) {
       throw new ConfigError(
         `invalid password file ${where}: user ${user} can only appear once for host ${host} port ${port}`,
       );
     }
+    seen.add(key);
     entries.push({ user, host, port, password });
   }
   return entries;

@@ -13,10 +13,11 @@ import {
   type Node,
   parseDefs,
   parseNode,
-  printDefs,
   printNode,
   stateExtras,
   type Suite,
+  writeDefs,
+  writeNode,
 } from "../defs/mod.ts";
 
 /**
@@ -146,11 +147,19 @@ export interface ShowContext {
  * with externs added for unresolved references, or STATE/MIGRATE style.
  */
 export function showDefs(text: string, style: ShowStyle): string {
+  return collect((write) => writeShownDefs(text, style, write));
+}
+
+/**
+ * {@linkcode showDefs}, handing the text to `write` in pieces of whole lines: a very deep
+ * suite prints more text in STATE style than one string can hold.
+ */
+export function writeShownDefs(text: string, style: ShowStyle, write: (s: string) => void): void {
   const defs = parseDefs(text);
   if (style !== "migrate") defs.externs = autoExterns(defs);
   // ecflow_client indents every style and never prints edit history to stdout.
   defs.history = [];
-  return printDefs(defs, { style, indent: true, stateExtras: extrasFor(style, defs) });
+  writeDefs(defs, write, { style, indent: true, stateExtras: extrasFor(style, defs) });
 }
 
 /**
@@ -159,10 +168,23 @@ export function showDefs(text: string, style: ShowStyle): string {
  * any other node alone, followed by an empty line.
  */
 export function showNode(text: string, style: ShowStyle, ctx: ShowContext): string {
+  return collect((write) => writeShownNode(text, style, ctx, write));
+}
+
+/** {@linkcode showNode}, handing the text to `write` in pieces of whole lines. */
+export function writeShownNode(
+  text: string,
+  style: ShowStyle,
+  ctx: ShowContext,
+  write: (s: string) => void,
+): void {
   const node: Node = parseNode(text);
   if (node.kind === "suite") {
     if (style === "migrate") {
-      return "defs_state MIGRATE\n" + printNode(node, { style, level: 0 }) + "\n";
+      write("defs_state MIGRATE\n");
+      writeNode(node, write, { style, level: 0 });
+      write("\n");
+      return;
     }
     const defs = new Defs();
     defs.addSuite(node as Suite);
@@ -170,10 +192,29 @@ export function showNode(text: string, style: ShowStyle, ctx: ShowContext): stri
     if (style === "state") {
       defs.serverVariables = defaultServerVariables({ hostName: ctx.hostName });
     }
-    return printDefs(defs, { style, stateExtras: extrasFor(style, defs) });
+    writeDefs(defs, write, { style, stateExtras: extrasFor(style, defs) });
+    return;
   }
   // A detached node is printed one level in, whatever its depth in the suite.
-  return printNode(node, { style, level: 1, stateExtras: extrasFor(style) }) + "\n";
+  writeNode(node, write, { style, level: 1, stateExtras: extrasFor(style) });
+  write("\n");
+}
+
+/** A fetched definition (`defs`) or node reply as ecflow_client prints it, in pieces. */
+export function writeShown(
+  reply: { kind: "defs" | "node"; text: string },
+  style: ShowStyle,
+  hostName: string,
+  write: (s: string) => void,
+): void {
+  if (reply.kind === "defs") writeShownDefs(reply.text, style, write);
+  else writeShownNode(reply.text, style, { hostName }, write);
+}
+
+function collect(produce: (write: (s: string) => void) => void): string {
+  const pieces: string[] = [];
+  produce((s) => pieces.push(s));
+  return pieces.join("");
 }
 
 /**

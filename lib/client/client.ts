@@ -545,7 +545,7 @@ export class Client implements AsyncDisposable {
   async why(path = "", options?: CallOptions): Promise<string> {
     const [{ parseDefs }, { why }] = await Promise.all([
       import("../defs/parser.ts"),
-      import("../evaluate.ts"),
+      import("../defs/why.ts"),
     ]);
     const defs = parseDefs(await this.getDefsText("get", "", options));
     try {

@@ -162,6 +162,9 @@ function lex(s: string): Tok[] {
 
 const SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9_.]*$/;
 
+/** Deepest nesting of parentheses parsed (the parser recurses once per level). */
+const MAX_NESTING = 1000;
+
 /**
  * Whether `p` is a valid node path in an expression (`/a/b`, `a/b`, `./a`, `../../a`).
  *
@@ -209,14 +212,20 @@ class P {
    * `a or b or c` is `a or (b or c)` and `(x) and y or z` is `x and (y or z)`.
    */
   subexpr(): ExprAst {
-    const l = this.boolTerm();
-    if (this.isWord("and", "AND", "&&", "or", "OR", "||")) {
+    // read the chain first and fold it from the right, so a long chain does not recurse
+    const terms: ExprAst[] = [this.boolTerm()];
+    const ops: BinOp[] = [];
+    while (this.isWord("and", "AND", "&&", "or", "OR", "||")) {
       const w = this.peek()!.v;
       this.i++;
-      const op: BinOp = w === "and" || w === "AND" || w === "&&" ? "and" : "or";
-      return { t: "bin", op, left: l, right: this.subexpr() };
+      ops.push(w === "and" || w === "AND" || w === "&&" ? "and" : "or");
+      terms.push(this.boolTerm());
     }
-    return l;
+    let e = terms[terms.length - 1];
+    for (let k = ops.length - 1; k >= 0; k--) {
+      e = { t: "bin", op: ops[k], left: terms[k], right: e };
+    }
+    return e;
   }
   /** An `and` chain of comparisons (left associative), or a bracketed sub-expression. */
   boolTerm(): ExprAst {
@@ -417,6 +426,13 @@ class P {
  */
 export function parseExpression(text: string): ExprAst {
   const toks = lex(text);
+  let depth = 0;
+  for (const t of toks) {
+    if (t.k === "(" && ++depth > MAX_NESTING) {
+      throw new ExprError(`parentheses nested more than ${MAX_NESTING} deep`, t.at);
+    }
+    if (t.k === ")") depth--;
+  }
   for (const t of toks) {
     if (t.k === "w" && t.v.indexOf(":") < 0 && t.v.indexOf("<flag>") < 0) {
       if (!/^\d+$/.test(t.v) && /[/.]/.test(t.v) && !isValidExprPath(t.v)) {
@@ -450,19 +466,22 @@ export function parseExpression(text: string): ExprAst {
  * ```
  */
 export function* walkExpr(e: ExprAst): Generator<ExprAst> {
-  yield e;
-  switch (e.t) {
-    case "bin":
-      yield* walkExpr(e.left);
-      yield* walkExpr(e.right);
-      break;
-    case "not":
-    case "neg":
-      yield* walkExpr(e.expr);
-      break;
-    case "call":
-      yield* walkExpr(e.arg);
-      break;
+  const stack: ExprAst[] = [e];
+  while (stack.length > 0) {
+    const x = stack.pop()!;
+    yield x;
+    switch (x.t) {
+      case "bin":
+        stack.push(x.right, x.left);
+        break;
+      case "not":
+      case "neg":
+        stack.push(x.expr);
+        break;
+      case "call":
+        stack.push(x.arg);
+        break;
+    }
   }
 }
 

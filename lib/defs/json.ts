@@ -4,7 +4,15 @@
  *
  * @module
  */
-import type { Alias, Defs, Expression, Node, Suite, Task } from "./model.ts";
+import {
+  type Alias,
+  attrList,
+  type Defs,
+  type Expression,
+  type Node,
+  type Suite,
+  type Task,
+} from "./model.ts";
 
 /** A node as JSON data: identity, state, the attributes it has, and its children. */
 export interface NodeJson {
@@ -75,18 +83,34 @@ function expression(e: Expression) {
  * ```
  */
 export function nodeToJson(n: Node, parentPath = ""): NodeJson {
+  // an explicit stack, so a tree of any depth converts
+  const root = nodeFields(n, parentPath + n.absPath);
+  const stack: [Node, NodeJson][] = [[n, root]];
+  while (stack.length > 0) {
+    const [node, json] = stack.pop()!;
+    for (const c of node.children) {
+      const child = nodeFields(c, json.path + "/" + c.name);
+      json.children.push(child);
+      stack.push([c, child]);
+    }
+  }
+  return root;
+}
+
+/** One node's own fields, with no children yet. */
+function nodeFields(n: Node, path: string): NodeJson {
   const o: NodeJson = {
     kind: n.kind,
     name: n.name,
-    path: parentPath + n.absPath,
+    path,
     state: n.state,
     children: [],
   };
   if (n.defStatus !== "queued") o.defStatus = n.defStatus;
   if (n.suspended) o.suspended = true;
-  if (n.flags.length > 0) o.flags = n.flags;
+  if (n._flags && n._flags.length > 0) o.flags = n._flags;
   for (const key of ATTRIBUTE_LISTS) {
-    const list = n[key];
+    const list = attrList(n, key);
     if (list.length > 0) o[key] = list;
   }
   if (n.late) o.late = n.late;
@@ -105,7 +129,6 @@ export function nodeToJson(n: Node, parentPath = ""): NodeJson {
     if (t.rid) o.rid = t.rid;
     if (t.abortReason) o.abortReason = t.abortReason;
   }
-  o.children = n.children.map((c) => nodeToJson(c, parentPath));
   return o;
 }
 

@@ -25,6 +25,8 @@ export {
   type PrintStyle,
   sortedExterns,
   type StateExtras,
+  writeDefs,
+  writeNode,
 } from "./printer.ts";
 export {
   autoExterns,
@@ -46,13 +48,11 @@ export {
   parseExpression,
   walkExpr,
 } from "./expr.ts";
-export {
-  dateToJulian,
-  expressionTree,
-  generatedVariables,
-  julianToDate,
-  stateExtras,
-} from "./state.ts";
+export { expressionTree, stateExtras } from "./state.ts";
+export { generatedVariables } from "./generated.ts";
+export { dateToJulian, julianToDate } from "./julian.ts";
+export { composedExpression, ExprEvaluator, type ExprVariable } from "./evaluate.ts";
+export { why } from "./why.ts";
 export {
   defaultServerVariables,
   loadDefsText,

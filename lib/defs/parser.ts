@@ -39,6 +39,7 @@ import {
   type DefsStyle,
   type DefStatus,
   EMPTY,
+  type Event,
   type Expression,
   Family,
   type LateAttr,
@@ -53,6 +54,7 @@ import {
   Task,
   type TimeSeries,
   type TimeSlot,
+  type Variable,
   type ZombieType,
 } from "./model.ts";
 
@@ -69,6 +71,50 @@ import {
 export interface ParseOptions {
   /** Name used in error messages (default `<text>`). */
   fileName?: string;
+}
+
+/** Lists shorter than this are scanned; longer ones get a map of their names. */
+const SCAN_LIMIT = 16;
+
+/**
+ * Finds an item by name in a node's attribute list: a scan while the list is short, a map
+ * (built once, then kept up to date with the items appended since) when it is long, so that a
+ * node with 100,000 `edit` or `event` lines parses in linear time. The first item with a name
+ * wins, as in a scan.
+ */
+class NameIndex<T> {
+  private readonly owners = new Map<object, { map: Map<string, T>; count: number }>();
+  /** `names(item)`: the names an item is found by; `has(item, name)`: the same, for a scan. */
+  constructor(
+    private readonly names: (item: T) => readonly string[],
+    private readonly has: (item: T, name: string) => boolean,
+  ) {}
+
+  find(owner: object, list: readonly T[] | undefined, name: string): T | undefined {
+    if (list === undefined) return undefined;
+    if (list.length < SCAN_LIMIT) {
+      for (const item of list) if (this.has(item, name)) return item;
+      return undefined;
+    }
+    let entry = this.owners.get(owner);
+    if (!entry) this.owners.set(owner, entry = { map: new Map(), count: 0 });
+    for (; entry.count < list.length; entry.count++) {
+      const item = list[entry.count];
+      for (const n of this.names(item)) if (!entry.map.has(n)) entry.map.set(n, item);
+    }
+    return entry.map.get(name);
+  }
+}
+
+/** By name: variables, meters, labels, limits, queues, generics. */
+function byName<T extends { name: string }>(): NameIndex<T> {
+  return new NameIndex<T>((x) => [x.name], (x, name) => x.name === name);
+}
+
+/** An event is found by `k:<name, or number when unnamed>` and by `n:<number>`. */
+function eventNames(e: Event): string[] {
+  const key = "k:" + (e.name !== "" ? e.name : String(e.number));
+  return e.number === undefined ? [key] : [key, "n:" + e.number];
 }
 
 class Parser {
@@ -96,6 +142,21 @@ class Parser {
   private readonly nodeOnly: boolean;
   private readonly endsWithNewline: boolean;
   private readonly dsSeen = new Set<Node>();
+  private readonly variables = byName<Variable>();
+  private readonly meters = byName<{ name: string }>();
+  private readonly labels = byName<{ name: string }>();
+  private readonly limits = byName<{ name: string }>();
+  private readonly queues = byName<{ name: string }>();
+  private readonly generics = byName<{ name: string }>();
+  private readonly events = new NameIndex<Event>(
+    eventNames,
+    (e, n) => eventNames(e).includes(n),
+  );
+  private readonly inLimits = new NameIndex<{ name: string; path: string }>(
+    (l) => [l.path + "\n" + l.name],
+    (l, n) => l.path + "\n" + l.name === n,
+  );
+  private readonly externSet = new Set<string>();
   /** Seconds since epoch used for clocks without a date (like ecFlow's "now"). */
   private readonly now = Math.floor(Date.now() / 1000);
 
@@ -444,7 +505,7 @@ class Parser {
     const v = { name: toks[1], value };
     const server = h + 1 < toks.length && toks[h + 1] === "server";
     const list = server ? this.defs.serverVariables : this.defs.userVariables;
-    const existing = list.find((x) => x.name === v.name);
+    const existing = this.variables.find(list, list, v.name);
     if (existing) existing.value = value;
     else list.push(v);
   }
@@ -452,7 +513,10 @@ class Parser {
   private extern(line: Line): void {
     if (line.toks.length < 2 || line.toks[1][0] === "#") this.fail("extern: missing path", 0);
     const p = line.toks[1];
-    if (!this.defs.externs.includes(p)) this.defs.externs.push(p);
+    if (!this.externSet.has(p)) {
+      this.externSet.add(p);
+      this.defs.externs.push(p);
+    }
   }
 
   private defsState(line: Line): void {
@@ -655,7 +719,7 @@ class Parser {
           const h = commentIndex(toks, 2);
           value = stripQuotes(toks.slice(2, h).join(" "));
         }
-        const ex = n.variable(name);
+        const ex = this.variables.find(n, n._variables, name);
         if (ex) ex.value = value;
         else append(n, "_variables", { name, value });
         return;
@@ -674,7 +738,7 @@ class Parser {
         const name = toks[1];
         if (!this.net && !validName(name)) this.fail(`invalid limit name '${name}'`, 1);
         const max = this.int(toks[2], 2, "limit");
-        if ((n._limits ?? EMPTY).some((l) => l.name === name)) {
+        if (this.limits.find(n, n._limits, name)) {
           this.fail(`duplicate limit '${name}' on ${n.kind} ${n.absPath}`, 1);
         }
         const lim = { name, max, value: 0, paths: [] as string[] };
@@ -781,7 +845,7 @@ class Parser {
         const h = commentIndex(toks, 2);
         const values = toks.slice(2, h);
         if (values.length === 0) this.fail("queue: has no values", 0);
-        if ((n._queues ?? EMPTY).some((q) => q.name === name)) {
+        if (this.queues.find(n, n._queues, name)) {
           this.fail(`${n.absPath} already has a queue attribute of name ${name}`, 1);
         }
         const q = { name, values, index: 0, states: values.map(() => "queued" as NodeState) };
@@ -796,7 +860,7 @@ class Parser {
       case "generic": {
         if (len < 2) this.fail("generic: missing name", 0);
         const name = toks[1];
-        if ((n._generics ?? EMPTY).some((g) => g.name === name)) {
+        if (this.generics.find(n, n._generics, name)) {
           this.fail(`${n.absPath} already has a generic attribute of name ${name}`, 1);
         }
         const h = commentIndex(toks, 2);
@@ -819,8 +883,8 @@ class Parser {
   private eventNamed(n: Node, name: string): void {
     const evs = n._events;
     if (evs !== undefined) {
-      for (const e of evs) {
-        if (e.name === name) this.fail(`duplicate event '${name}' on ${n.kind} ${n.absPath}`, 1);
+      if (this.events.find(n, evs, "k:" + name)) {
+        this.fail(`duplicate event '${name}' on ${n.kind} ${n.absPath}`, 1);
       }
       evs.push({ name, initial: false, value: false });
     } else n._events = [{ name, initial: false, value: false }];
@@ -862,11 +926,11 @@ class Parser {
       }
     }
     const key = name !== "" ? name : String(number);
-    for (const e of (n._events ?? EMPTY)) {
-      const k = e.name !== "" ? e.name : String(e.number);
-      if (k === key || (number !== undefined && e.number === number && name === "")) {
-        this.fail(`duplicate event '${key}' on ${n.kind} ${n.absPath}`, 1);
-      }
+    if (
+      this.events.find(n, n._events, "k:" + key) ||
+      (number !== undefined && name === "" && this.events.find(n, n._events, "n:" + number))
+    ) {
+      this.fail(`duplicate event '${key}' on ${n.kind} ${n.absPath}`, 1);
     }
     append(
       n,
@@ -895,7 +959,7 @@ class Parser {
         4,
       );
     }
-    if ((n._meters ?? EMPTY).some((m) => m.name === name)) {
+    if (this.meters.find(n, n._meters, name)) {
       this.fail(`duplicate meter '${name}' on ${n.kind} ${n.absPath}`, 1);
     }
     let value = min;
@@ -936,7 +1000,7 @@ class Parser {
       }
     }
     value = value.replaceAll("\\n", "\n");
-    if ((n._labels ?? EMPTY).some((l) => l.name === name)) {
+    if (this.labels.find(n, n._labels, name)) {
       this.fail(`duplicate label '${name}' on ${n.kind} ${n.absPath}`, 1);
     }
     append(n, "_labels", { name, value, newValue });
@@ -974,7 +1038,7 @@ class Parser {
     if (this.stateful) {
       for (let k = i; k < len; k++) if (toks[k].indexOf("incremented:1") >= 0) incremented = true;
     }
-    if (!this.net && (n._inLimits ?? EMPTY).some((l) => l.name === name && l.path === path)) {
+    if (!this.net && this.inLimits.find(n, n._inLimits, path + "\n" + name)) {
       this.fail(`duplicate inlimit '${spec}' on ${n.kind} ${n.absPath}`, i - 1);
     }
     append(n, "_inLimits", { name, path, tokens, nodeOnly, submission, incremented });

@@ -243,19 +243,40 @@ function mirrorText(m: MirrorAttr): string {
   return s;
 }
 
+/** Characters a writer collects before it hands them on (lines are never split). */
+const CHUNK_CHARS = 1 << 20;
+
+/** A closing line still to print when the walk comes back up (`endsuite`, `endfamily`, …). */
+interface Closing {
+  close: string;
+}
+
 class Writer {
-  out: string[] = [];
+  private lines: string[] = [];
+  private chars = 0;
   readonly st: boolean;
   constructor(
     readonly style: PrintStyle,
     readonly indent: boolean,
     readonly extras: StateExtras | undefined,
+    private readonly write: (chunk: string) => void,
   ) {
     this.st = style !== "defs";
   }
 
   line(level: number, text: string): void {
-    this.out.push(this.indent && level > 0 ? " ".repeat(level * 2) + text : text);
+    const l = this.indent && level > 0 ? " ".repeat(level * 2) + text : text;
+    this.lines.push(l);
+    this.chars += l.length + 1;
+    if (this.chars >= CHUNK_CHARS) this.flush();
+  }
+
+  /** Hands on the lines collected so far, each followed by a newline. */
+  flush(): void {
+    if (this.lines.length === 0) return;
+    this.write(this.lines.join("\n") + "\n");
+    this.lines = [];
+    this.chars = 0;
   }
 
   nodeState(n: Node): string {
@@ -426,33 +447,51 @@ class Writer {
     }
   }
 
-  node(n: Node, level: number): void {
-    const head = n.kind + " " + n.name + (this.st ? this.nodeState(n) : "");
-    this.line(level, head);
-    this.attrs(n, level + 1);
-    if (n.kind === "suite") {
-      const s = n as Suite;
-      if (s.clock) this.line(level + 1, clockText(s.clock, false));
-      if (s.endClock) this.line(level + 1, clockText(s.endClock, true));
-      if (this.st && s.calendar) {
-        const c = s.calendar;
-        let t = "calendar initTime:" + c.initTime + " suiteTime:" + c.suiteTime + " duration:" +
-          c.duration + " initLocalTime:" + c.initLocalTime + " lastTime:" + c.lastTime;
-        if (c.increment !== undefined && !/^-?0+:00:00(\.0+)?$/.test(c.increment)) {
-          t += " calendarIncrement:" + c.increment;
-        }
-        if (c.dayChanged) t += " dayChanged:1";
-        this.line(level + 1, t);
+  /** `root` and its subtree; an explicit stack, so any depth prints. */
+  node(root: Node, rootLevel: number): void {
+    const stack: (Node | Closing)[] = [root];
+    const levels: number[] = [rootLevel];
+    while (stack.length > 0) {
+      const item = stack.pop()!;
+      const level = levels.pop()!;
+      if ("close" in item) {
+        this.line(level, item.close);
+        continue;
       }
-      for (const c of s.nodes) this.node(c, level + 1);
-      this.line(level, "endsuite");
-    } else if (n.kind === "family") {
-      for (const c of n.children) this.node(c, level + 1);
-      this.line(level, "endfamily");
-    } else if (n.kind === "task" && this.st) {
-      const t = n as Task;
-      for (const a of t.children) this.node(a, level + 2);
-      if (t.children.length > 0) this.line(level + 2, "endalias");
+      const n = item;
+      const head = n.kind + " " + n.name + (this.st ? this.nodeState(n) : "");
+      this.line(level, head);
+      this.attrs(n, level + 1);
+      let close: Closing;
+      let childLevel = level + 1;
+      if (n.kind === "suite") {
+        const s = n as Suite;
+        if (s.clock) this.line(level + 1, clockText(s.clock, false));
+        if (s.endClock) this.line(level + 1, clockText(s.endClock, true));
+        if (this.st && s.calendar) {
+          const c = s.calendar;
+          let t = "calendar initTime:" + c.initTime + " suiteTime:" + c.suiteTime + " duration:" +
+            c.duration + " initLocalTime:" + c.initLocalTime + " lastTime:" + c.lastTime;
+          if (c.increment !== undefined && !/^-?0+:00:00(\.0+)?$/.test(c.increment)) {
+            t += " calendarIncrement:" + c.increment;
+          }
+          if (c.dayChanged) t += " dayChanged:1";
+          this.line(level + 1, t);
+        }
+        close = { close: "endsuite" };
+      } else if (n.kind === "family") {
+        close = { close: "endfamily" };
+      } else if (n.kind === "task" && this.st && n.children.length > 0) {
+        childLevel = level + 2;
+        close = { close: "endalias" };
+      } else continue;
+      stack.push(close);
+      levels.push(n.kind === "task" ? level + 2 : level);
+      const children = n.children;
+      for (let i = children.length - 1; i >= 0; i--) {
+        stack.push(children[i]);
+        levels.push(childLevel);
+      }
     }
   }
 }
@@ -482,10 +521,35 @@ class Writer {
  * ```
  */
 export function printDefs(defs: Defs, options: PrintOptions = {}): string {
+  const chunks: string[] = [];
+  writeDefs(defs, (chunk) => chunks.push(chunk), options);
+  return chunks.join("");
+}
+
+/**
+ * {@link printDefs}, handing the text on in pieces of about a million characters (whole
+ * lines) instead of returning it: for definitions whose text is longer than one string can
+ * be (a suite nested thousands of families deep prints hundreds of megabytes in STATE style).
+ *
+ * @example
+ * ```ts
+ * import { parseDefs, printDefs, writeDefs } from "@ecflow-ts/client";
+ * import { assertEquals } from "@std/assert";
+ * const defs = parseDefs("suite s\n task t\nendsuite\n");
+ * const pieces: string[] = [];
+ * writeDefs(defs, (piece) => pieces.push(piece), { style: "state" });
+ * assertEquals(pieces.join(""), printDefs(defs, { style: "state" }));
+ * ```
+ */
+export function writeDefs(
+  defs: Defs,
+  write: (chunk: string) => void,
+  options: PrintOptions = {},
+): void {
   const style = options.style ?? "defs";
   const persist = style === "net" || style === "migrate";
-  const w = new Writer(style, options.indent ?? !persist, options.stateExtras);
-  w.out.push("#" + (options.version ?? defs.version ?? "5.9.2"));
+  const w = new Writer(style, options.indent ?? !persist, options.stateExtras, write);
+  w.line(0, "#" + (options.version ?? defs.version ?? "5.9.2"));
   if (style !== "defs") {
     let s = "defs_state " + STYLE_NAME[style];
     if (defs.state !== "unknown") s += " state>:" + defs.state;
@@ -494,18 +558,18 @@ export function printDefs(defs: Defs, options: PrintOptions = {}): string {
     if (defs.modifyChange !== 0) s += " modify_change:" + defs.modifyChange;
     if (defs.serverState !== "RUNNING") s += " server_state:" + defs.serverState;
     s += " cal_count:" + defs.calCount;
-    w.out.push(s);
+    w.line(0, s);
     for (const v of defs.userVariables) w.line(1, variableText(v));
     for (const v of defs.serverVariables) w.line(1, variableText(v) + " # server");
     for (const h of defs.history) {
       w.line(1, "history " + h.path + " " + h.requests.map((r) => "\b" + r).join(""));
     }
   }
-  if (style === "state") w.out.push("# server state: " + defs.serverState);
-  if (!persist) { for (const e of sortedExterns(defs.externs)) w.out.push("extern " + e); }
+  if (style === "state") w.line(0, "# server state: " + defs.serverState);
+  if (!persist) { for (const e of sortedExterns(defs.externs)) w.line(0, "extern " + e); }
   for (const s of defs.suites) w.node(s, 0);
-  w.out.push("# enddef");
-  return w.out.join("\n") + "\n";
+  w.line(0, "# enddef");
+  w.flush();
 }
 
 /**
@@ -557,7 +621,30 @@ export interface PrintNodeOptions {
  * ```
  */
 export function printNode(node: Node, options: PrintNodeOptions = {}): string {
-  const w = new Writer(options.style ?? "defs", options.indent ?? true, options.stateExtras);
+  const chunks: string[] = [];
+  writeNode(node, (chunk) => chunks.push(chunk), options);
+  return chunks.join("");
+}
+
+/**
+ * {@link printNode}, handing the text on in pieces of whole lines (see {@link writeDefs}).
+ *
+ * @example
+ * ```ts
+ * import { parseDefs, printNode, writeNode } from "@ecflow-ts/client";
+ * import { assertEquals } from "@std/assert";
+ * const f = parseDefs("suite s\n family f\n  task t\n endfamily\nendsuite\n").find("/s/f")!;
+ * const pieces: string[] = [];
+ * writeNode(f, (piece) => pieces.push(piece));
+ * assertEquals(pieces.join(""), printNode(f));
+ * ```
+ */
+export function writeNode(
+  node: Node,
+  write: (chunk: string) => void,
+  options: PrintNodeOptions = {},
+): void {
+  const w = new Writer(options.style ?? "defs", options.indent ?? true, options.stateExtras, write);
   w.node(node, options.level ?? node.depth);
-  return w.out.join("\n") + "\n";
+  w.flush();
 }

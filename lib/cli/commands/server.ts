@@ -8,6 +8,7 @@ import type { OptionSpec } from "../args.ts";
 import { pingLine } from "../format.ts";
 import type { CliCommand } from "../registry.ts";
 import { ConfigError } from "../../errors.ts";
+import { jsonText } from "../json_text.ts";
 import { PROTOCOL, SUPPORTED_SERVERS, VERSION } from "../../version.ts";
 
 /** Modifiers every command accepts. */
@@ -100,7 +101,7 @@ export const SERVER_COMMANDS: CliCommand[] = [
       const ms = await c.ping();
       if (json) {
         io.out(
-          JSON.stringify({
+          jsonText({
             command: "ping",
             host: c.getHost(),
             port: Number(c.getPort()),
@@ -123,7 +124,7 @@ export const SERVER_COMMANDS: CliCommand[] = [
     summary: "print the server's version",
     run: async ({ client, json, io }) => {
       const v = await client().serverVersion();
-      io.out(json ? JSON.stringify({ command: "server_version", version: v }) + "\n" : v + "\n");
+      io.out(json ? jsonText({ command: "server_version", version: v }) + "\n" : v + "\n");
     },
   },
   {
@@ -135,7 +136,7 @@ export const SERVER_COMMANDS: CliCommand[] = [
     run: ({ json, io }) => {
       io.out(
         json
-          ? JSON.stringify({ command: "version", version: VERSION, protocol: PROTOCOL }) + "\n"
+          ? jsonText({ command: "version", version: VERSION, protocol: PROTOCOL }) + "\n"
           : `${versionText()}\n`,
       );
       return Promise.resolve();

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { StreamedString, writeJsonLine } from "../json_text.ts";
 import type { GivenOption, OptionArity } from "../args.ts";
 import { parseCommandLine } from "../args.ts";
 import type { CliCommand, CliIo, CommandContext } from "../registry.ts";
@@ -19,8 +20,8 @@ import {
   formatZombies,
   showDefs,
   showGroupNode,
-  showNode,
   type ShowStyle,
+  writeShown,
 } from "../output.ts";
 import { parseAlterArgs, splitOptionsAndPaths } from "./alter.ts";
 import { ConfigError, ServerError } from "../../errors.ts";
@@ -81,7 +82,7 @@ import {
   parseNode,
   printDefs,
 } from "../../defs/mod.ts";
-import { why } from "../../evaluate.ts";
+import { why } from "../../defs/why.ts";
 import type { EnvReader } from "../../env.ts";
 
 /** Where a printer writes, and how. */
@@ -136,7 +137,7 @@ function bad(name: string, message: string): never {
 }
 
 function json(out: Output, command: string, result: Record<string, unknown>): void {
-  out.io.out(JSON.stringify({ command, ...result }) + "\n");
+  writeJsonLine({ command, ...result }, (s) => out.io.out(s));
 }
 
 /** Prints nothing for an acknowledgement (`{"ok": true}` as JSON). */
@@ -169,18 +170,17 @@ function definitionPrinter(
   path: string,
 ): (value: DefinitionText, out: Output) => void {
   return (value, out) => {
-    const text = value.scope === "defs"
-      ? showDefs(value.text, style)
-      : showNode(value.text, style, { hostName: out.hostName });
+    const reply = { kind: value.scope, text: value.text };
     if (out.json) {
       // the tree, and the definition as ecflow_client prints it in this style (which, unlike
       // the server's text, carries no jobs passwords)
+      const text = new StreamedString((write) => writeShown(reply, style, out.hostName, write));
       const tree = value.scope === "defs"
         ? defsToJson(parseDefs(value.text))
         : nodeToJson(parseNode(value.text), path.slice(0, Math.max(0, path.lastIndexOf("/"))));
       return json(out, name, { path, style, tree, text });
     }
-    out.io.out(text);
+    writeShown(reply, style, out.hostName, (s) => out.io.out(s));
   };
 }
 

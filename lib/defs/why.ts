@@ -1,213 +1,19 @@
 /**
- * What ecflow_client computes itself from a fetched definition to say why a node
- * does not run (`--group="get; why"`, `Client.why()`): the evaluation of trigger and
- * complete expressions, and the reasons of time, date, day, cron and limit attributes.
- * Pure functions of the definition tree (generated variables come from defs/state.ts).
+ * Why a node does not run, as ecflow_client works it out from a fetched definition
+ * (`--group="get; why"`, `Client.why()`): a suspended or not-queued node, full limits, the
+ * reasons of time, today, day, date and cron attributes, and a trigger that does not hold,
+ * shown with the state of what it references. The expressions are evaluated by the one
+ * evaluator (`evaluate.ts`). Pure functions of the definition tree.
  *
  * @module
  */
-import {
-  type BinOp,
-  dateToJulian,
-  DAY_NAMES,
-  type Defs,
-  type ExprAst,
-  generatedVariables,
-  type Node,
-  parseExpression,
-  type Repeat,
-  resolvePath,
-  type Suite,
-} from "./defs/mod.ts";
-import { MONTH_ABBREVIATIONS } from "./defs/values.ts";
+import type { BinOp, ExprAst } from "./expr.ts";
+import { resolvePath } from "./check.ts";
+import { DAY_NAMES, type Defs, type Node, type Suite } from "./model.ts";
+import { MONTH_ABBREVIATIONS } from "./values.ts";
+import { composedExpression, displayState, ExprEvaluator } from "./evaluate.ts";
 
 const pad2 = (n: number) => String(n).padStart(2, "0");
-
-function clamp(value: number, start: number, end: number, delta: number): number {
-  if (delta > 0) return Math.min(Math.max(value, start), end);
-  return Math.max(Math.min(value, start), end);
-}
-
-/**
- * The AST of a (possibly multi-line) expression as ecFlow builds it: each
- * `trigger`/`-a`/`-o` line parsed on its own, then combined left to right
- * (`((first AND second) OR third)`); undefined if a part does not parse.
- */
-export function composedAst(parts: readonly { type: string; text: string }[]): ExprAst | undefined {
-  let acc: ExprAst | undefined;
-  try {
-    for (const p of parts) {
-      const ast = parseExpression(p.text);
-      acc = acc === undefined
-        ? ast
-        : { t: "bin", op: p.type === "or" ? "or" : "and", left: acc, right: ast };
-    }
-  } catch {
-    return undefined;
-  }
-  return acc;
-}
-
-/** ecFlow's DState numbering, as the trees print it. */
-const DSTATE = ["unknown", "complete", "queued", "aborted", "submitted", "active", "suspended"];
-
-function dstate(n: Node): string {
-  return n.suspended ? "suspended" : n.state;
-}
-
-const intOf = (s: string) => (/^[-+]?\d+$/.test(s.trim()) ? parseInt(s, 10) : 0);
-
-/** Evaluates expressions of one node against its definition as ecFlow's AST does. */
-export class ExpressionEvaluator {
-  /** `defs` undefined: the node was fetched alone and no reference resolves (as ecFlow). */
-  constructor(readonly defs: Defs | undefined, readonly from: Node) {}
-
-  node(path: string): Node | undefined {
-    return this.defs ? resolvePath(this.defs, this.from, path) : undefined;
-  }
-
-  /** The attribute `name` of `n` as (kind, value) in ecFlow's lookup order. */
-  attribute(n: Node, name: string): { text: string; value: number } | undefined {
-    const ev = n.events.find((e) => e.name === name || String(e.number) === name);
-    if (ev) return { text: `EVENT value(${ev.value ? 1 : 0})`, value: ev.value ? 1 : 0 };
-    const me = n.meters.find((m) => m.name === name);
-    if (me) return { text: `METER value(${me.value})`, value: me.value };
-    const va = n.variables.find((v) => v.name === name);
-    if (va) return { text: `USER-VARIABLE value(${intOf(va.value)})`, value: intOf(va.value) };
-    const r = n.repeat;
-    if (r && r.kind !== "day" && r.name === name) {
-      const raw = r.kind === "integer" || r.kind === "date"
-        ? r.value
-        : r.kind === "datelist"
-        ? (r.index >= 0 && r.index < r.values.length ? r.values[r.index] : 0)
-        : r.kind === "enumerated"
-        ? (r.index >= 0 && r.index < r.values.length && /^[-+]?\d+$/.test(r.values[r.index])
-          ? parseInt(r.values[r.index], 10)
-          : r.index)
-        : r.kind === "string"
-        ? r.index
-        : 0;
-      return { text: `REPEAT value(${raw})`, value: this.repeatLastValid(r) };
-    }
-    const gen = generatedVariables(n, this.defs).find((v) => v.name === name);
-    if (gen) return { text: `GEN-VARIABLE value(${intOf(gen.value)})`, value: intOf(gen.value) };
-    const li = n.limits.find((l) => l.name === name);
-    if (li) return { text: `limit ${li.name} ${li.max} value(${li.value})`, value: li.value };
-    const q = n.queues.find((x) => x.name === name);
-    if (q) return { text: `QUEUE ${q.name} value(${q.index})`, value: q.index };
-    return undefined;
-  }
-
-  repeatLastValid(r: Repeat): number {
-    switch (r.kind) {
-      case "integer":
-      case "date":
-        return clamp(r.value, r.start, r.end, r.delta);
-      case "datelist":
-        return r.values.length ? r.values[Math.min(Math.max(r.index, 0), r.values.length - 1)] : 0;
-      case "enumerated": {
-        if (!r.values.length) return 0;
-        const i = Math.min(Math.max(r.index, 0), r.values.length - 1);
-        return /^[-+]?\d+$/.test(r.values[i]) ? parseInt(r.values[i], 10) : i;
-      }
-      case "string":
-        return r.values.length ? Math.min(Math.max(r.index, 0), r.values.length - 1) : 0;
-      default:
-        return 0;
-    }
-  }
-
-  parentVariableNode(name: string): Node | undefined {
-    for (let n: Node | undefined = this.from; n; n = n.parent) {
-      if (this.attribute(n, name)) return n;
-    }
-    return undefined;
-  }
-
-  value(e: ExprAst): number {
-    switch (e.t) {
-      case "int":
-        return e.value;
-      case "state":
-        return DSTATE.indexOf(e.value);
-      case "event":
-        return e.value === "set" ? 1 : 0;
-      case "node": {
-        const n = this.node(e.path);
-        return n ? DSTATE.indexOf(dstate(n)) : 0;
-      }
-      case "attr": {
-        const n = this.node(e.path);
-        return n ? this.attribute(n, e.name)?.value ?? 0 : 0;
-      }
-      case "parentVar": {
-        const n = this.parentVariableNode(e.name);
-        return n ? this.attribute(n, e.name)?.value ?? 0 : 0;
-      }
-      case "flag": {
-        const n = e.path === "/" ? undefined : this.node(e.path);
-        if (n) return n.flags.includes(e.flag) ? 1 : 0;
-        return e.path === "/" && this.defs?.flags.includes(e.flag) ? 1 : 0;
-      }
-      case "call": {
-        const v = this.value(e.arg);
-        if (e.fn.endsWith("date_to_julian")) {
-          return dateToJulian(v);
-        }
-        return v;
-      }
-      case "not":
-        return this.evaluate(e.expr) ? 0 : 1;
-      case "neg":
-        return -this.value(e.expr);
-      case "bin": {
-        const l = this.value(e.left), r = this.value(e.right);
-        switch (e.op) {
-          case "+":
-            return l + r;
-          case "-":
-            return l - r;
-          case "*":
-            return l * r;
-          case "/":
-            return r === 0 ? 0 : Math.trunc(l / r);
-          case "%":
-            return r === 0 ? 0 : l % r;
-          default:
-            return this.evaluate(e) ? 1 : 0;
-        }
-      }
-    }
-  }
-
-  evaluate(e: ExprAst): boolean {
-    if (e.t === "not") return !this.evaluate(e.expr);
-    if (e.t !== "bin") return this.value(e) !== 0;
-    const l = () => this.value(e.left), r = () => this.value(e.right);
-    switch (e.op) {
-      case "and":
-        return this.evaluate(e.left) && this.evaluate(e.right);
-      case "or":
-        return this.evaluate(e.left) || this.evaluate(e.right);
-      case "==":
-        return l() === r();
-      case "!=":
-        return l() !== r();
-      case "<":
-        return l() < r();
-      case "<=":
-        return l() <= r();
-      case ">":
-        return l() > r();
-      case ">=":
-        return l() >= r();
-      default:
-        return true; // arithmetic roots
-    }
-  }
-}
-
-// ------------------------------------------------------------------------ why
 
 const DEBUG_TYPE: Record<string, string> = {
   suite: "SUITE",
@@ -235,73 +41,87 @@ const ARITH_OP: Partial<Record<BinOp, string>> = {
   "%": " % ",
 };
 
-function whyType(ev: ExpressionEvaluator, n: Node, name: string): string {
-  const a = ev.attribute(n, name);
-  if (!a) return "variable-not-found";
-  const t = a.text;
-  if (t.startsWith("EVENT")) return "event";
-  if (t.startsWith("METER")) return "meter";
-  if (t.startsWith("USER-VARIABLE")) return "user-variable";
-  if (t.startsWith("REPEAT")) return "repeat";
-  if (t.startsWith("GEN-VARIABLE")) return "gen-variable";
-  if (t.startsWith("limit")) return "limit";
-  return "queue";
+/** ecFlow's `why_expression`: the expression with the state of what it references. */
+function whyExpression(ev: ExprEvaluator, root: ExprAst): string {
+  // post-order on an explicit stack, so an expression of any depth is explained
+  const stack: { e: ExprAst; kids: ExprAst[]; parts: string[] }[] = [];
+  const visit = (e: ExprAst) => stack.push({ e, kids: explained(ev, e), parts: [] });
+  visit(root);
+  let text = "";
+  while (stack.length > 0) {
+    const f = stack[stack.length - 1];
+    if (f.parts.length < f.kids.length) {
+      visit(f.kids[f.parts.length]);
+      continue;
+    }
+    stack.pop();
+    text = explain(ev, f.e, f.parts);
+    if (stack.length > 0) stack[stack.length - 1].parts.push(text);
+  }
+  return text;
 }
 
-/** ecFlow's `why_expression`: the expression with the state of what it references. */
-function whyExpression(ev: ExpressionEvaluator, e: ExprAst): string {
+/** The parts of `e` its explanation shows: none for a comparison or `not` that holds. */
+function explained(ev: ExprEvaluator, e: ExprAst): ExprAst[] {
+  switch (e.t) {
+    case "bin":
+      return ARITH_OP[e.op] || !ev.evaluate(e) ? [e.left, e.right] : [];
+    case "not":
+      return ev.evaluate(e) ? [] : [e.expr];
+    case "call":
+      return [e.arg];
+    default:
+      return [];
+  }
+}
+
+/** One expression node explained, given its children's explanations. */
+function explain(ev: ExprEvaluator, e: ExprAst, parts: string[]): string {
   switch (e.t) {
     case "int":
       return String(e.value);
     case "neg":
       return String(ev.value(e));
     case "state":
-      return e.value;
     case "event":
       return e.value;
     case "node": {
-      const n = ev.node(e.path);
-      return n ? `${e.path}(${dstateOf(n)})` : `${e.path}?(unknown)`;
+      const n = ev.resolve(e.path);
+      return n ? `${e.path}(${displayState(n)})` : `${e.path}?(unknown)`;
     }
     case "attr": {
-      const n = ev.node(e.path);
-      const value = n ? ev.attribute(n, e.name)?.value ?? 0 : 0;
-      const type = n ? whyType(ev, n, e.name) : "variable-not-found";
-      return `${e.path}${n ? "" : "(?)"}:${e.name}(type:${type} value:${value})`;
+      const n = ev.resolve(e.path);
+      const found = n ? ev.variable(n, e.name) : undefined;
+      const type = found?.kind ?? "variable-not-found";
+      return `${e.path}${n ? "" : "(?)"}:${e.name}(type:${type} value:${found?.value ?? 0})`;
     }
     case "parentVar": {
-      const n = ev.parentVariableNode(e.name);
-      const value = n ? ev.attribute(n, e.name)?.value ?? 0 : 0;
-      return `:${e.name}(type:${n ? whyType(ev, n, e.name) : "variable-not-found"} value:${value})`;
+      const n = ev.holder(e.name);
+      const found = n ? ev.variable(n, e.name) : undefined;
+      return `:${e.name}(type:${found?.kind ?? "variable-not-found"} value:${found?.value ?? 0})`;
     }
     case "flag": {
-      const n = e.path === "/" ? undefined : ev.node(e.path);
+      const n = e.path === "/" ? undefined : ev.resolve(e.path);
       return n
         ? `${e.path}<flag>${e.flag}(${n.flags.includes(e.flag) ? 1 : 0})`
         : `${e.path}(?)<flag>${e.flag}(?)`;
     }
     case "call":
-      return `${e.fn.endsWith("date_to_julian") ? "date_to_julian" : "julian_to_date"}( arg:${
-        whyExpression(ev, e.arg)
-      }) = ${ev.value(e)}`;
+      return `${e.fn}( arg:${parts[0]}) = ${ev.value(e)}`;
     case "not":
-      return ev.evaluate(e) ? "true" : "not " + whyExpression(ev, e.expr);
+      return parts.length === 0 ? "true" : "not " + parts[0];
     case "bin": {
       const arith = ARITH_OP[e.op];
-      if (arith) return whyExpression(ev, e.left) + arith + whyExpression(ev, e.right);
-      if (ev.evaluate(e)) return "true";
-      return `(${whyExpression(ev, e.left)}${WHY_OP[e.op]}${whyExpression(ev, e.right)})`;
+      if (arith) return parts[0] + arith + parts[1];
+      if (parts.length === 0) return "true";
+      return `(${parts[0]}${WHY_OP[e.op]}${parts[1]})`;
     }
   }
 }
 
-function dstateOf(n: Node): string {
-  return n.suspended ? "suspended" : n.state;
-}
-
 function parseAst(node: Node, kind: "trigger" | "complete"): ExprAst | undefined {
   const e = node[kind];
-  return e ? composedAst(e.parts) : undefined;
+  return e ? composedExpression(e.parts) : undefined;
 }
 
 function findLimit(defs: Defs, node: Node, path: string, name: string) {
@@ -585,18 +405,21 @@ interface TimeSeriesLike {
 /** ecFlow's `Node::why` for one node; true when a reason holds the node. */
 function nodeWhy(defs: Defs, node: Node, out: string[]): boolean {
   let found = false;
-  const path = node.absPath;
-  const debugPath = `${DEBUG_TYPE[node.kind]}:${path}`;
+  // the path is made only for a reason (a deep tree has long paths)
+  const debugPath = () => `${DEBUG_TYPE[node.kind]}:${node.absPath}`;
   if (node.suspended) {
-    out.push(`${debugPath} is suspended`);
+    out.push(`${debugPath()} is suspended`);
     found = true;
   } else if (node.state !== "queued" && node.state !== "aborted") {
-    out.push(`${debugPath} (${node.state}) is not queued or aborted`);
+    out.push(`${debugPath()} (${node.state}) is not queued or aborted`);
     if (node.kind === "task" || node.kind === "alias") return found;
     found = true;
   }
   // limits: only when some in-limit has no room
-  const full = node.inLimits.map((il) => ({ il, limit: findLimit(defs, node, il.path, il.name) }))
+  const full = (node._inLimits ?? []).map((il) => ({
+    il,
+    limit: findLimit(defs, node, il.path, il.name),
+  }))
     .filter(({ il, limit }) => limit && limit.value + il.tokens > limit.max);
   for (const { il, limit } of full) {
     const consumed = limit!.paths.slice(0, 4).map((p) => p + ",").join("") +
@@ -606,20 +429,21 @@ function nodeWhy(defs: Defs, node: Node, out: string[]): boolean {
     );
     found = true;
   }
-  const prefix = `${DEBUG_TYPE[node.kind]} ${path}(${node.state}) `;
-  const today = suiteDate(node);
+  let prefixText: string | undefined;
+  const prefix = () => prefixText ??= `${DEBUG_TYPE[node.kind]} ${node.absPath}(${node.state}) `;
+  const today = node._days || node._dates ? suiteDate(node) : undefined;
   if (today) {
     for (const d of node.days) {
       const r = dayWhy(today, d);
       if (r) {
-        out.push(prefix + r);
+        out.push(prefix() + r);
         found = true;
       }
     }
     for (const d of node.dates) {
       const r = dateWhy(today, d);
       if (r) {
-        out.push(prefix + r);
+        out.push(prefix() + r);
         found = true;
       }
     }
@@ -627,30 +451,30 @@ function nodeWhy(defs: Defs, node: Node, out: string[]): boolean {
   for (const t of node.todays) {
     const r = timeWhy(node, "today", t.series);
     if (r) {
-      out.push(prefix + r);
+      out.push(prefix() + r);
       found = true;
     }
   }
   for (const t of node.times) {
     const r = timeWhy(node, "time", t.series);
     if (r) {
-      out.push(prefix + r);
+      out.push(prefix() + r);
       found = true;
     }
   }
   for (const c of node.crons) {
     const r = cronWhy(node, c);
     if (r) {
-      out.push(prefix + r);
+      out.push(prefix() + r);
       found = true;
     }
   }
-  const ev = new ExpressionEvaluator(defs, node);
+  const ev = new ExprEvaluator(defs, node);
   const complete = parseAst(node, "complete");
   const completeHolds = complete && !node.complete!.free && !ev.evaluate(complete);
   const trigger = parseAst(node, "trigger");
   if ((!complete || completeHolds) && trigger && !node.trigger!.free && !ev.evaluate(trigger)) {
-    out.push(prefix + "expression " + whyExpression(ev, trigger) + " is false");
+    out.push(prefix() + "expression " + whyExpression(ev, trigger) + " is false");
     found = true;
   }
   return found;
@@ -667,12 +491,15 @@ function defsWhy(defs: Defs, out: string[]): boolean {
   return false;
 }
 
-function topDown(defs: Defs, node: Node, out: string[]): boolean {
-  let found = nodeWhy(defs, node, out);
-  if (!found && node.kind !== "task" && node.kind !== "alias") {
-    for (const c of node.children) if (topDown(defs, c, out)) found = true;
+/** Top down from `root`: a node's children are looked at only when the node itself has no reason. */
+function topDown(defs: Defs, root: Node, out: string[]): void {
+  const stack: Node[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (nodeWhy(defs, node, out) || node.kind === "task" || node.kind === "alias") continue;
+    const children = node.children;
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
   }
-  return found;
 }
 
 /**
@@ -687,8 +514,8 @@ export function why(defs: Defs, path = ""): string[] {
     if (!node) throw new Error(`WhyCmd: The node path parameter '${path}' cannot be found.`);
     defsWhy(defs, out);
     const chain: Node[] = [];
-    for (let n: Node | undefined = node; n; n = n.parent) chain.unshift(n);
-    for (const n of chain) nodeWhy(defs, n, out);
+    for (let n: Node | undefined = node; n; n = n.parent) chain.push(n);
+    for (let i = chain.length - 1; i >= 0; i--) nodeWhy(defs, chain[i], out);
   } else if (!defsWhy(defs, out)) {
     for (const s of defs.suites) topDown(defs, s, out);
   }
