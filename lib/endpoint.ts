@@ -130,9 +130,10 @@ function checkHost(host: string, original: string, from: string): string {
  * @example
  * ```ts
  * import { parseHostPort } from "@ecflow-ts/client";
- * console.log(parseHostPort("oetzi:3444", "Client()")); // { host: "oetzi", port: 3444 }
- * console.log(parseHostPort("machineX@4141", "Client()")); // { host: "machineX", port: 4141 }
- * console.log(parseHostPort("[::1]:3141", "Client()")); // { host: "::1", port: 3141 }
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(parseHostPort("oetzi:3444", "Client()"), { host: "oetzi", port: 3444 });
+ * assertEquals(parseHostPort("machineX@4141", "Client()"), { host: "machineX", port: 4141 });
+ * assertEquals(parseHostPort("[::1]:3141", "Client()"), { host: "::1", port: 3141 });
  * ```
  */
 export function parseHostPort(text: string, from: string): HostPort {
@@ -171,11 +172,15 @@ export function parseHostPort(text: string, from: string): HostPort {
  * @example Defaults, environment and options
  * ```ts
  * import { envFrom, resolveEndpoint } from "@ecflow-ts/client";
+ * import { assertEquals } from "@std/assert";
  * const env = envFrom({ ECF_PORT: "4141" });
  * const a = resolveEndpoint({ env });
- * console.log(a.host, a.port, a.portSource.name); // localhost 4141 ECF_PORT
+ * assertEquals(a.host, "localhost");
+ * assertEquals(a.port, 4141);
+ * assertEquals(a.portSource.name, "ECF_PORT");
  * const b = resolveEndpoint({ host: "oetzi:3444", env });
- * console.log(b.host, b.port); // oetzi 3444
+ * assertEquals(b.host, "oetzi");
+ * assertEquals(b.port, 3444);
  * ```
  */
 export function resolveEndpoint(options: EndpointOptions = {}): Endpoint {
@@ -255,8 +260,9 @@ export function resolveEndpoint(options: EndpointOptions = {}): Endpoint {
  * @example
  * ```ts
  * import { describeEndpoint, envFrom, resolveEndpoint } from "@ecflow-ts/client";
+ * import { assertEquals } from "@std/assert";
  * const ep = resolveEndpoint({ env: envFrom({ ECF_PORT: "3777" }) });
- * console.log(describeEndpoint(ep)); // host 'localhost' (default), port 3777 (from ECF_PORT)
+ * assertEquals(describeEndpoint(ep), "host 'localhost' (default), port 3777 (from ECF_PORT)");
  * ```
  */
 export function describeEndpoint(ep: Endpoint): string {
@@ -270,7 +276,8 @@ export function describeEndpoint(ep: Endpoint): string {
  * @example
  * ```ts
  * import { formatHostPort } from "@ecflow-ts/client";
- * console.log(formatHostPort("::1", 3141)); // [::1]:3141
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(formatHostPort("::1", 3141), "[::1]:3141");
  * ```
  */
 export function formatHostPort(host: string, port: number): string {

@@ -75,8 +75,9 @@ export function envFrom(record: Record<string, string | undefined>): EnvReader {
  *
  * @example
  * ```ts
- * import { envPermissionHint } from "@ecflow-ts/client";
- * console.log(typeof envPermissionHint("ECF_NAME")); // string
+ * import { envPermissionHint } from "./env.ts";
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(typeof envPermissionHint("ECF_NAME"), "string");
  * ```
  */
 export function envPermissionHint(name: string): string {

@@ -52,9 +52,12 @@ function checkVersion(token: string): string | undefined {
  *
  * @example
  * ```ts
- * import { parsePasswdFile } from "@ecflow-ts/client";
+ * import { parsePasswdFile } from "@ecflow-ts/client/auth";
+ * import { assertEquals } from "@std/assert";
  * const entries = parsePasswdFile("4.5.0\nalice localhost 3141 s3cret # me\n", "example");
- * console.log(entries[0].user, entries[0].host, entries[0].port); // alice localhost 3141
+ * assertEquals(entries[0].user, "alice");
+ * assertEquals(entries[0].host, "localhost");
+ * assertEquals(entries[0].port, "3141");
  * ```
  */
 export function parsePasswdFile(text: string, source: string): PasswdEntry[] {
@@ -103,9 +106,10 @@ export function parsePasswdFile(text: string, source: string): PasswdEntry[] {
  *
  * @example
  * ```ts
- * import { findPassword, parsePasswdFile } from "@ecflow-ts/client";
+ * import { findPassword, parsePasswdFile } from "@ecflow-ts/client/auth";
+ * import { assertEquals } from "@std/assert";
  * const entries = parsePasswdFile("4.5.0\nalice vm 3141 s3cret\n", "example");
- * console.log(findPassword(entries, "alice", "localhost", 3141, "vm")); // s3cret
+ * assertEquals(findPassword(entries, "alice", "localhost", 3141, "vm"), "s3cret");
  * ```
  */
 export function findPassword(
@@ -125,8 +129,9 @@ export function findPassword(
  *
  * @example
  * ```ts
- * import { wirePassword } from "@ecflow-ts/client";
- * console.log(wirePassword("secret", "root")); // roO14RlBGPIzs
+ * import { wirePassword } from "@ecflow-ts/client/auth";
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(wirePassword("secret", "root"), "roO14RlBGPIzs");
  * ```
  */
 export function wirePassword(password: string, user: string): string {

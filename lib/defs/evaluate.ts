@@ -63,7 +63,8 @@ export function displayState(n: Node): string {
  *
  * @example
  * ```ts
- * import { ExprEvaluator, type ExprVariable, parseDefs } from "@ecflow-ts/client";
+ * import { ExprEvaluator, type ExprVariable } from "@ecflow-ts/client/defs";
+ * import { parseDefs } from "@ecflow-ts/client";
  * import { assertEquals } from "@std/assert";
  * const defs = parseDefs("suite s\n task t\n  meter m 0 10 5\nendsuite\n");
  * const t = defs.find("/s/t")!;
@@ -126,7 +127,8 @@ function compare(op: string, a: number, b: number): boolean {
  *
  * @example
  * ```ts
- * import { ExprEvaluator, parseDefs, parseExpression } from "@ecflow-ts/client";
+ * import { ExprEvaluator, parseExpression } from "@ecflow-ts/client/defs";
+ * import { parseDefs } from "@ecflow-ts/client";
  * import { assertEquals } from "@std/assert";
  * const defs = parseDefs("suite s\n repeat date D 20240228 20240302\n task t\nendsuite\n");
  * const ev = new ExprEvaluator(defs, defs.find("/s/t")!);
@@ -385,7 +387,7 @@ export class ExprEvaluator {
  *
  * @example
  * ```ts
- * import { composedExpression } from "@ecflow-ts/client";
+ * import { composedExpression } from "@ecflow-ts/client/defs";
  * import { assertEquals } from "@std/assert";
  * const e = composedExpression([{ type: "first", text: "a == complete" }, { type: "or", text: "b == complete" }]);
  * assertEquals(e?.t === "bin" && e.op, "or");

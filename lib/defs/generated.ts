@@ -233,7 +233,8 @@ function substitute(node: Node, defs: Defs | undefined, s: string): string {
  *
  * @example
  * ```ts
- * import { generatedVariables, parseDefs } from "@ecflow-ts/client";
+ * import { generatedVariables } from "@ecflow-ts/client/defs";
+ * import { parseDefs } from "@ecflow-ts/client";
  * import { assertEquals } from "@std/assert";
  * const defs = parseDefs("suite s\n  edit ECF_HOME '/h'\n  task t\nendsuite\n");
  * assertEquals(generatedVariables(defs.find("/s/t")!, defs)[1], { name: "ECF_JOB", value: "/h/s/t.job0" });

@@ -76,10 +76,13 @@ function expression(e: Expression) {
  *
  * @example
  * ```ts
- * import { nodeToJson, parseDefs } from "@ecflow-ts/client";
+ * import { nodeToJson } from "@ecflow-ts/client/defs";
+ * import { parseDefs } from "@ecflow-ts/client";
+ * import { assertEquals } from "@std/assert";
  * const defs = parseDefs("suite s\n  task t\n    meter m 0 10\nendsuite\n");
  * const j = nodeToJson(defs.find("/s")!);
- * console.log(j.children[0].path, (j.children[0].meters as unknown[]).length); // /s/t 1
+ * assertEquals(j.children[0].path, "/s/t");
+ * assertEquals((j.children[0].meters as unknown[]).length, 1);
  * ```
  */
 export function nodeToJson(n: Node, parentPath = ""): NodeJson {
@@ -137,9 +140,11 @@ function nodeFields(n: Node, path: string): NodeJson {
  *
  * @example
  * ```ts
- * import { defsToJson, parseDefs } from "@ecflow-ts/client";
- * const j = defsToJson(parseDefs("suite s\n  task t # state:active\nendsuite\n"));
- * console.log(j.suites[0].children[0].state); // active
+ * import { defsToJson } from "@ecflow-ts/client/defs";
+ * import { parseDefs } from "@ecflow-ts/client";
+ * import { assertEquals } from "@std/assert";
+ * const j = defsToJson(parseDefs("defs_state NET\nsuite s\n  task t # state:active\nendsuite\n"));
+ * assertEquals(j.suites[0].children[0].state, "active");
  * ```
  */
 export function defsToJson(defs: Defs): DefsJson {

@@ -16,7 +16,7 @@ function div(a: number, b: number): number {
  *
  * @example
  * ```ts
- * import { dateToJulian } from "@ecflow-ts/client";
+ * import { dateToJulian } from "@ecflow-ts/client/defs";
  * import { assertEquals } from "@std/assert";
  * assertEquals(dateToJulian(20240101), 2460311);
  * assertEquals(dateToJulian(20240301) - dateToJulian(20240228), 2); // a leap year
@@ -40,7 +40,7 @@ export function dateToJulian(ymd: number): number {
  *
  * @example
  * ```ts
- * import { julianToDate } from "@ecflow-ts/client";
+ * import { julianToDate } from "@ecflow-ts/client/defs";
  * import { assertEquals } from "@std/assert";
  * assertEquals(julianToDate(2460311), 20240101);
  * assertEquals(julianToDate(2460311 + 59), 20240229);

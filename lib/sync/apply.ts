@@ -30,7 +30,8 @@ import type { CompoundMemento, DefsDelta, Memento, NodeImage } from "../wire/mem
  *
  * @example
  * ```ts
- * import { applyDelta, parseDefs, printDefs } from "@ecflow-ts/client";
+ * import { applyDelta } from "./apply.ts";
+ * import { parseDefs, printDefs } from "@ecflow-ts/client";
  * import { assertEquals } from "@std/assert";
  * const defs = parseDefs("#5.9.2\ndefs_state NET state_change:5 modify_change:2\nsuite s\ntask t\nendsuite\n");
  * applyDelta(defs, {
@@ -401,7 +402,8 @@ function setRepeatValue(n: Node, value: number): void {
  *
  * @example
  * ```ts
- * import { buildNode, type NodeImage } from "@ecflow-ts/client";
+ * import { buildNode } from "./apply.ts";
+ * import { type NodeImage } from "@ecflow-ts/client";
  * import { assertEquals } from "@std/assert";
  * const task: NodeImage = {
  *   kind: "task", name: "t", state: "complete", suspended: false, defStatus: "queued",

@@ -1089,7 +1089,7 @@ function memento(p: Pointers, v: unknown, what: string): Memento {
  *
  * @example
  * ```ts
- * import { decodeDefsDelta } from "@ecflow-ts/client";
+ * import { decodeDefsDelta } from "@ecflow-ts/client/wire";
  * import { assertEquals } from "@std/assert";
  * const delta = decodeDefsDelta({
  *   cereal_class_version: 0,
