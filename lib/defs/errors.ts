@@ -12,11 +12,16 @@ import { EcflowError } from "../errors.ts";
  * @example
  * ```ts
  * import { DefsParseError, parseDefs } from "@ecflow-ts/client";
- * try {
- *   parseDefs("suite s\n  meter m 10 1\nendsuite\n", { fileName: "x.def" });
- * } catch (e) {
- *   if (e instanceof DefsParseError) console.log(e.line, e.column, e.message);
- * }
+ * import { assertEquals, assertThrows } from "@std/assert";
+ * const e = assertThrows(
+ *   () => parseDefs("suite s\n  meter m 10 1\nendsuite\n", { fileName: "x.def" }),
+ *   DefsParseError,
+ * );
+ * assertEquals([e.line, e.column, e.token], [2, 11, "10"]);
+ * assertEquals(
+ *   e.message,
+ *   "x.def:2:11: invalid meter: min(10) must be less than max(1) (token '10')",
+ * );
  * ```
  */
 export class DefsParseError extends EcflowError {

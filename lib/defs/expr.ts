@@ -17,9 +17,15 @@ import { EcflowError } from "../errors.ts";
  *
  * @example
  * ```ts
- * import { type ExprAst, parseExpression } from "@ecflow-ts/client";
+ * import { type ExprAst, parseExpression } from "@ecflow-ts/client/defs";
+ * import { assertEquals } from "@std/assert";
  * const e: ExprAst = parseExpression("/s/t:ev == set");
- * console.log(JSON.stringify(e));
+ * assertEquals(e, {
+ *   t: "bin",
+ *   op: "==",
+ *   left: { t: "attr", path: "/s/t", name: "ev" },
+ *   right: { t: "event", value: "set" },
+ * });
  * ```
  */
 export type ExprAst =
@@ -40,9 +46,12 @@ export type ExprAst =
  *
  * @example
  * ```ts
- * import { type BinOp, parseExpression } from "@ecflow-ts/client";
+ * import { type BinOp, parseExpression } from "@ecflow-ts/client/defs";
+ * import { assert, assertEquals } from "@std/assert";
  * const e = parseExpression("1 + 2 == 3");
- * if (e.t === "bin") { const op: BinOp = e.op; console.log(op); } // ==
+ * assert(e.t === "bin");
+ * const op: BinOp = e.op;
+ * assertEquals(op, "==");
  * ```
  */
 export type BinOp =
@@ -65,12 +74,12 @@ export type BinOp =
  *
  * @example
  * ```ts
- * import { ExprError, parseExpression } from "@ecflow-ts/client";
- * try {
- *   parseExpression("a ==");
- * } catch (e) {
- *   if (e instanceof ExprError) console.log(e.message, e.offset);
- * }
+ * import { ExprError } from "@ecflow-ts/client";
+ * import { parseExpression } from "@ecflow-ts/client/defs";
+ * import { assertEquals, assertThrows } from "@std/assert";
+ * const e = assertThrows(() => parseExpression("a =="), ExprError);
+ * assertEquals(e.message, "expected a node state after 'a =='");
+ * assertEquals(e.offset, 4);
  * ```
  */
 export class ExprError extends EcflowError {
@@ -170,8 +179,10 @@ const MAX_NESTING = 1000;
  *
  * @example
  * ```ts
- * import { isValidExprPath } from "@ecflow-ts/client";
- * console.log(isValidExprPath("../f/t"), isValidExprPath("/s/")); // true false
+ * import { isValidExprPath } from "@ecflow-ts/client/defs";
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(isValidExprPath("../f/t"), true);
+ * assertEquals(isValidExprPath("/s/"), false);
  * ```
  */
 export function isValidExprPath(p: string): boolean {
@@ -419,9 +430,10 @@ class P {
  *
  * @example
  * ```ts
- * import { parseExpression } from "@ecflow-ts/client";
+ * import { parseExpression } from "@ecflow-ts/client/defs";
+ * import { assertEquals } from "@std/assert";
  * const ast = parseExpression("t1 == complete and /s/t2:ev == set");
- * console.log(ast.t); // "bin"
+ * assertEquals(ast.t, "bin");
  * ```
  */
 export function parseExpression(text: string): ExprAst {
@@ -461,8 +473,10 @@ export function parseExpression(text: string): ExprAst {
  *
  * @example
  * ```ts
- * import { parseExpression, walkExpr } from "@ecflow-ts/client";
- * for (const e of walkExpr(parseExpression("a == complete and b:ev"))) console.log(e.t);
+ * import { parseExpression, walkExpr } from "@ecflow-ts/client/defs";
+ * import { assertEquals } from "@std/assert";
+ * const kinds = [...walkExpr(parseExpression("a == complete and b:ev"))].map((e) => e.t);
+ * assertEquals(kinds, ["bin", "bin", "node", "state", "attr"]);
  * ```
  */
 export function* walkExpr(e: ExprAst): Generator<ExprAst> {
@@ -490,9 +504,9 @@ export function* walkExpr(e: ExprAst): Generator<ExprAst> {
  *
  * @example
  * ```ts
- * import { joinParts } from "@ecflow-ts/client";
- * console.log(joinParts([{ type: "first", text: "a == complete" }, { type: "or", text: "b == complete" }]));
- * // a == complete OR b == complete
+ * import { joinParts } from "@ecflow-ts/client/defs";
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(joinParts([{ type: "first", text: "a == complete" }, { type: "or", text: "b == complete" }]), "a == complete OR b == complete");
  * ```
  */
 export function joinParts(parts: readonly { type: string; text: string }[]): string {

@@ -14,9 +14,10 @@ import { printDefs } from "./printer.ts";
  *
  * @example
  * ```ts
- * import { defaultServerVariables, type ServerVariableOptions } from "@ecflow-ts/client";
+ * import { defaultServerVariables, type ServerVariableOptions } from "@ecflow-ts/client/defs";
+ * import { assertEquals } from "@std/assert";
  * const options: ServerVariableOptions = { hostName: "myhost", port: "4141" };
- * console.log(defaultServerVariables(options).length); // 21
+ * assertEquals(defaultServerVariables(options).length, 21);
  * ```
  */
 export interface ServerVariableOptions {
@@ -34,9 +35,10 @@ export interface ServerVariableOptions {
  *
  * @example
  * ```ts
- * import { defaultServerVariables } from "@ecflow-ts/client";
+ * import { defaultServerVariables } from "@ecflow-ts/client/defs";
+ * import { assertEquals } from "@std/assert";
  * const vars = defaultServerVariables({ hostName: "vm" });
- * console.log(vars.find((v) => v.name === "ECF_LOG")?.value); // "vm.3141.ecf.log"
+ * assertEquals(vars.find((v) => v.name === "ECF_LOG")?.value, "vm.3141.ecf.log");
  * ```
  */
 export function defaultServerVariables(options: ServerVariableOptions): Variable[] {
@@ -73,9 +75,13 @@ export function defaultServerVariables(options: ServerVariableOptions): Variable
  *
  * @example
  * ```ts
- * import { loadDefsText, type LoadTextOptions, parseDefs } from "@ecflow-ts/client";
+ * import { loadDefsText, type LoadTextOptions } from "@ecflow-ts/client/defs";
+ * import { parseDefs } from "@ecflow-ts/client";
+ * import { assert } from "@std/assert";
  * const options: LoadTextOptions = { hostName: "myhost", port: "3141" };
- * console.log(loadDefsText(parseDefs("suite s\nendsuite\n"), options));
+ * const text = loadDefsText(parseDefs("suite s\nendsuite\n"), options);
+ * assert(text.includes("edit ECF_LOG 'myhost.3141.ecf.log' # server\n"));
+ * assert(text.endsWith("suite s\nendsuite\n# enddef\n"));
  * ```
  */
 export interface LoadTextOptions extends ServerVariableOptions {}
@@ -88,10 +94,13 @@ export interface LoadTextOptions extends ServerVariableOptions {}
  *
  * @example
  * ```ts
- * import { loadDefsText, parseDefs } from "@ecflow-ts/client";
+ * import { loadDefsText } from "@ecflow-ts/client/defs";
+ * import { parseDefs } from "@ecflow-ts/client";
+ * import { assertEquals } from "@std/assert";
  * const defs = parseDefs("extern /other/t\nsuite s\n  task t\nendsuite\n");
  * const text = loadDefsText(defs, { hostName: "vm" });
- * console.log(text.startsWith("#5.9.2\ndefs_state NET cal_count:0\n"), text.includes("extern")); // true false
+ * assertEquals(text.startsWith("#5.9.2\ndefs_state NET cal_count:0\n"), true);
+ * assertEquals(text.includes("extern"), false);
  * ```
  */
 export function loadDefsText(defs: Defs, options: LoadTextOptions): string {

@@ -6,9 +6,12 @@
  * @example
  * ```ts
  * import { parseDefs, printDefs } from "@ecflow-ts/client";
+ * import { assertEquals } from "@std/assert";
  * const defs = parseDefs("suite s\n  task t # state:active\nendsuite\n");
- * for (const node of defs) console.log(node.absPath, node.kind);
- * console.log(printDefs(defs, { style: "defs" }));
+ * const nodes = [...defs].map((node) => `${node.absPath} ${node.kind}`);
+ * assertEquals(nodes, ["/s suite", "/s/t task"]);
+ * const text = printDefs(defs, { style: "defs" });
+ * assertEquals(text, "#5.9.2\nsuite s\n  task t\nendsuite\n# enddef\n");
  * ```
  *
  * @module

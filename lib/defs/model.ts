@@ -16,8 +16,9 @@
  * @example
  * ```ts
  * import { type NodeState, parseDefs } from "@ecflow-ts/client";
+ * import { assertEquals } from "@std/assert";
  * const st: NodeState = parseDefs("#5.9.2\ndefs_state NET\nsuite s # state:active\nendsuite\n").find("/s")!.state;
- * console.log(st); // active
+ * assertEquals(st, "active");
  * ```
  */
 export type NodeState = "unknown" | "complete" | "queued" | "aborted" | "submitted" | "active";
@@ -28,7 +29,8 @@ export type NodeState = "unknown" | "complete" | "queued" | "aborted" | "submitt
  * @example
  * ```ts
  * import { NODE_STATES } from "@ecflow-ts/client";
- * console.log(NODE_STATES.indexOf("complete")); // 1
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(NODE_STATES.indexOf("complete"), 1);
  * ```
  */
 export const NODE_STATES: readonly NodeState[] = [
@@ -46,8 +48,9 @@ export const NODE_STATES: readonly NodeState[] = [
  * @example
  * ```ts
  * import { type DefStatus, parseDefs } from "@ecflow-ts/client";
+ * import { assertEquals } from "@std/assert";
  * const ds: DefStatus = parseDefs("suite s\n defstatus suspended\nendsuite\n").find("/s")!.defStatus;
- * console.log(ds); // suspended
+ * assertEquals(ds, "suspended");
  * ```
  */
 export type DefStatus = NodeState | "suspended";
@@ -58,8 +61,9 @@ export type DefStatus = NodeState | "suspended";
  * @example
  * ```ts
  * import { parseDefs, type ServerState } from "@ecflow-ts/client";
+ * import { assertEquals } from "@std/assert";
  * const st: ServerState = parseDefs("#5.9.2\ndefs_state NET server_state:HALTED cal_count:0\n# enddef\n").serverState;
- * console.log(st); // HALTED
+ * assertEquals(st, "HALTED");
  * ```
  */
 export type ServerState = "HALTED" | "SHUTDOWN" | "RUNNING";
@@ -70,8 +74,9 @@ export type ServerState = "HALTED" | "SHUTDOWN" | "RUNNING";
  * @example
  * ```ts
  * import { type DefsStyle, parseDefs } from "@ecflow-ts/client";
+ * import { assertEquals } from "@std/assert";
  * const style: DefsStyle = parseDefs("#5.9.2\ndefs_state NET\n# enddef\n").style;
- * console.log(style); // NET
+ * assertEquals(style, "NET");
  * ```
  */
 export type DefsStyle = "DEFS" | "STATE" | "NET" | "MIGRATE";
@@ -83,7 +88,8 @@ export type DefsStyle = "DEFS" | "STATE" | "NET" | "MIGRATE";
  * @example
  * ```ts
  * import { FLAG_NAMES } from "@ecflow-ts/client";
- * console.log(FLAG_NAMES.includes("zombie")); // true
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(FLAG_NAMES.includes("zombie"), true);
  * ```
  */
 export const FLAG_NAMES: readonly string[] = [
@@ -121,8 +127,9 @@ export const FLAG_NAMES: readonly string[] = [
  * @example
  * ```ts
  * import { parseDefs, type Variable } from "@ecflow-ts/client";
+ * import { assertEquals } from "@std/assert";
  * const v: Variable = parseDefs("suite s\n edit NAME 'some value'\nendsuite\n").find("/s")!.variables[0];
- * console.log(v); // { name: "NAME", value: "some value" }
+ * assertEquals(v, { name: "NAME", value: "some value" });
  * ```
  */
 export interface Variable {
@@ -138,8 +145,8 @@ export interface Variable {
  * @example
  * ```ts
  * import { parseDefs } from "@ecflow-ts/client";
- * console.log(parseDefs("suite s\n task t\n  event 1 go set\nendsuite\n").find("/s/t")!.events[0]);
- * // { number: 1, name: "go", initial: true, value: true }
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(parseDefs("suite s\n task t\n  event 1 go set\nendsuite\n").find("/s/t")!.events[0], { number: 1, name: "go", initial: true, value: true });
  * ```
  */
 export interface Event {
@@ -159,7 +166,9 @@ export interface Event {
  * @example
  * ```ts
  * import { parseDefs } from "@ecflow-ts/client";
- * console.log(parseDefs("suite s\n task t\n  meter m 0 100 90\nendsuite\n").find("/s/t")!.meters[0]);
+ * import { assertEquals } from "@std/assert";
+ * const meter = parseDefs("suite s\n task t\n  meter m 0 100 90\nendsuite\n").find("/s/t")!.meters[0];
+ * assertEquals(meter, { name: "m", min: 0, max: 100, colorChange: 90, value: 0 });
  * ```
  */
 export interface Meter {
@@ -181,7 +190,8 @@ export interface Meter {
  * @example
  * ```ts
  * import { parseDefs } from "@ecflow-ts/client";
- * console.log(parseDefs("suite s\n label info \"hello world\"\nendsuite\n").find("/s")!.labels[0].value); // hello world
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(parseDefs("suite s\n label info \"hello world\"\nendsuite\n").find("/s")!.labels[0].value, "hello world");
  * ```
  */
 export interface Label {
@@ -199,7 +209,8 @@ export interface Label {
  * @example
  * ```ts
  * import { parseDefs } from "@ecflow-ts/client";
- * console.log(parseDefs("suite s\n limit l 2\nendsuite\n").find("/s")!.limits[0]); // { name: "l", max: 2, value: 0, paths: [] }
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(parseDefs("suite s\n limit l 2\nendsuite\n").find("/s")!.limits[0], { name: "l", max: 2, value: 0, paths: [] });
  * ```
  */
 export interface Limit {
@@ -219,7 +230,16 @@ export interface Limit {
  * @example
  * ```ts
  * import { parseDefs } from "@ecflow-ts/client";
- * console.log(parseDefs("suite s\n limit l 2\n task t\n  inlimit -s /s:l\nendsuite\n").find("/s/t")!.inLimits[0]);
+ * import { assertEquals } from "@std/assert";
+ * const t = parseDefs("suite s\n limit l 2\n task t\n  inlimit -s /s:l\nendsuite\n").find("/s/t")!;
+ * assertEquals(t.inLimits[0], {
+ *   name: "l",
+ *   path: "/s",
+ *   tokens: 1,
+ *   nodeOnly: false,
+ *   submission: true,
+ *   incremented: false,
+ * });
  * ```
  */
 export interface InLimit {
@@ -242,9 +262,11 @@ export interface InLimit {
  *
  * @example
  * ```ts
- * import { formatSlot, type TimeSlot } from "@ecflow-ts/client";
+ * import { formatSlot } from "@ecflow-ts/client/defs";
+ * import { type TimeSlot } from "@ecflow-ts/client";
+ * import { assertEquals } from "@std/assert";
  * const slot: TimeSlot = { hour: 23, minute: 59 };
- * console.log(formatSlot(slot)); // 23:59
+ * assertEquals(formatSlot(slot), "23:59");
  * ```
  */
 export interface TimeSlot {
@@ -260,8 +282,10 @@ export interface TimeSlot {
  * @example
  * ```ts
  * import { parseDefs, type TimeSeries } from "@ecflow-ts/client";
+ * import { assertEquals } from "@std/assert";
  * const ts: TimeSeries = parseDefs("suite s\n task t\n  time 10:00 12:00 00:30\nendsuite\n").find("/s/t")!.times[0].series;
- * console.log(ts.finish, ts.increment); // { hour: 12, minute: 0 } { hour: 0, minute: 30 }
+ * assertEquals(ts.finish, { hour: 12, minute: 0 });
+ * assertEquals(ts.increment, { hour: 0, minute: 30 });
  * ```
  */
 export interface TimeSeries {
@@ -289,7 +313,8 @@ export interface TimeSeries {
  * @example
  * ```ts
  * import { parseDefs } from "@ecflow-ts/client";
- * console.log(parseDefs("suite s\n task t\n  time +00:30\nendsuite\n").find("/s/t")!.times[0].series.relative); // true
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(parseDefs("suite s\n task t\n  time +00:30\nendsuite\n").find("/s/t")!.times[0].series.relative, true);
  * ```
  */
 export interface TimeAttr {
@@ -305,7 +330,8 @@ export interface TimeAttr {
  * @example
  * ```ts
  * import { parseDefs } from "@ecflow-ts/client";
- * console.log(parseDefs("suite s\n task t\n  today 10:00\nendsuite\n").find("/s/t")!.todays[0].kind); // today
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(parseDefs("suite s\n task t\n  today 10:00\nendsuite\n").find("/s/t")!.todays[0].kind, "today");
  * ```
  */
 export interface TodayAttr {
@@ -321,8 +347,10 @@ export interface TodayAttr {
  * @example
  * ```ts
  * import { parseDefs } from "@ecflow-ts/client";
+ * import { assertEquals } from "@std/assert";
  * const t = parseDefs("suite s\n task t\n  cron -w 1,2 10:00\nendsuite\n").find("/s/t")!;
- * console.log(t.crons[0].weekDays, t.crons[0].series.start); // [ 1, 2 ] { hour: 10, minute: 0 }
+ * assertEquals(t.crons[0].weekDays, [1, 2]);
+ * assertEquals(t.crons[0].series.start, { hour: 10, minute: 0 });
  * ```
  */
 export interface CronAttr {
@@ -348,8 +376,8 @@ export interface CronAttr {
  * @example
  * ```ts
  * import { parseDefs } from "@ecflow-ts/client";
- * console.log(parseDefs("suite s\n task t\n  date 1.*.2025\nendsuite\n").find("/s/t")!.dates[0]);
- * // { day: 1, month: 0, year: 2025, free: false }
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(parseDefs("suite s\n task t\n  date 1.*.2025\nendsuite\n").find("/s/t")!.dates[0], { day: 1, month: 0, year: 2025, free: false });
  * ```
  */
 export interface DateAttr {
@@ -369,7 +397,8 @@ export interface DateAttr {
  * @example
  * ```ts
  * import { DAY_NAMES } from "@ecflow-ts/client";
- * console.log(DAY_NAMES[1]); // monday
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(DAY_NAMES[1], "monday");
  * ```
  */
 export const DAY_NAMES: readonly string[] = [
@@ -388,7 +417,8 @@ export const DAY_NAMES: readonly string[] = [
  * @example
  * ```ts
  * import { parseDefs } from "@ecflow-ts/client";
- * console.log(parseDefs("suite s\n task t\n  day monday\nendsuite\n").find("/s/t")!.days[0].day); // monday
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(parseDefs("suite s\n task t\n  day monday\nendsuite\n").find("/s/t")!.days[0].day, "monday");
  * ```
  */
 export interface DayAttr {
@@ -408,7 +438,9 @@ export interface DayAttr {
  * @example
  * ```ts
  * import { parseDefs } from "@ecflow-ts/client";
- * console.log(parseDefs("suite s\n task t\n  late -c +02:00\nendsuite\n").find("/s/t")!.late);
+ * import { assertEquals } from "@std/assert";
+ * const late = parseDefs("suite s\n task t\n  late -c +02:00\nendsuite\n").find("/s/t")!.late;
+ * assertEquals(late, { complete: { hour: 2, minute: 0 }, completeRelative: true, isLate: false });
  * ```
  */
 export interface LateAttr {
@@ -430,7 +462,8 @@ export interface LateAttr {
  * @example
  * ```ts
  * import { parseDefs } from "@ecflow-ts/client";
- * console.log(parseDefs("suite s\n autocancel 3\nendsuite\n").find("/s")!.autoCancel); // { days: 3, relative: false }
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(parseDefs("suite s\n autocancel 3\nendsuite\n").find("/s")!.autoCancel, { days: 3, relative: false });
  * ```
  */
 export interface AutoTime {
@@ -448,8 +481,9 @@ export interface AutoTime {
  * @example
  * ```ts
  * import { parseDefs } from "@ecflow-ts/client";
+ * import { assertEquals } from "@std/assert";
  * const f = parseDefs("suite s\n family f\n  autoarchive +01:00 -i\n endfamily\nendsuite\n").find("/s/f")!;
- * console.log(f.autoArchive); // { time: { hour: 1, minute: 0 }, relative: true, idle: true }
+ * assertEquals(f.autoArchive, { time: { hour: 1, minute: 0 }, relative: true, idle: true });
  * ```
  */
 export interface AutoArchive extends AutoTime {
@@ -463,8 +497,9 @@ export interface AutoArchive extends AutoTime {
  * @example
  * ```ts
  * import { parseDefs, type ZombieType } from "@ecflow-ts/client";
+ * import { assertEquals } from "@std/assert";
  * const t: ZombieType = parseDefs("suite s\n zombie ecf:fail::\nendsuite\n").find("/s")!.zombies[0].type;
- * console.log(t); // ecf
+ * assertEquals(t, "ecf");
  * ```
  */
 export type ZombieType = "user" | "ecf" | "ecf_pid" | "ecf_pid_passwd" | "ecf_passwd" | "path";
@@ -475,8 +510,8 @@ export type ZombieType = "user" | "ecf" | "ecf_pid" | "ecf_pid_passwd" | "ecf_pa
  * @example
  * ```ts
  * import { parseDefs } from "@ecflow-ts/client";
- * console.log(parseDefs("suite s\n zombie user:fob::\nendsuite\n").find("/s")!.zombies[0]);
- * // { type: "user", action: "fob", children: [], lifetime: 300 }
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(parseDefs("suite s\n zombie user:fob::\nendsuite\n").find("/s")!.zombies[0], { type: "user", action: "fob", children: [], lifetime: 300 });
  * ```
  */
 export interface ZombieAttr {
@@ -496,7 +531,9 @@ export interface ZombieAttr {
  * @example
  * ```ts
  * import { parseDefs } from "@ecflow-ts/client";
- * console.log(parseDefs("suite s\n task t\n  verify complete:1\nendsuite\n").find("/s/t")!.verifies[0]);
+ * import { assertEquals } from "@std/assert";
+ * const verify = parseDefs("suite s\n task t\n  verify complete:1\nendsuite\n").find("/s/t")!.verifies[0];
+ * assertEquals(verify, { state: "complete", expected: 1, actual: 0 });
  * ```
  */
 export interface VerifyAttr {
@@ -514,8 +551,8 @@ export interface VerifyAttr {
  * @example
  * ```ts
  * import { parseDefs } from "@ecflow-ts/client";
- * console.log(parseDefs("suite s\n queue q a b\nendsuite\n").find("/s")!.queues[0]);
- * // { name: "q", values: [ "a", "b" ], index: 0, states: [ "queued", "queued" ] }
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(parseDefs("suite s\n queue q a b\nendsuite\n").find("/s")!.queues[0], { name: "q", values: [ "a", "b" ], index: 0, states: [ "queued", "queued" ] });
  * ```
  */
 export interface QueueAttr {
@@ -535,7 +572,8 @@ export interface QueueAttr {
  * @example
  * ```ts
  * import { parseDefs } from "@ecflow-ts/client";
- * console.log(parseDefs("suite s\n generic g a b\nendsuite\n").find("/s")!.generics[0]); // { name: "g", values: [ "a", "b" ] }
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(parseDefs("suite s\n generic g a b\nendsuite\n").find("/s")!.generics[0], { name: "g", values: [ "a", "b" ] });
  * ```
  */
 export interface GenericAttr {
@@ -551,8 +589,9 @@ export interface GenericAttr {
  * @example
  * ```ts
  * import { parseDefs, type Suite } from "@ecflow-ts/client";
+ * import { assertEquals } from "@std/assert";
  * const s = parseDefs("suite s\n clock hybrid 1.1.2024 +3600\nendsuite\n").find("/s") as Suite;
- * console.log(s.clock); // { hybrid: true, day: 1, month: 1, year: 2024, gain: 3600, positiveGain: true }
+ * assertEquals(s.clock, { hybrid: true, day: 1, month: 1, year: 2024, gain: 3600, positiveGain: true });
  * ```
  */
 export interface ClockAttr {
@@ -576,8 +615,9 @@ export interface ClockAttr {
  * @example
  * ```ts
  * import { parseDefs, type Suite } from "@ecflow-ts/client";
+ * import { assertEquals } from "@std/assert";
  * const s = parseDefs("#5.9.2\ndefs_state NET\nsuite s # begun:1\ncalendar initTime:2026-Nov-27 21:47:11 suiteTime:2026-Nov-27 21:47:11 duration:00:00:00 initLocalTime:2026-Nov-27 21:47:11 lastTime:2026-Nov-27 21:47:11\nendsuite\n").find("/s") as Suite;
- * console.log(s.calendar?.suiteTime); // 2026-Nov-27 21:47:11
+ * assertEquals(s.calendar?.suiteTime, "2026-Nov-27 21:47:11");
  * ```
  */
 export interface Calendar {
@@ -603,8 +643,11 @@ export interface Calendar {
  * @example
  * ```ts
  * import { type PartExpression, parseDefs } from "@ecflow-ts/client";
+ * import { assertEquals } from "@std/assert";
  * const p: PartExpression = parseDefs("suite s\n task a\n task t\n  trigger a == complete\nendsuite\n").find("/s/t")!.trigger!.parts[0];
- * console.log(p.type, p.text, p.line); // first a == complete 4
+ * assertEquals(p.type, "first");
+ * assertEquals(p.text, "a == complete");
+ * assertEquals(p.line, 4);
  * ```
  */
 export interface PartExpression {
@@ -624,8 +667,9 @@ export interface PartExpression {
  * @example
  * ```ts
  * import { parseDefs } from "@ecflow-ts/client";
+ * import { assertEquals } from "@std/assert";
  * const t = parseDefs("suite s\n task a\n task t\n  trigger a == complete\n  trigger -o a == aborted\nendsuite\n").find("/s/t")!;
- * console.log(t.trigger?.parts.map((p) => p.type)); // [ "first", "or" ]
+ * assertEquals(t.trigger?.parts.map((p) => p.type), [ "first", "or" ]);
  * ```
  */
 export interface Expression {
@@ -641,7 +685,9 @@ export interface Expression {
  * @example
  * ```ts
  * import { parseDefs } from "@ecflow-ts/client";
- * console.log(parseDefs("suite s\n repeat integer I 0 10 2\nendsuite\n").find("/s")!.repeat);
+ * import { assertEquals } from "@std/assert";
+ * const repeat = parseDefs("suite s\n repeat integer I 0 10 2\nendsuite\n").find("/s")!.repeat;
+ * assertEquals(repeat, { kind: "integer", name: "I", start: 0, end: 10, delta: 2, value: 0 });
  * ```
  */
 export interface RepeatInteger {
@@ -665,7 +711,16 @@ export interface RepeatInteger {
  * @example
  * ```ts
  * import { parseDefs } from "@ecflow-ts/client";
- * console.log(parseDefs("suite s\n repeat date D 20240101 20240105\nendsuite\n").find("/s")!.repeat);
+ * import { assertEquals } from "@std/assert";
+ * const repeat = parseDefs("suite s\n repeat date D 20240101 20240105\nendsuite\n").find("/s")!.repeat;
+ * assertEquals(repeat, {
+ *   kind: "date",
+ *   name: "D",
+ *   start: 20240101,
+ *   end: 20240105,
+ *   delta: 1,
+ *   value: 20240101,
+ * });
  * ```
  */
 export interface RepeatDate {
@@ -689,7 +744,9 @@ export interface RepeatDate {
  * @example
  * ```ts
  * import { parseDefs } from "@ecflow-ts/client";
- * console.log(parseDefs("suite s\n repeat datelist D \"20240101\" \"20240301\"\nendsuite\n").find("/s")!.repeat);
+ * import { assertEquals } from "@std/assert";
+ * const repeat = parseDefs("suite s\n repeat datelist D \"20240101\" \"20240301\"\nendsuite\n").find("/s")!.repeat;
+ * assertEquals(repeat, { kind: "datelist", name: "D", values: [20240101, 20240301], index: 0 });
  * ```
  */
 export interface RepeatDateList {
@@ -709,7 +766,9 @@ export interface RepeatDateList {
  * @example
  * ```ts
  * import { parseDefs } from "@ecflow-ts/client";
- * console.log(parseDefs("suite s\n repeat enumerated E a b\nendsuite\n").find("/s")!.repeat);
+ * import { assertEquals } from "@std/assert";
+ * const repeat = parseDefs("suite s\n repeat enumerated E a b\nendsuite\n").find("/s")!.repeat;
+ * assertEquals(repeat, { kind: "enumerated", name: "E", values: ["a", "b"], index: 0 });
  * ```
  */
 export interface RepeatEnumerated {
@@ -729,7 +788,9 @@ export interface RepeatEnumerated {
  * @example
  * ```ts
  * import { parseDefs } from "@ecflow-ts/client";
- * console.log(parseDefs("suite s\n repeat string S x y\nendsuite\n").find("/s")!.repeat);
+ * import { assertEquals } from "@std/assert";
+ * const repeat = parseDefs("suite s\n repeat string S x y\nendsuite\n").find("/s")!.repeat;
+ * assertEquals(repeat, { kind: "string", name: "S", values: ["x", "y"], index: 0 });
  * ```
  */
 export interface RepeatString {
@@ -749,7 +810,8 @@ export interface RepeatString {
  * @example
  * ```ts
  * import { parseDefs } from "@ecflow-ts/client";
- * console.log(parseDefs("suite s\n repeat day 1\nendsuite\n").find("/s")!.repeat); // { kind: "day", step: 1 }
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(parseDefs("suite s\n repeat day 1\nendsuite\n").find("/s")!.repeat, { kind: "day", step: 1 });
  * ```
  */
 export interface RepeatDay {
@@ -765,8 +827,19 @@ export interface RepeatDay {
  * @example
  * ```ts
  * import { parseDefs } from "@ecflow-ts/client";
- * console.log(parseDefs("suite s\n repeat datetime T 20240101T000000 20240102T000000 6\nendsuite\n").find("/s")!.repeat);
- * // step normalised to 06:00:00
+ * import { assertEquals } from "@std/assert";
+ * const repeat = parseDefs(
+ *   "suite s\n repeat datetime T 20240101T000000 20240102T000000 6\nendsuite\n",
+ * ).find("/s")!.repeat;
+ * // a step in hours is normalised to HH:MM:SS
+ * assertEquals(repeat, {
+ *   kind: "datetime",
+ *   name: "T",
+ *   start: "20240101T000000",
+ *   end: "20240102T000000",
+ *   step: "06:00:00",
+ *   value: "20240101T000000",
+ * });
  * ```
  */
 export interface RepeatDateTime {
@@ -790,7 +863,9 @@ export interface RepeatDateTime {
  * @example
  * ```ts
  * import { parseDefs } from "@ecflow-ts/client";
- * console.log(parseDefs("suite s\n repeat datetimelist T \"20240101T000000\"\nendsuite\n").find("/s")!.repeat);
+ * import { assertEquals } from "@std/assert";
+ * const repeat = parseDefs("suite s\n repeat datetimelist T \"20240101T000000\"\nendsuite\n").find("/s")!.repeat;
+ * assertEquals(repeat, { kind: "datetimelist", name: "T", values: ["20240101T000000"], index: 0 });
  * ```
  */
 export interface RepeatDateTimeList {
@@ -810,8 +885,10 @@ export interface RepeatDateTimeList {
  * @example
  * ```ts
  * import { parseDefs, type Repeat } from "@ecflow-ts/client";
+ * import { assert, assertEquals } from "@std/assert";
  * const r: Repeat | undefined = parseDefs("suite s\n repeat integer I 1 3\nendsuite\n").find("/s")!.repeat;
- * if (r?.kind === "integer") console.log(r.start, r.end, r.delta); // 1 3 1
+ * assert(r?.kind === "integer");
+ * assertEquals([r.start, r.end, r.delta], [1, 3, 1]);
  * ```
  */
 export type Repeat =
@@ -831,8 +908,10 @@ export type Repeat =
  * @example
  * ```ts
  * import { parseDefs } from "@ecflow-ts/client";
+ * import { assertEquals } from "@std/assert";
  * const t = parseDefs("suite s\n task t\n  aviso --name A --listener '{ \"event\": \"mars\" }'\nendsuite\n").find("/s/t")!;
- * console.log(t.avisos[0].name, t.avisos[0].url); // A %ECF_AVISO_URL%
+ * assertEquals(t.avisos[0].name, "A");
+ * assertEquals(t.avisos[0].url, "%ECF_AVISO_URL%");
  * ```
  */
 export interface AvisoAttr {
@@ -860,8 +939,10 @@ export interface AvisoAttr {
  * @example
  * ```ts
  * import { parseDefs } from "@ecflow-ts/client";
+ * import { assertEquals } from "@std/assert";
  * const t = parseDefs("suite s\n task t\n  mirror --name m --remote_path /x/y --ssl\nendsuite\n").find("/s/t")!;
- * console.log(t.mirrors[0].remotePath, t.mirrors[0].ssl); // /x/y true
+ * assertEquals(t.mirrors[0].remotePath, "/x/y");
+ * assertEquals(t.mirrors[0].ssl, true);
  * ```
  */
 export interface MirrorAttr {
@@ -889,8 +970,9 @@ export interface MirrorAttr {
  * @example
  * ```ts
  * import { type NodeKind, parseDefs } from "@ecflow-ts/client";
+ * import { assertEquals } from "@std/assert";
  * const kinds: NodeKind[] = [...parseDefs("suite s\n family f\n  task t\n endfamily\nendsuite\n")].map((n) => n.kind);
- * console.log(kinds); // [ "suite", "family", "task" ]
+ * assertEquals(kinds, [ "suite", "family", "task" ]);
  * ```
  */
 export type NodeKind = "suite" | "family" | "task" | "alias";
@@ -901,8 +983,9 @@ export type NodeKind = "suite" | "family" | "task" | "alias";
  * @example
  * ```ts
  * import type { AttrLists } from "@ecflow-ts/client";
+ * import { assertEquals } from "@std/assert";
  * const lists: AttrLists = { events: [{ name: "e", initial: false, value: false }] };
- * console.log(lists.events?.length); // 1
+ * assertEquals(lists.events?.length, 1);
  * ```
  */
 export interface AttrLists {
@@ -950,8 +1033,10 @@ export interface AttrLists {
  * @example
  * ```ts
  * import { attrList, type AttrListName, parseDefs } from "@ecflow-ts/client";
+ * import { assertEquals } from "@std/assert";
  * const t = parseDefs("suite s\n task t\n  event e\nendsuite\n").find("/s/t")!;
- * for (const name of ["events", "meters"] as AttrListName[]) console.log(name, attrList(t, name).length);
+ * const names: AttrListName[] = ["events", "meters"];
+ * assertEquals(names.map((name) => attrList(t, name).length), [1, 0]);
  * ```
  */
 export type AttrListName = keyof AttrLists;
@@ -986,8 +1071,10 @@ const STORAGE: Record<AttrListName, string> = {
  * @example
  * ```ts
  * import { attrList, parseDefs } from "@ecflow-ts/client";
+ * import { assertEquals } from "@std/assert";
  * const t = parseDefs("suite s\n  task t\n    event e\nendsuite\n").find("/s/t")!;
- * console.log(attrList(t, "events").length, attrList(t, "meters").length); // 1 0
+ * assertEquals(attrList(t, "events").length, 1);
+ * assertEquals(attrList(t, "meters").length, 0);
  * ```
  */
 export function attrList<K extends AttrListName>(
@@ -1006,9 +1093,13 @@ export function attrList<K extends AttrListName>(
  * @example
  * ```ts
  * import { type Node, parseDefs } from "@ecflow-ts/client";
+ * import { assertEquals } from "@std/assert";
  * const defs = parseDefs("suite s\n family f\n  task t\n endfamily\nendsuite\n");
  * const t: Node = defs.find("/s/f/t")!;
- * console.log(t.kind, t.absPath, t.parent?.name, t.depth); // task /s/f/t f 2
+ * assertEquals(t.kind, "task");
+ * assertEquals(t.absPath, "/s/f/t");
+ * assertEquals(t.parent?.name, "f");
+ * assertEquals(t.depth, 2);
  * ```
  */
 export abstract class Node {
@@ -1300,8 +1391,10 @@ export abstract class Node {
  * @example
  * ```ts
  * import { NodeContainer, parseDefs } from "@ecflow-ts/client";
+ * import { assert, assertEquals } from "@std/assert";
  * const s = parseDefs("suite s\n task a\n task b\nendsuite\n").find("/s")!;
- * if (s instanceof NodeContainer) console.log(s.nodes.map((n) => n.name)); // [ "a", "b" ]
+ * assert(s instanceof NodeContainer);
+ * assertEquals(s.nodes.map((n) => n.name), ["a", "b"]);
  * ```
  */
 export abstract class NodeContainer extends Node {
@@ -1325,8 +1418,10 @@ export abstract class NodeContainer extends Node {
  * @example
  * ```ts
  * import { parseDefs, Suite } from "@ecflow-ts/client";
+ * import { assert, assertEquals } from "@std/assert";
  * const s = parseDefs("#5.9.2\ndefs_state NET\nsuite s # begun:1\nendsuite\n").find("/s");
- * if (s instanceof Suite) console.log(s.begun); // true
+ * assert(s instanceof Suite);
+ * assertEquals(s.begun, true);
  * ```
  */
 export class Suite extends NodeContainer {
@@ -1348,8 +1443,9 @@ export class Suite extends NodeContainer {
  * @example
  * ```ts
  * import { Family, parseDefs } from "@ecflow-ts/client";
+ * import { assertEquals } from "@std/assert";
  * const f = parseDefs("suite s\n family f\n endfamily\nendsuite\n").find("/s/f");
- * console.log(f instanceof Family); // true
+ * assertEquals(f instanceof Family, true);
  * ```
  */
 export class Family extends NodeContainer {
@@ -1363,8 +1459,10 @@ export class Family extends NodeContainer {
  * @example
  * ```ts
  * import { parseDefs, type SubmittableState } from "@ecflow-ts/client";
+ * import { assertEquals } from "@std/assert";
  * const t = parseDefs("#5.9.2\ndefs_state NET\nsuite s\ntask t # passwd:x1 try:1 state:submitted\nendsuite\n").find("/s/t") as unknown as SubmittableState;
- * console.log(t.password, t.tryNo); // x1 1
+ * assertEquals(t.password, "x1");
+ * assertEquals(t.tryNo, 1);
  * ```
  */
 export interface SubmittableState {
@@ -1384,8 +1482,10 @@ export interface SubmittableState {
  * @example
  * ```ts
  * import { parseDefs, Task } from "@ecflow-ts/client";
+ * import { assertEquals } from "@std/assert";
  * const t = parseDefs("suite s\n task t\nendsuite\n").find("/s/t");
- * console.log(t instanceof Task, t?.absPath); // true /s/t
+ * assertEquals(t instanceof Task, true);
+ * assertEquals(t?.absPath, "/s/t");
  * ```
  */
 export class Task extends Node implements SubmittableState {
@@ -1428,9 +1528,11 @@ export class Task extends Node implements SubmittableState {
  * @example
  * ```ts
  * import { Alias, parseDefs } from "@ecflow-ts/client";
+ * import { assertEquals } from "@std/assert";
  * const defs = parseDefs("#5.9.2\ndefs_state MIGRATE\nsuite s\ntask t\nalias alias0 # state:complete\nendalias\nendsuite\n");
  * const a = defs.find("/s/t/alias0");
- * console.log(a instanceof Alias, a?.state); // true complete
+ * assertEquals(a instanceof Alias, true);
+ * assertEquals(a?.state, "complete");
  * ```
  */
 export class Alias extends Node implements SubmittableState {
@@ -1456,8 +1558,10 @@ export class Alias extends Node implements SubmittableState {
  * @example
  * ```ts
  * import { type HistoryEntry, parseDefs } from "@ecflow-ts/client";
+ * import { assertEquals } from "@std/assert";
  * const h: HistoryEntry[] = parseDefs("#5.9.2\ndefs_state MIGRATE\nhistory /s \bMSG:one\nsuite s\nendsuite\n").history;
- * console.log(h[0].path, h[0].requests); // /s [ "MSG:one" ]
+ * assertEquals(h[0].path, "/s");
+ * assertEquals(h[0].requests, ["MSG:one"]);
  * ```
  */
 export interface HistoryEntry {
@@ -1473,9 +1577,11 @@ export interface HistoryEntry {
  * @example
  * ```ts
  * import { Defs, printDefs, Suite, Task } from "@ecflow-ts/client";
+ * import { assertEquals } from "@std/assert";
  * const defs = new Defs();
  * defs.addSuite(new Suite("s")).add(new Task("t"));
- * console.log(defs.find("/s/t")?.absPath, printDefs(defs));
+ * assertEquals(defs.find("/s/t")?.absPath, "/s/t");
+ * assertEquals(printDefs(defs), "#5.9.2\nsuite s\n  task t\nendsuite\n# enddef\n");
  * ```
  */
 export class Defs implements Iterable<Node> {

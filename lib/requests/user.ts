@@ -584,8 +584,10 @@ export interface LoadArgs {
  * @example
  * ```ts
  * import { loadDefsCommand } from "@ecflow-ts/client/wire";
+ * import { assertEquals } from "@std/assert";
  * const cmd = loadDefsCommand("extern /a\nsuite s\nendsuite\n", { fileName: "s.def" });
- * console.log(cmd.members.defs_, cmd.label); // "suite s\nendsuite\n" --load=s.def
+ * assertEquals(cmd.members.defs_, "suite s\nendsuite\n");
+ * assertEquals(cmd.label, "--load=s.def");
  * ```
  */
 export function loadDefsCommand(text: string, args: LoadArgs = {}): Request<void> {
