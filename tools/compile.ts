@@ -8,6 +8,16 @@
 //   deno task compile --dry-run            # print the deno compile command lines only
 import { parseArgs } from "../lib/deps.ts";
 
+/**
+ * The `deno run` flags of the README's drop-in wrapper, besides the permissions: no download
+ * chatter, never a prompt, and V8 tuned for a process that sends one request and exits.
+ */
+export const WRAPPER_RUN_FLAGS: readonly string[] = [
+  "--quiet",
+  "--no-prompt",
+  "--v8-flags=--single-threaded",
+];
+
 /** The targets users need (linux x86_64/aarch64, macOS x86_64/arm64, Windows x86_64). */
 export const TARGETS = [
   "x86_64-unknown-linux-gnu",
