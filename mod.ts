@@ -36,7 +36,14 @@ export {
   TimeoutError,
 } from "./lib/errors.ts";
 export { envFrom, envPermissionHint, type EnvReader, readEnv } from "./lib/env.ts";
-export { clientHostName, FALLBACK_USER, userName } from "./lib/identity.ts";
+export {
+  clientHostName,
+  FALLBACK_USER,
+  loginNameOfUid,
+  type SystemIdentity,
+  systemIdentity,
+  userName,
+} from "./lib/identity.ts";
 export {
   decodeHeader,
   encodeFrame,
