@@ -11,8 +11,10 @@
 //
 // Measured for --ping, --label and --complete, in the same run and interleaved:
 //   ecflow_client           the reference client of the server's generation
-//   ecflow-ts               deno run cli.ts with the flags of the README's wrapper
-//   ecflow-ts, plain        deno run cli.ts without the V8 flags (what they buy)
+//   ecflow-ts wrapper       the README's drop-in `ecflow_client` (tools/compile.ts wrapperScript):
+//                           returns when ecflow-ts has written its exit status to a FIFO
+//   ecflow-ts deno run      deno run cli.ts with the wrapper's flags, waited for to the end
+//   ecflow-ts, plain        deno run cli.ts without those flags
 //   deno floor              a raw-socket Deno script sending the same request bytes (Deno's own
 //                           cost of reading the reply and exiting, with the wrapper's flags)
 // Ratios are of medians to ecflow_client's median. The machine is shared: run it twice.
@@ -26,9 +28,16 @@ import {
   type Generation,
   startServer,
 } from "../tests/harness/server.ts";
-import { WRAPPER_RUN_FLAGS as WRAPPER } from "../tools/compile.ts";
+import {
+  WRAPPER_PERMISSIONS,
+  WRAPPER_RUN_FLAGS as WRAPPER,
+  wrapperScript,
+} from "../tools/compile.ts";
 
-const args = parseArgs(Deno.args, { string: ["runs", "generation", "flags", "only"] });
+const args = parseArgs(Deno.args, {
+  string: ["runs", "generation", "flags", "only"],
+  boolean: ["busy"],
+});
 // --flags="..." tries other deno run flags in place of the wrapper's
 const WRAPPER_RUN_FLAGS = args.flags === undefined
   ? WRAPPER
@@ -136,17 +145,23 @@ const net = `--allow-net=127.0.0.1:${relayPort}`;
 const env = "--allow-env=ECF_*,NO_ECF";
 const deno = Deno.execPath();
 type Client = { name: string; cmd: (a: string[]) => string[] };
+const wrapper = `${await Deno.makeTempDir()}/ecflow_client`;
+await Deno.writeTextFile(wrapper, wrapperScript(cli, deno));
+await Deno.chmod(wrapper, 0o755);
+const perms = WRAPPER_PERMISSIONS.map((p) => p.startsWith("--allow-net") ? net : p);
 const clients: Client[] = [
   { name: "ecflow_client", cmd: (a) => [programs.client, ...a] },
+  { name: "ecflow-ts wrapper", cmd: (a) => [wrapper, ...a] },
   {
-    name: "ecflow-ts",
-    cmd: (a) => [deno, "run", ...WRAPPER_RUN_FLAGS, "--no-lock", net, env, cli, ...a],
+    name: "ecflow-ts deno run",
+    cmd: (a) => [deno, "run", ...WRAPPER_RUN_FLAGS, "--no-lock", ...perms, cli, ...a],
   },
   {
     name: "ecflow-ts, plain",
     cmd: (a) => [deno, "run", "--quiet", "--no-prompt", "--no-lock", net, env, cli, ...a],
   },
 ];
+
 // The floor's request: the same --label, framed, as ecflow-ts encodes it.
 const labelFrame = encodeFrame(encodeRequest(labelCommand("/x/t", "l", "floor"), {
   kind: "task",
@@ -208,6 +223,13 @@ async function once(cmd: string[]): Promise<[number, number]> {
   return [end - lastReplyByteAt, end - t0];
 }
 
+// --busy: one busy process per core during the measurement (the race test's condition)
+const busy = args.busy
+  ? Array.from(
+    { length: navigator.hardwareConcurrency },
+    () => new Deno.Command("bash", { args: ["-c", "while :; do :; done"] }).spawn(),
+  )
+  : [];
 const who = [...clients, floor];
 const results = new Map<string, { exit: number[]; whole: number[] }>();
 for (const [label, c] of Object.entries(COMMANDS)) {
@@ -227,6 +249,10 @@ for (const [label, c] of Object.entries(COMMANDS)) {
   }
 }
 
+for (const p of busy) {
+  p.kill("SIGKILL");
+  await p.status;
+}
 const f = (n: number) => n.toFixed(2).padStart(6);
 console.log(
   `ecflow_server ${GENERATION} via a loopback relay; ${RUNS} interleaved runs each; ` +
@@ -256,3 +282,4 @@ for (const label of Object.keys(COMMANDS)) {
 }
 listener.close();
 await Deno.remove(floorScript);
+await Deno.remove(wrapper.slice(0, wrapper.lastIndexOf("/")), { recursive: true });

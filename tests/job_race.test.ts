@@ -11,7 +11,7 @@
 // starts and stops by PID. It prints both failure counts; ecflow-ts must fail no more often.
 import { assert, assertEquals, fail } from "./deps.ts";
 import { ecflowPrograms, startServer } from "./harness/server.ts";
-import { WRAPPER_RUN_FLAGS } from "../tools/compile.ts";
+import { wrapperScript } from "../tools/compile.ts";
 
 const ITERATIONS = 30;
 /**
@@ -159,7 +159,9 @@ async function runRace(name: string, root: string): Promise<{ failed: number; no
     let state = "";
     while ((state = (await ref("--query", "state", `/${name}`)).trim()) !== "complete") {
       if (Date.now() > deadline) {
-        fail(`${name}: suite still ${state} after 15 minutes\n${await ref(`--get_state=/${name}`)}`);
+        fail(
+          `${name}: suite still ${state} after 15 minutes\n${await ref(`--get_state=/${name}`)}`,
+        );
       }
       await sleep(250);
     }
@@ -182,7 +184,7 @@ async function runRace(name: string, root: string): Promise<{ failed: number; no
       if (failed(out)) {
         count++;
         const lines = out.trimEnd().split("\n");
-        notes.push(`${name} iteration ${n} try ${tryNo}: ... ${lines.slice(-3).join(" | ")}`);
+        notes.push(`${name} iteration ${n} try ${tryNo}: ... ${lines.slice(-8).join(" | ")}`);
       }
     }
     if (tries === 0) {
@@ -207,12 +209,7 @@ Deno.test({
       await Deno.symlink(ecflowPrograms("5.9").client, `${dir}/ref/bin/ecflow_client`);
       await Deno.mkdir(`${dir}/ts/bin`, { recursive: true });
       const cli = new URL("../cli.ts", import.meta.url).pathname;
-      await Deno.writeTextFile(
-        `${dir}/ts/bin/ecflow_client`,
-        `#!/bin/sh\nexec '${Deno.execPath()}' run ${
-          WRAPPER_RUN_FLAGS.join(" ")
-        } --no-lock --allow-net --allow-env='ECF_*,NO_ECF' '${cli}' "$@"\n`,
-      );
+      await Deno.writeTextFile(`${dir}/ts/bin/ecflow_client`, wrapperScript(cli, Deno.execPath()));
       await Deno.chmod(`${dir}/ts/bin/ecflow_client`, 0o755);
 
       const ref = await runRace("race_ref", `${dir}/ref`);

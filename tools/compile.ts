@@ -6,16 +6,33 @@
 //   deno task compile                      # host target -> dist/ecflow-ts
 //   deno task compile --target=all         # every target in TARGETS -> dist/ecflow-ts-<target>
 //   deno task compile --dry-run            # print the deno compile command lines only
+//   deno task compile --bundle             # dist/bundle/cli.js (+ chunks): the CLI as JavaScript
+//                                          # for `deno run`, starting faster than the sources
 import { parseArgs } from "../lib/deps.ts";
 
 /**
  * The `deno run` flags of the README's drop-in wrapper, besides the permissions: no download
- * chatter, never a prompt, and V8 tuned for a process that sends one request and exits.
+ * chatter, never a prompt, no configuration file picked up from the job's directory, and V8
+ * without its platform worker threads (a process that sends one request and exits has no use
+ * for concurrent compilation or GC; measured in bench/exit_latency.ts and bench/startup.ts).
  */
 export const WRAPPER_RUN_FLAGS: readonly string[] = [
   "--quiet",
   "--no-prompt",
+  "--no-config",
   "--v8-flags=--single-threaded",
+];
+
+/**
+ * The permissions of the drop-in wrapper (user and task commands): the network, the `ECF_*`
+ * variables, and what identifies the client as ecflow_client does (the login name of the real
+ * uid from /etc/passwd, the host name).
+ */
+export const WRAPPER_PERMISSIONS: readonly string[] = [
+  "--allow-net",
+  "--allow-env=ECF_*,NO_ECF",
+  "--allow-sys=hostname,uid",
+  "--allow-read=/etc/passwd",
 ];
 
 /** The targets users need (linux x86_64/aarch64, macOS x86_64/arm64, Windows x86_64). */
@@ -28,14 +45,18 @@ export const TARGETS = [
 ] as const;
 
 /**
- * Permissions baked into the binary: network and environment, plus reading the TLS
- * certificate folder ecFlow uses (`$HOME/.ecflowrc/ssl`, or `ECF_SSL_DIR`), resolved when the
- * binary is built for the machine it is built on; pass --allow-read=<dir> yourself otherwise.
+ * Permissions baked into the binary: network and environment, the identity (uid and host name,
+ * /etc/passwd), plus reading the TLS certificate folder ecFlow uses (`$HOME/.ecflowrc/ssl`),
+ * resolved when the binary is built for the machine it is built on.
  */
 export function permissionFlags(home = Deno.env.get("HOME")): string[] {
-  const flags = ["--allow-net", "--allow-env"];
-  if (home) flags.push(`--allow-read=${home}/.ecflowrc/ssl`);
-  return flags;
+  const read = ["/etc/passwd", ...(home ? [`${home}/.ecflowrc/ssl`] : [])];
+  return [
+    "--allow-net",
+    "--allow-env",
+    "--allow-sys=hostname,uid",
+    `--allow-read=${read.join(",")}`,
+  ];
 }
 
 /** The `deno compile` arguments for one target. */
@@ -43,6 +64,8 @@ export function compileArgs(target: string | undefined, output: string): string[
   return [
     "compile",
     "--no-lock",
+    "--no-config",
+    "--v8-flags=--single-threaded",
     ...permissionFlags(),
     ...(target ? [`--target=${target}`] : []),
     `--output=${output}`,
@@ -50,9 +73,60 @@ export function compileArgs(target: string | undefined, output: string): string[
   ];
 }
 
+/**
+ * The `deno bundle` arguments that build the CLI as JavaScript in `outDir` (entry `cli.js`),
+ * one chunk per command group as the sources load them: `deno run` of it skips reading and
+ * analysing the ~50 TypeScript modules (bench/startup.ts measures the difference).
+ */
+export function bundleArgs(outDir: string): string[] {
+  return [
+    "bundle",
+    "--no-lock",
+    "--no-config",
+    "--quiet",
+    "--platform=deno",
+    "--code-splitting",
+    `--outdir=${outDir}`,
+    new URL("../cli.ts", import.meta.url).pathname,
+  ];
+}
+
+/** Runs deno with `args`, killed after `ms`; the output, colours stripped from stderr. */
+async function runDeno(args: string[], ms = 120_000) {
+  const child = new Deno.Command(Deno.execPath(), { args, stdout: "piped", stderr: "piped" })
+    .spawn();
+  const timer = setTimeout(() => child.kill("SIGKILL"), ms);
+  const out = await child.output();
+  clearTimeout(timer);
+  // deno prints colours even into a pipe unless told not to; strip them
+  // deno-lint-ignore no-control-regex
+  return {
+    success: out.success,
+    stderr: new TextDecoder().decode(out.stderr).replace(/\x1b\[[0-9;]*m/g, ""),
+  };
+}
+
 async function main(): Promise<number> {
-  const args = parseArgs(Deno.args, { string: ["target", "out-dir"], boolean: ["dry-run"] });
+  const args = parseArgs(Deno.args, {
+    string: ["target", "out-dir"],
+    boolean: ["dry-run", "bundle"],
+  });
   const outDir = args["out-dir"] ?? "dist";
+  if (args.bundle) {
+    const cmdArgs = bundleArgs(`${outDir}/bundle`);
+    if (args["dry-run"]) {
+      console.log(["deno", ...cmdArgs].join(" "));
+      return 0;
+    }
+    const out = await runDeno(cmdArgs);
+    if (!out.success) {
+      const firstError = out.stderr.split("\n").find((l) => l.startsWith("error:"))?.trim() ?? "";
+      console.error(`ecflow-ts compile: deno bundle failed: ${firstError}`);
+      return 1;
+    }
+    console.log(`built ${outDir}/bundle/cli.js`);
+    return 0;
+  }
   const targets: (string | undefined)[] = args.target === "all"
     ? [...TARGETS]
     : args.target
@@ -76,18 +150,9 @@ async function main(): Promise<number> {
       console.error("ecflow-ts compile: DENORT_BIN serves the host target only; drop --target");
       return 1;
     }
-    const child = new Deno.Command(Deno.execPath(), {
-      args: cmdArgs,
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const timer = setTimeout(() => child.kill("SIGKILL"), 120_000);
-    const out = await child.output();
-    clearTimeout(timer);
+    const out = await runDeno(cmdArgs);
     if (!out.success) {
-      // deno prints colours even into a pipe unless told not to; strip them
-      // deno-lint-ignore no-control-regex
-      const text = new TextDecoder().decode(out.stderr).replace(/\x1b\[[0-9;]*m/g, "");
+      const text = out.stderr;
       const url = /https?:\/\/\S*denort\S*\.zip/.exec(text)?.[0];
       const firstError = text.split("\n").find((l) => l.startsWith("error:"))?.trim() ?? "";
       console.error(
