@@ -11,9 +11,9 @@
 //
 // Measured for --ping, --label and --complete, in the same run and interleaved:
 //   ecflow_client           the reference client of the server's generation
-//   ecflow-ts wrapper       the README's drop-in `ecflow_client` (tools/compile.ts wrapperScript):
-//                           returns when ecflow-ts has written its exit status to a FIFO
-//   ecflow-ts deno run      deno run cli.ts with the wrapper's flags, waited for to the end
+//   ecflow-ts wrapper       the README's drop-in `ecflow_client` (tools/compile.ts wrapperScript,
+//                           sh exec'ing deno run cli.ts with the wrapper's flags)
+//   ecflow-ts deno run      deno run cli.ts with the wrapper's flags and permissions
 //   ecflow-ts, plain        deno run cli.ts without those flags
 //   deno floor              a raw-socket Deno script sending the same request bytes (Deno's own
 //                           cost of reading the reply and exiting, with the wrapper's flags)
@@ -208,17 +208,16 @@ const COMMANDS: Record<string, { args: string[]; before?: () => Promise<void> }>
 async function once(cmd: string[]): Promise<[number, number]> {
   lastReplyByteAt = 0;
   const t0 = performance.now();
-  const child = new Deno.Command(cmd[0], {
-    args: cmd.slice(1),
-    env: jobEnv,
-    clearEnv: true,
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const out = await child.output();
+  // stdout and stderr to /dev/null, as a job's go to its output file: a pipe would make the
+  // wait include whoever else holds it
+  const options = { args: cmd.slice(1), env: jobEnv, clearEnv: true, stdin: "null" } as const;
+  const status = await new Deno.Command(cmd[0], { ...options, stdout: "null", stderr: "null" })
+    .spawn().status;
   const end = performance.now();
-  if (!out.success) throw new Error(`${cmd.join(" ")}: ${dec.decode(out.stderr)}`);
+  if (!status.success) {
+    const again = await new Deno.Command(cmd[0], { ...options, stderr: "piped" }).output();
+    throw new Error(`${cmd.join(" ")}: exit ${status.code}: ${dec.decode(again.stderr)}`);
+  }
   if (lastReplyByteAt === 0) throw new Error(`${cmd.join(" ")}: no reply went through the relay`);
   return [end - lastReplyByteAt, end - t0];
 }

@@ -35,6 +35,35 @@ export const WRAPPER_PERMISSIONS: readonly string[] = [
   "--allow-read=/etc/passwd",
 ];
 
+/**
+ * The drop-in `ecflow_client` for job scripts (the README's wrapper): a POSIX sh script that
+ * runs ecflow-ts (`cli`: a path, or `jsr:@ecflow-ts/client/cli`) with
+ * {@linkcode WRAPPER_RUN_FLAGS} and {@linkcode WRAPPER_PERMISSIONS}, and returns as soon as
+ * ecflow-ts has finished: ecflow-ts writes its exit status to a FIFO after its last output
+ * (lib/cli/done.ts), so the job goes on without waiting for Deno to tear its process down.
+ * When the FIFO cannot be made, it simply execs ecflow-ts; when ecflow-ts ends without
+ * writing the status, the status is the process's own. A signal that ends the wrapper ends
+ * ecflow-ts too (as a background process it would ignore SIGINT).
+ */
+export function wrapperScript(cli: string, deno = "deno"): string {
+  const q = (s: string) => /^[\w=,./:@-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`;
+  const run = [deno, "run", ...WRAPPER_RUN_FLAGS, ...WRAPPER_PERMISSIONS].map(q).join(" ");
+  return [
+    "#!/bin/sh",
+    "# ecflow_client for job scripts: ecflow-ts, returning as soon as it has finished",
+    'f="${TMPDIR:-/tmp}/ecflow-ts.$$.done"',
+    `mkfifo -m 600 "$f" 2>/dev/null || exec ${run} ${q(cli)} "$@"`,
+    `ECF_TS_DONE_FIFO="$f" ${run} --allow-read="$f" --allow-write="$f" \\`,
+    `  ${q(cli)} "$@" 3>"$f" &`,
+    "trap 'kill -TERM $! 2>/dev/null; rm -f \"$f\"; exit 143' HUP INT TERM",
+    'read -r s < "$f" && exit "$s"',
+    "wait $!; s=$?",
+    'rm -f "$f"',
+    'exit "$s"',
+    "",
+  ].join("\n");
+}
+
 /** The targets users need (linux x86_64/aarch64, macOS x86_64/arm64, Windows x86_64). */
 export const TARGETS = [
   "x86_64-unknown-linux-gnu",
@@ -99,11 +128,9 @@ async function runDeno(args: string[], ms = 120_000) {
   const out = await child.output();
   clearTimeout(timer);
   // deno prints colours even into a pipe unless told not to; strip them
+  const text = new TextDecoder().decode(out.stderr);
   // deno-lint-ignore no-control-regex
-  return {
-    success: out.success,
-    stderr: new TextDecoder().decode(out.stderr).replace(/\x1b\[[0-9;]*m/g, ""),
-  };
+  return { success: out.success, stderr: text.replace(/\x1b\[[0-9;]*m/g, "") };
 }
 
 async function main(): Promise<number> {
