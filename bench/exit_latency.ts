@@ -57,8 +57,10 @@ await using server = await startServer({ generation: GENERATION });
 const home = server.home;
 await Deno.writeTextFile(
   `${home}/x.def`,
-  'suite x\n  task t\n    edit ECF_PASS FREE\n    label l ""\nendsuite\n',
+  "suite x\n  edit ECF_JOB_CMD 'true'\n  task t\n    edit ECF_PASS FREE\n    label l \"\"\nendsuite\n",
 );
+await Deno.mkdir(`${home}/x`);
+await Deno.writeTextFile(`${home}/x/t.ecf`, "true\n");
 const ref = async (...a: string[]) => {
   const out = await new Deno.Command(programs.client, {
     args: ["--host=127.0.0.1", `--port=${server.port}`, ...a],
