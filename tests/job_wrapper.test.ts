@@ -94,3 +94,37 @@ Deno.test("the README shows the wrapper that tools/compile.ts writes", async () 
   const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
   assertStringIncludes(readme, "```sh\n" + wrapperScript("jsr:@ecflow-ts/client/cli") + "```\n");
 });
+
+Deno.test("deno task compile --bundle builds a CLI that answers as the sources do", async () => {
+  await using server = await startServer();
+  const dir = await Deno.makeTempDir({ prefix: "ecflow-ts-bundle." });
+  try {
+    const tool = new URL("../tools/compile.ts", import.meta.url).pathname;
+    const denoEnv = jobEnv(server.port, dir);
+    const built = await run(Deno.execPath(), [
+      "run",
+      "-A",
+      "--no-lock",
+      tool,
+      "--bundle",
+      `--out-dir=${dir}`,
+    ], denoEnv);
+    assertEquals(built.code, 0, built.stderr);
+    const flags = ["run", "--quiet", "--no-lock", "--no-prompt", "--allow-net", "--allow-env"];
+    for (
+      const args of [["--version"], ["--help"], ["--server_version"], ["--get="], ["--suites"]]
+    ) {
+      const fromSources = await run(Deno.execPath(), [...flags, CLI, ...args], denoEnv);
+      const fromBundle = await run(
+        Deno.execPath(),
+        [...flags, `${dir}/bundle/cli.js`, ...args],
+        denoEnv,
+      );
+      assertEquals(fromBundle, fromSources, args.join(" "));
+    }
+    const ping = await run(Deno.execPath(), [...flags, `${dir}/bundle/cli.js`, "--ping"], denoEnv);
+    assertEquals(ping.code, 0, ping.stderr);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
