@@ -6,14 +6,19 @@
 // rounds of (variant / floor in the same round), so the load other processes put on the machine
 // cancels out as far as it can. The machine is shared: run it twice and compare.
 //
-// ecflow-ts runs from its sources (cli.ts) and from the bundle `deno task compile --bundle`
-// builds (built here into the server's temporary ECF_HOME).
+// ecflow-ts runs from its sources (cli.ts), through the README's job-script wrapper, and from
+// the bundle `deno task compile --bundle` builds (built here into the server's ECF_HOME).
 //
 // Run: ../shared/jsr-offline/run deno run -A bench/startup.ts [--rounds=40] [--generation=5.9|5.17]
 //      [--flags="..."]  (other deno run flags in place of the wrapper's, to compare)
 import { parseArgs } from "../lib/deps.ts";
 import { ecflowPrograms, type Generation, startServer } from "../tests/harness/server.ts";
-import { bundleArgs, WRAPPER_PERMISSIONS, WRAPPER_RUN_FLAGS } from "../tools/compile.ts";
+import {
+  bundleArgs,
+  WRAPPER_PERMISSIONS,
+  WRAPPER_RUN_FLAGS,
+  wrapperScript,
+} from "../tools/compile.ts";
 
 const args = parseArgs(Deno.args, { string: ["rounds", "generation", "flags"] });
 const ROUNDS = Number(args.rounds ?? 40);
@@ -55,6 +60,10 @@ const deno = Deno.execPath();
 const bundled = await new Deno.Command(deno, { args: bundleArgs(`${home}/bundle`) }).output();
 if (!bundled.success) throw new Error(`deno bundle: ${dec.decode(bundled.stderr)}`);
 const bundle = `${home}/bundle/cli.js`;
+// the README's job-script wrapper (sh, mkfifo, then deno run)
+const wrapper = `${home}/ecflow_client`;
+await Deno.writeTextFile(wrapper, wrapperScript(cli, deno));
+await Deno.chmod(wrapper, 0o755);
 const perms = WRAPPER_PERMISSIONS.map((p) =>
   p.startsWith("--allow-net") ? `--allow-net=127.0.0.1:${port}` : p
 );
@@ -102,6 +111,7 @@ const VARIANTS: Variant[] = [
   { name: "--ping ecflow-ts bundle", cmd: ts(perms, ["--ping"], bundle) },
   { name: "--ping ecflow_client", cmd: [programs.client, "--ping"] },
   { name: "--label ecflow-ts", cmd: ts(perms, ["--label=l", "start", "up"]) },
+  { name: "--label ecflow-ts wrapper", cmd: [wrapper, "--label=l", "start", "up"] },
   { name: "--label ecflow-ts bundle", cmd: ts(perms, ["--label=l", "start", "up"], bundle) },
   { name: "--label ecflow_client", cmd: [programs.client, "--label=l", "start", "up"] },
   { name: "--complete ecflow-ts", cmd: ts(perms, ["--complete"]), before: requeue },
