@@ -11,7 +11,8 @@ export { main } from "./lib/cli/main.ts";
 export type { CliIo } from "./lib/cli/main.ts";
 export { formatDuration, pingLine } from "./lib/cli/format.ts";
 import { main } from "./lib/cli/main.ts";
+import { exitProgram } from "./lib/cli/done.ts";
 
 if (import.meta.main) {
-  Deno.exit(await main(Deno.args));
+  exitProgram(await main(Deno.args));
 }

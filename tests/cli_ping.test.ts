@@ -104,7 +104,7 @@ Deno.test("CLI bad input: one line on stderr and exit 1", async () => {
     [["--pong"], "unknown option '--pong'"],
     [["--ping", "--port=abc"], "invalid port 'abc' (from --port)"],
     [["--ping", "--port=70000"], "invalid port '70000' (from --port)"],
-    [["--ping", "--host="], "invalid host '' (from --host)"],
+    [["--ping", "--host="], "the argument for option '--host' should follow immediately after"],
     [["--ping", "--port"], "option '--port' needs a value"],
     [["--ping=yes"], "option '--ping' takes no value"],
     [["ping"], "unexpected argument 'ping'"],

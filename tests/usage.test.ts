@@ -144,10 +144,16 @@ Deno.test("deno publish --dry-run lists exactly the files a user needs, with no 
 Deno.test("deno task compile: targets, baked permissions, and a clear failure without denort", async () => {
   assertEquals(TARGETS.length, 5);
   const flags = permissionFlags("/home/op");
-  assertEquals(flags, ["--allow-net", "--allow-env", "--allow-read=/home/op/.ecflowrc/ssl"]);
+  assertEquals(flags, [
+    "--allow-net",
+    "--allow-env",
+    "--allow-sys=hostname,uid",
+    "--allow-read=/etc/passwd,/home/op/.ecflowrc/ssl",
+  ]);
   const args = compileArgs("aarch64-unknown-linux-gnu", "dist/x");
   assert(args.includes("--target=aarch64-unknown-linux-gnu") && args.at(-1)!.endsWith("/cli.ts"));
-  assert(!args.some((a) => /allow-(run|write|sys|ffi|all)|^-A$/.test(a)), args.join(" "));
+  assert(args.includes("--v8-flags=--single-threaded"), args.join(" "));
+  assert(!args.some((a) => /allow-(run|write|ffi|all)|^--allow-sys$|^-A$/.test(a)), args.join(" "));
 
   const tool = new URL("../tools/compile.ts", import.meta.url).pathname;
   const outDir = await Deno.makeTempDir();

@@ -16,3 +16,12 @@ export * from "./credentials.ts";
 export * from "./crypt.ts";
 export * from "./passwd_file.ts";
 export * from "./tokens.ts";
+export {
+  clientHostName,
+  customUserName,
+  FALLBACK_USER,
+  loginNameOfUid,
+  type SystemIdentity,
+  systemIdentity,
+  userName,
+} from "../identity.ts";

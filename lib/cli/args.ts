@@ -1,7 +1,8 @@
 /**
  * ecflow_client's command-line grammar: long options only, `--opt=value` or
  * `--opt value`, and multi-token options that take every following token up
- * to the next `--option` (as boost::program_options does). Tokens are grouped
+ * to the next `--option` (as boost::program_options does). `--opt=` with
+ * nothing after the equal sign is an error for every option, as in boost. Tokens are grouped
  * per option here; the option tokens themselves are parsed by @std/cli.
  *
  * @module
@@ -87,6 +88,15 @@ export function parseCommandLine(argv: string[], specs: OptionSpec[]): ParsedCom
   const parsed: ParsedCommandLine = { modifiers: new Map() };
   for (const g of groups) {
     const name = g.token.slice(2).split("=", 1)[0];
+    if (g.token.endsWith("=") && g.token.indexOf("=") === g.token.length - 1) {
+      // boost::program_options' rule, checked before the option's name (ecflow_client 5.9.2
+      // says this for every option; 5.17 the same except for its own errors of --alter,
+      // --abort, --meter and --label, which also refuse without a connection)
+      throw new ConfigError(
+        `the argument for option '--${oneLine(name)}' should follow immediately after the ` +
+          "equal sign",
+      );
+    }
     const spec = byName.get(name);
     if (!spec) throw new ConfigError(`unknown option '--${oneLine(name)}' (see --help)`);
     const hasValue = g.token.includes("=");
