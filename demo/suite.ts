@@ -158,6 +158,9 @@ $ECFTS --label=info "work/a is complete"
   "q/consumer": `n=0
 while true; do
   step=$($ECFTS --queue=steps active)
+  # while the server is halted the client prints that it waits (on stdout, as ecflow_client
+  # does) before the step: keep the last line
+  step=\${step##*$'\\n'}
   if [ "$step" = "<NULL>" ]; then break; fi
   n=$((n + 1))
   $ECFTS --meter=done $n
