@@ -209,6 +209,7 @@ export {
 export { customUserName } from "./lib/identity.ts";
 export {
   certificateDir,
+  CertificateMismatchError,
   findServerCertificate,
   type FoundCertificate,
   tlsFailure,

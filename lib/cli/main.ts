@@ -169,7 +169,10 @@ function errorText(e: unknown, client: Client | undefined, label: string): strin
   return `ecflow-ts: unexpected error: ${clip(oneLine(String((e as Error)?.message ?? e)))}\n`;
 }
 
-/** Our own messages echo what was given (a 10,000-character --port): keep them readable. */
+/**
+ * Our own messages echo what was given (a 10,000-character --port): keep them readable,
+ * yet whole when they name what must be compared (two SHA-256 fingerprints and a path).
+ */
 function clip(s: string): string {
-  return s.length > 300 ? `${s.slice(0, 297)}...` : s;
+  return s.length > 600 ? `${s.slice(0, 597)}...` : s;
 }

@@ -217,7 +217,7 @@ export async function exchangeOnStream(
 /**
  * Connects with a deadline; maps failures to typed errors.
  */
-export async function connectWithin<T extends ByteStream>(
+export async function connectWithin<T>(
   target: TransportTarget,
   timeoutMs: number,
   open: (signal: AbortSignal) => Promise<T>,
