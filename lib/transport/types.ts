@@ -34,6 +34,11 @@ export interface Transport {
     payload: Uint8Array,
     limits?: TransportLimits,
   ): Promise<Uint8Array>;
+  /**
+   * Releases what the transport holds between exchanges (an HTTP client, for
+   * instance). Exchanges may follow; they acquire what they need again.
+   */
+  close?(): void;
 }
 
 /** Defaults for {@linkcode TransportLimits}. */
