@@ -88,8 +88,17 @@ const ALERTS: Record<number, string> = {
   116: "certificate_required",
 };
 
+/** What a TLS 1.3-only client says when a server speaks only older versions. */
+export const NEEDS_TLS13 = "certificate pinning needs TLS 1.3 (ecFlow servers built with " +
+  "OpenSSL 1.1.1 or later speak it)";
+
 function alertError(content: Uint8Array): TlsMessageError {
   const code = content[1];
+  if (code === 70) {
+    return new TlsMessageError(
+      `the server refused TLS 1.3 (alert protocol_version); ${NEEDS_TLS13}`,
+    );
+  }
   return new TlsMessageError(`the server sent TLS alert ${ALERTS[code] ?? code}`);
 }
 

@@ -132,6 +132,9 @@ function handshakeFailure(e: unknown, target: TransportTarget, trust: Trust): un
       { cause: e },
     );
   }
+  if (e instanceof TlsMessageError && /TLS 1\.3/.test(e.message)) {
+    return new TlsSetupError(e.message, target, { cause: e });
+  }
   if (e instanceof TlsMessageError) {
     return new TlsSetupError(
       `TLS handshake failed (${e.message}); is the server started with ECF_SSL?`,

@@ -231,8 +231,8 @@ export function parseServerHello(body: Uint8Array, hello: ClientHelloInput): Ser
   r.end();
   if (version !== 0x0304) {
     throw new TlsMessageError(
-      "the server chose TLS 1.2 or older; certificate pinning needs TLS 1.3 " +
-        "(ecFlow servers built with OpenSSL 1.1.1 or later speak it)",
+      "the server chose TLS 1.2 or older; certificate pinning needs TLS 1.3 (ecFlow servers " +
+        "built with OpenSSL 1.1.1 or later speak it)",
     );
   }
   if (sessionId.length !== 32 || !sessionId.every((b, i) => b === hello.sessionId[i])) {
