@@ -348,8 +348,14 @@ export interface SeenRequest {
 
 /** Options of {@linkcode startForwarder}. */
 export interface ForwarderOptions {
-  /** The real TCP ecflow_server port to forward to (127.0.0.1). */
+  /** The real ecflow_server port to forward to (127.0.0.1). */
   serverPort: number;
+  /**
+   * How that server listens: `tcp` (default; the body goes in the 8-byte framing)
+   * or `http` (a 5.17 `--http` server: the body is POSTed to it, as a reverse proxy
+   * in front of it would).
+   */
+  upstream?: "tcp" | "http";
   /** Serve HTTPS with this certificate and key (PEM). */
   tls?: { cert: string; key: string };
   /** Answer 401 unless the request carries exactly this Authorization header. */
@@ -390,14 +396,28 @@ async function forwardFrame(port: number, body: Uint8Array): Promise<Uint8Array>
 }
 
 /**
- * An HTTP(S) endpoint that answers as ecFlow 5.17's `--http` server: POST
- * with a JSON body → the body goes byte-for-byte to the real TCP server and
- * its reply is returned as `200 OK`, `Content-Type: application/json`; any
- * other method → `400` with the body `Unknown HTTP-method`.
+ * An HTTP(S) endpoint in front of a real server, answering as ecFlow 5.17's
+ * `--http` server does: POST with a JSON body → the body goes byte-for-byte to
+ * the real server (over TCP, or POSTed to a real `--http` server) and its reply
+ * comes back as `200 OK`, `Content-Type: application/json`; any other method →
+ * `400` with the body `Unknown HTTP-method`. It records what it was sent, and can
+ * serve HTTPS and demand a token, as a reverse proxy in front of ecFlow would.
  */
 export function startForwarder(o: ForwarderOptions): Forwarder {
   const seen: SeenRequest[] = [];
   const ac = new AbortController();
+  // 5.17 closes each connection after its reply: no pooled connections to it.
+  const upstream = o.upstream === "http" ? Deno.createHttpClient({ poolMaxIdlePerHost: 0 }) : null;
+  const forward = async (body: Uint8Array): Promise<[number, Uint8Array]> => {
+    if (!upstream) return [200, await forwardFrame(o.serverPort, body)];
+    const res = await fetch(`http://127.0.0.1:${o.serverPort}/v1/ecflow`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: body as Uint8Array<ArrayBuffer>,
+      client: upstream,
+    });
+    return [res.status, new Uint8Array(await res.arrayBuffer())];
+  };
   const server = Deno.serve({
     hostname: "127.0.0.1",
     port: 0,
@@ -423,11 +443,13 @@ export function startForwarder(o: ForwarderOptions): Forwarder {
     if (o.requireAuthorization !== undefined && headers.authorization !== o.requireAuthorization) {
       return reply(401, "Unauthorized");
     }
-    return reply(200, await forwardFrame(o.serverPort, body));
+    const [status, answer] = await forward(body);
+    return reply(status, answer);
   });
   const stop = async () => {
     ac.abort();
     await server.finished;
+    upstream?.close();
   };
   return { port: server.addr.port, seen, stop, [Symbol.asyncDispose]: stop };
 }
