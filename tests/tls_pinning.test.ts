@@ -4,7 +4,7 @@
 // server), and a forged server that presents the pinned certificate without
 // holding its key, which must be refused as ecflow_client refuses it.
 import * as nodeTls from "node:tls";
-import { assert, assertEquals, assertRejects } from "./deps.ts";
+import { assert, assertEquals, assertMatch, assertRejects } from "./deps.ts";
 import { ecflowClient, ecflowTs, freeServerPort, GENERATIONS } from "./harness/server.ts";
 import {
   makeCertificate,
@@ -15,7 +15,7 @@ import {
 } from "./transport_harness.ts";
 import { pinnedHandshake, type PinnedTlsStream } from "../lib/transport/pinned.ts";
 import { parseCertificate, pemCertificates } from "../lib/transport/x509.ts";
-import { TlsSetupError, TlsTransport } from "../mod.ts";
+import { ProtocolError, TimeoutError, TlsSetupError, TlsTransport } from "../mod.ts";
 
 /** A running `openssl s_server`, its output (stdout and stderr) read as it comes. */
 async function sServer(dir: string, args: string[]) {
@@ -173,6 +173,37 @@ Deno.test("pinned TLS 1.3 refuses a TLS 1.2-only server in one line that says wh
     `127.0.0.1:${server.port}: the server refused TLS 1.3 (alert protocol_version); certificate ` +
       "pinning needs TLS 1.3 (ecFlow servers built with OpenSSL 1.1.1 or later speak it)",
   );
+});
+
+Deno.test("pinned TLS keeps the transport's limits: a reply deadline, and the reply size ceiling", async () => {
+  await using keys = await keyDir();
+  // s_server completes the handshake and then never answers an ecFlow request.
+  await using silent = await sServer(keys.dir, ["-cert", "rsa.crt", "-key", "rsa.key"]);
+  const pem = await Deno.readTextFile(`${keys.dir}/rsa.crt`);
+  const tls = new TlsTransport({ replyTimeoutMs: 300 }, { caCerts: [pem] });
+  const e = await assertRejects(
+    () => tls.exchange({ host: "127.0.0.1", port: silent.port }, new Uint8Array(8)),
+    TimeoutError,
+  );
+  assertEquals([e.phase, e.message], [
+    "reply",
+    `127.0.0.1:${silent.port}: no complete reply within 0.3 s`,
+  ]);
+  await silent.waitFor(/CIPHER is/);
+
+  const home = await Deno.makeTempDir({ prefix: "ecflow-ts-tls-limits." });
+  try {
+    const sslDir = await makeSslDir(home, "server", "v1");
+    await using server = await spawnServer({
+      env: () => ({ HOME: home, ECF_SSL: "1" }),
+      client: (port) => testClient(port, { ssl: true, certDir: sslDir }),
+    });
+    const tiny = testClient(server.port, { ssl: true, certDir: sslDir, maxReplyBytes: 10 });
+    const big = await assertRejects(() => tiny.ping(), ProtocolError);
+    assertMatch(big.message, /reply of \d+ bytes exceeds the 10-byte limit/);
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
 });
 
 /**

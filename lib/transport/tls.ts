@@ -124,6 +124,16 @@ export function findServerCertificate(
 /**
  * Turns Deno's TLS (rustls) complaints on the verified route, where the server
  * presents a certificate issued by a CA of the file, into what to do about them.
+ *
+ * @example
+ * ```ts
+ * import { tlsFailure, TlsSetupError } from "@ecflow-ts/client";
+ * import { assert, assertStringIncludes } from "@std/assert";
+ * const rustls = new Error("invalid peer certificate: NotValidForName");
+ * const e = tlsFailure(rustls, { host: "h", port: 1 }, "/ssl/server.crt");
+ * assert(e instanceof TlsSetupError);
+ * assertStringIncludes(e.message, "h:1: the server's certificate, issued by a CA in /ssl/server.crt");
+ * ```
  */
 export function tlsFailure(
   e: unknown,

@@ -6,6 +6,15 @@
  * @module
  */
 
+/** A handshake message or record that breaks the protocol. */
+export class TlsMessageError extends Error {
+  /** Creates the error. */
+  constructor(message: string) {
+    super(message);
+    this.name = "TlsMessageError";
+  }
+}
+
 /** The hashes of the two cipher suites the pinned client offers. */
 export type HashName = "SHA-256" | "SHA-384";
 
@@ -208,7 +217,9 @@ export class RecordProtection {
   }
 
   #nonce(): Bytes {
-    if (this.#seq >= 0xffffffffffffffffn) throw new Error("TLS record sequence number exhausted");
+    if (this.#seq >= 0xffffffffffffffffn) {
+      throw new TlsMessageError("TLS record sequence number exhausted");
+    }
     const nonce = new Uint8Array(this.#iv);
     let s = this.#seq++;
     for (let i = 11; i >= 4; i--) {
@@ -262,11 +273,11 @@ export class RecordProtection {
         ),
       );
     } catch {
-      throw new Error("a TLS record failed authentication (bad_record_mac)");
+      throw new TlsMessageError("a TLS record failed authentication (bad_record_mac)");
     }
     let end = inner.length;
     while (end > 0 && inner[end - 1] === 0) end--;
-    if (end === 0) throw new Error("a TLS record has no content type");
+    if (end === 0) throw new TlsMessageError("a TLS record has no content type");
     return { type: inner[end - 1], content: inner.subarray(0, end - 1) };
   }
 }

@@ -7,16 +7,9 @@
  *
  * @module
  */
-import { concat } from "./tls13_keys.ts";
+import { concat, TlsMessageError } from "./tls13_keys.ts";
 
-/** A handshake message or record that breaks the protocol. */
-export class TlsMessageError extends Error {
-  /** Creates the error. */
-  constructor(message: string) {
-    super(message);
-    this.name = "TlsMessageError";
-  }
-}
+export { TlsMessageError };
 
 /** Handshake message types. */
 export const HandshakeType = {

@@ -163,12 +163,6 @@ function ipText(b: Uint8Array): string {
 /**
  * Reads the fields pinning needs from a DER certificate. Throws
  * {@linkcode CertificateFormatError} on anything that is not an X.509 certificate.
- *
- * @example
- * ```ts ignore
- * const info = parseCertificate(pemCertificates(pemText)[0]);
- * console.log(info.version, info.ca, info.dnsNames);
- * ```
  */
 export function parseCertificate(der: Uint8Array): CertificateInfo {
   const cert = expectTag(readTlv(der, 0), 0x30, "a certificate SEQUENCE");
@@ -231,11 +225,6 @@ export function parseCertificate(der: Uint8Array): CertificateInfo {
 
 /**
  * The DER certificates in a PEM text (every `BEGIN CERTIFICATE` block, in order).
- *
- * @example
- * ```ts ignore
- * const ders = pemCertificates(Deno.readTextFileSync("server.crt"));
- * ```
  */
 export function pemCertificates(pem: string): Uint8Array[] {
   const out: Uint8Array[] = [];
@@ -280,11 +269,6 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 /**
  * The SHA-256 fingerprint of a DER certificate as `openssl x509 -fingerprint -sha256`
  * prints it: upper-case hex pairs joined by colons.
- *
- * @example
- * ```ts ignore
- * console.log(await sha256Fingerprint(der)); // "0A:38:2D:…"
- * ```
  */
 export async function sha256Fingerprint(der: Uint8Array): Promise<string> {
   const digest = new Uint8Array(
@@ -308,11 +292,6 @@ export type TrustRoute = "pin" | "verify";
 
 /**
  * Chooses the {@linkcode TrustRoute} for a certificate file.
- *
- * @example
- * ```ts ignore
- * trustRoute(pemCertificates(pem).map(parseCertificate)); // "pin" for a self-signed file
- * ```
  */
 export function trustRoute(file: CertificateInfo[]): TrustRoute {
   for (const cert of file) {
