@@ -12,6 +12,7 @@ import {
   sha256Fingerprint,
   trustRoute,
 } from "../lib/transport/x509.ts";
+import { hmacSync, sha256, sha384 } from "../lib/transport/sha2.ts";
 import {
   CIPHER_SUITES,
   concat,
@@ -98,36 +99,63 @@ Deno.test("x509: anything that is not a certificate is a CertificateFormatError"
   }
 });
 
-Deno.test("TLS 1.3 key schedule: RFC 5869, RFC 8448 and openssl's TLS13-KDF values", async () => {
+Deno.test("sha2: FIPS 180 values, and the same hashes and HMACs as WebCrypto for 0 to 300 bytes", async () => {
+  const abc = new TextEncoder().encode("abc");
+  assertEquals(
+    toHex(sha256(abc)),
+    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+  );
+  assertEquals(
+    toHex(sha384(abc)),
+    "cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed8086072ba1e7cc2358baeca134c825a7",
+  );
+  for (let n = 0; n <= 300; n++) {
+    const data = crypto.getRandomValues(new Uint8Array(n));
+    const key = crypto.getRandomValues(new Uint8Array(1 + (n * 7) % 200)); // longer than a block too
+    for (const [name, f] of [["SHA-256", sha256], ["SHA-384", sha384]] as const) {
+      assertEquals(f(data), new Uint8Array(await crypto.subtle.digest(name, data)), `${name} ${n}`);
+      const k = await crypto.subtle.importKey("raw", key, { name: "HMAC", hash: name }, false, [
+        "sign",
+      ]);
+      assertEquals(
+        hmacSync(name, key, data),
+        new Uint8Array(await crypto.subtle.sign("HMAC", k, data)),
+        `HMAC ${name} ${n}`,
+      );
+    }
+  }
+});
+
+Deno.test("TLS 1.3 key schedule: RFC 5869, RFC 8448 and openssl's TLS13-KDF values", () => {
   // RFC 5869 test case 1.
-  const prk = await hkdfExtract(
+  const prk = hkdfExtract(
     "SHA-256",
     hex("000102030405060708090a0b0c"),
     new Uint8Array(22).fill(0x0b),
   );
   assertEquals(toHex(prk), "077709362c2e32df0ddc3f0dc47bba6390b6c73bb50f9c3122ec844ad7c2b3e5");
   assertEquals(
-    toHex(await hkdfExpand("SHA-256", prk, hex("f0f1f2f3f4f5f6f7f8f9"), 42)),
+    toHex(hkdfExpand("SHA-256", prk, hex("f0f1f2f3f4f5f6f7f8f9"), 42)),
     "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865",
   );
   // RFC 8448 §3: the early secret without a PSK and Derive-Secret(., "derived", "").
-  const early = await earlySecret(SHA256);
+  const early = earlySecret(SHA256);
   assertEquals(toHex(early), "33ad0a1c607ec03b09e6cd9893680ce210adf300aa1f2660e1b22e10f170f92a");
   const emptyHash = hex("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   assertEquals(
-    toHex(await expandLabel("SHA-256", early, "derived", emptyHash, 32)),
+    toHex(expandLabel("SHA-256", early, "derived", emptyHash, 32)),
     "6f2615a108c702c5678f54fc9dbab69716c076189c48250cebeac3576c3611ba",
   );
   // openssl kdf ... TLS13-KDF: traffic key and IV labels, and the SHA-384 suite.
   assertEquals(
-    toHex(await expandLabel("SHA-256", early, "key", new Uint8Array(0), 16)),
+    toHex(expandLabel("SHA-256", early, "key", new Uint8Array(0), 16)),
     "ebbf95bddc9e43bd09465c5516ab2d5f",
   );
   assertEquals(
-    toHex(await expandLabel("SHA-256", early, "iv", new Uint8Array(0), 12)),
+    toHex(expandLabel("SHA-256", early, "iv", new Uint8Array(0), 12)),
     "a7bf78a10cf9feb156a93f7a",
   );
-  const early384 = await earlySecret(SHA384);
+  const early384 = earlySecret(SHA384);
   assertEquals(
     toHex(early384),
     "7ee8206f5570023e6dc7519eb1073bc4e791ad37b5c382aa10ba18e2357e716971f9362f2c2fe2a76bfd78dfec4ea9b5",
@@ -136,7 +164,7 @@ Deno.test("TLS 1.3 key schedule: RFC 5869, RFC 8448 and openssl's TLS13-KDF valu
     "38b060a751ac96384cd9327eb1b1e36a21fdb71114be07434c0cc7bf63f6e1da274edebfe76f65fbd51ad2f14898b95b",
   );
   assertEquals(
-    toHex(await expandLabel("SHA-384", early384, "derived", empty384, 48)),
+    toHex(expandLabel("SHA-384", early384, "derived", empty384, 48)),
     "1591dac5cbbf0330a4a84de9c753330e92d01f0a88214b4464972fd668049e93e52f2b16fad922fdc0584478428f282b",
   );
 });

@@ -332,7 +332,7 @@ export async function pinnedHandshake(
       );
     }
     transcript = concat(
-      messageHash(await digest(hash, ch)),
+      messageHash(digest(hash, ch)),
       transcript.subarray(ch.length),
       ch2,
       sh.raw,
@@ -344,7 +344,7 @@ export async function pinnedHandshake(
     pairs[chosen.keyShare.group],
     chosen.keyShare.key,
   );
-  const secrets = await handshakeSecrets(suite, shared, await digest(suite.hash, transcript));
+  const secrets = handshakeSecrets(suite, shared, digest(suite.hash, transcript));
   const serverHs = await RecordProtection.fromSecret(suite, secrets.server);
 
   // The server's encrypted flight: EncryptedExtensions, [CertificateRequest],
@@ -397,7 +397,7 @@ export async function pinnedHandshake(
 
   const cv = await expect(HandshakeType.certificateVerify, "CertificateVerify");
   const { scheme, signature } = parseCertificateVerify(cv.body);
-  const content = certificateVerifyContent(await digest(suite.hash, transcript));
+  const content = certificateVerifyContent(digest(suite.hash, transcript));
   if (!await signatureValid(leaf, scheme, signature, content)) {
     throw new PinnedHandshakeError(
       "the server's handshake signature does not verify with the key of the certificate " +
@@ -407,16 +407,16 @@ export async function pinnedHandshake(
   transcript = concat(transcript, cv.raw);
 
   const fin = await expect(HandshakeType.finished, "Finished");
-  const wanted = await finishedMac(suite, secrets.server, await digest(suite.hash, transcript));
+  const wanted = finishedMac(suite, secrets.server, digest(suite.hash, transcript));
   if (!bytesEqual(fin.body, wanted)) {
     throw new PinnedHandshakeError("the server's Finished message does not verify");
   }
   if (!flight.empty) throw new TlsMessageError("handshake data after the server's Finished");
   transcript = concat(transcript, fin.raw);
-  const app = await applicationSecrets(
+  const app = applicationSecrets(
     suite,
     secrets.handshake,
-    await digest(suite.hash, transcript),
+    digest(suite.hash, transcript),
   );
 
   // The client's flight: ChangeCipherSpec (compatibility mode), then under the
@@ -430,7 +430,7 @@ export async function pinnedHandshake(
   }
   const clientFinished = handshakeMessage(
     HandshakeType.finished,
-    await finishedMac(suite, secrets.client, await digest(suite.hash, transcript)),
+    finishedMac(suite, secrets.client, digest(suite.hash, transcript)),
   );
   clientFlight = concat(clientFlight, clientFinished);
   await writeAll(
@@ -524,7 +524,7 @@ export class PinnedTlsStream implements ByteStream {
       if (m.type === HandshakeType.newSessionTicket) continue;
       if (m.type === HandshakeType.keyUpdate) {
         if (parseKeyUpdate(m.body)) this.#updateOwed = true;
-        this.#readSecret = await nextTrafficSecret(this.#suite, this.#readSecret);
+        this.#readSecret = nextTrafficSecret(this.#suite, this.#readSecret);
         this.#read = await RecordProtection.fromSecret(this.#suite, this.#readSecret);
         continue;
       }
@@ -543,7 +543,7 @@ export class PinnedTlsStream implements ByteStream {
           handshakeMessage(HandshakeType.keyUpdate, new Uint8Array([0])),
         ),
       );
-      this.#writeSecret = await nextTrafficSecret(this.#suite, this.#writeSecret);
+      this.#writeSecret = nextTrafficSecret(this.#suite, this.#writeSecret);
       this.#write = await RecordProtection.fromSecret(this.#suite, this.#writeSecret);
     }
     for (let off = 0; off < p.length; off += MAX_PLAINTEXT) {

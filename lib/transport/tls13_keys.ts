@@ -1,10 +1,14 @@
 /**
- * TLS 1.3 key schedule and record protection (RFC 8446 §7 and §5.2) on
- * WebCrypto: HKDF-Extract and HKDF-Expand-Label over HMAC, traffic keys, the
- * Finished MAC, and AES-GCM sealing and opening of records. Pure: no sockets.
+ * TLS 1.3 key schedule and record protection (RFC 8446 §7 and §5.2):
+ * HKDF-Extract and HKDF-Expand-Label over HMAC (sha2.ts, synchronous), traffic
+ * keys, the Finished MAC, and AES-GCM sealing and opening of records
+ * (WebCrypto). Pure: no sockets.
  *
  * @module
  */
+import { hash, type HashName, hmacSync } from "./sha2.ts";
+
+export type { HashName };
 
 /** A handshake message or record that breaks the protocol. */
 export class TlsMessageError extends Error {
@@ -14,9 +18,6 @@ export class TlsMessageError extends Error {
     this.name = "TlsMessageError";
   }
 }
-
-/** The hashes of the two cipher suites the pinned client offers. */
-export type HashName = "SHA-256" | "SHA-384";
 
 /** A cipher suite: TLS_AES_128_GCM_SHA256 (0x1301) or TLS_AES_256_GCM_SHA384 (0x1302). */
 export interface CipherSuite {
@@ -52,34 +53,31 @@ export function concat(...parts: Uint8Array[]): Bytes {
 }
 
 /** HMAC of `data` under `key`. */
-export async function hmac(hash: HashName, key: Uint8Array, data: Uint8Array): Promise<Bytes> {
-  const k = await crypto.subtle.importKey("raw", key as Bytes, { name: "HMAC", hash }, false, [
-    "sign",
-  ]);
-  return new Uint8Array(await crypto.subtle.sign("HMAC", k, data as Bytes));
+export function hmac(name: HashName, key: Uint8Array, data: Uint8Array): Bytes {
+  return hmacSync(name, key, data) as Bytes;
 }
 
 /** The hash of `data`. */
-export async function digest(hash: HashName, data: Uint8Array): Promise<Bytes> {
-  return new Uint8Array(await crypto.subtle.digest(hash, data as Bytes));
+export function digest(name: HashName, data: Uint8Array): Bytes {
+  return hash(name, data) as Bytes;
 }
 
 /** HKDF-Extract (RFC 5869): HMAC(salt, ikm). */
-export function hkdfExtract(hash: HashName, salt: Uint8Array, ikm: Uint8Array): Promise<Bytes> {
-  return hmac(hash, salt, ikm);
+export function hkdfExtract(name: HashName, salt: Uint8Array, ikm: Uint8Array): Bytes {
+  return hmac(name, salt, ikm);
 }
 
 /** HKDF-Expand (RFC 5869) to `length` bytes. */
-export async function hkdfExpand(
-  hash: HashName,
+export function hkdfExpand(
+  name: HashName,
   prk: Uint8Array,
   info: Uint8Array,
   length: number,
-): Promise<Bytes> {
+): Bytes {
   const out = new Uint8Array(length);
   let previous: Uint8Array = new Uint8Array(0);
   for (let i = 1, off = 0; off < length; i++) {
-    previous = await hmac(hash, prk, concat(previous, info, new Uint8Array([i])));
+    previous = hmac(name, prk, concat(previous, info, new Uint8Array([i])));
     out.set(previous.subarray(0, Math.min(previous.length, length - off)), off);
     off += previous.length;
   }
@@ -88,12 +86,12 @@ export async function hkdfExpand(
 
 /** HKDF-Expand-Label (RFC 8446 §7.1): the label is prefixed with `tls13 `. */
 export function expandLabel(
-  hash: HashName,
+  name: HashName,
   secret: Uint8Array,
   label: string,
   context: Uint8Array,
   length: number,
-): Promise<Bytes> {
+): Bytes {
   const l = new TextEncoder().encode(`tls13 ${label}`);
   const info = concat(
     new Uint8Array([length >> 8, length & 0xff, l.length]),
@@ -101,7 +99,7 @@ export function expandLabel(
     new Uint8Array([context.length]),
     context,
   );
-  return hkdfExpand(hash, secret, info, length);
+  return hkdfExpand(name, secret, info, length);
 }
 
 /** Derive-Secret (RFC 8446 §7.1): Expand-Label with the transcript hash as context. */
@@ -110,7 +108,7 @@ export function deriveSecret(
   secret: Uint8Array,
   label: string,
   transcriptHash: Uint8Array,
-): Promise<Bytes> {
+): Bytes {
   return expandLabel(suite.hash, secret, label, transcriptHash, suite.hashLength);
 }
 
@@ -125,49 +123,49 @@ export interface HandshakeSecrets {
 }
 
 /** Early Secret with no PSK: HKDF-Extract(0, 0). */
-export function earlySecret(suite: CipherSuite): Promise<Bytes> {
+export function earlySecret(suite: CipherSuite): Bytes {
   const zeros = new Uint8Array(suite.hashLength);
   return hkdfExtract(suite.hash, zeros, zeros);
 }
 
 /** Runs the key schedule up to the handshake traffic secrets. */
-export async function handshakeSecrets(
+export function handshakeSecrets(
   suite: CipherSuite,
   sharedSecret: Uint8Array,
   helloHash: Uint8Array,
-): Promise<HandshakeSecrets> {
-  const empty = await digest(suite.hash, new Uint8Array(0));
-  const derived = await deriveSecret(suite, await earlySecret(suite), "derived", empty);
-  const handshake = await hkdfExtract(suite.hash, derived, sharedSecret);
+): HandshakeSecrets {
+  const empty = digest(suite.hash, new Uint8Array(0));
+  const derived = deriveSecret(suite, earlySecret(suite), "derived", empty);
+  const handshake = hkdfExtract(suite.hash, derived, sharedSecret);
   return {
     handshake,
-    client: await deriveSecret(suite, handshake, "c hs traffic", helloHash),
-    server: await deriveSecret(suite, handshake, "s hs traffic", helloHash),
+    client: deriveSecret(suite, handshake, "c hs traffic", helloHash),
+    server: deriveSecret(suite, handshake, "s hs traffic", helloHash),
   };
 }
 
 /** The application traffic secrets, from the hash of ClientHello..server Finished. */
-export async function applicationSecrets(
+export function applicationSecrets(
   suite: CipherSuite,
   handshakeSecret: Uint8Array,
   transcriptHash: Uint8Array,
-): Promise<{ client: Bytes; server: Bytes }> {
-  const empty = await digest(suite.hash, new Uint8Array(0));
-  const derived = await deriveSecret(suite, handshakeSecret, "derived", empty);
-  const master = await hkdfExtract(suite.hash, derived, new Uint8Array(suite.hashLength));
+): { client: Bytes; server: Bytes } {
+  const empty = digest(suite.hash, new Uint8Array(0));
+  const derived = deriveSecret(suite, handshakeSecret, "derived", empty);
+  const master = hkdfExtract(suite.hash, derived, new Uint8Array(suite.hashLength));
   return {
-    client: await deriveSecret(suite, master, "c ap traffic", transcriptHash),
-    server: await deriveSecret(suite, master, "s ap traffic", transcriptHash),
+    client: deriveSecret(suite, master, "c ap traffic", transcriptHash),
+    server: deriveSecret(suite, master, "s ap traffic", transcriptHash),
   };
 }
 
 /** The Finished verify_data for a traffic secret over a transcript hash (RFC 8446 §4.4.4). */
-export async function finishedMac(
+export function finishedMac(
   suite: CipherSuite,
   trafficSecret: Uint8Array,
   transcriptHash: Uint8Array,
-): Promise<Bytes> {
-  const key = await expandLabel(
+): Bytes {
+  const key = expandLabel(
     suite.hash,
     trafficSecret,
     "finished",
@@ -178,7 +176,7 @@ export async function finishedMac(
 }
 
 /** The next traffic secret after a KeyUpdate (RFC 8446 §7.2). */
-export function nextTrafficSecret(suite: CipherSuite, secret: Uint8Array): Promise<Bytes> {
+export function nextTrafficSecret(suite: CipherSuite, secret: Uint8Array): Bytes {
   return expandLabel(suite.hash, secret, "traffic upd", new Uint8Array(0), suite.hashLength);
 }
 
@@ -207,8 +205,8 @@ export class RecordProtection {
   /** The protection of a traffic secret. */
   static async fromSecret(suite: CipherSuite, secret: Uint8Array): Promise<RecordProtection> {
     const empty = new Uint8Array(0);
-    const keyBytes = await expandLabel(suite.hash, secret, "key", empty, suite.keyLength);
-    const iv = await expandLabel(suite.hash, secret, "iv", empty, 12);
+    const keyBytes = expandLabel(suite.hash, secret, "key", empty, suite.keyLength);
+    const iv = expandLabel(suite.hash, secret, "iv", empty, 12);
     const key = await crypto.subtle.importKey("raw", keyBytes, "AES-GCM", false, [
       "encrypt",
       "decrypt",
