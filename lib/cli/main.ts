@@ -20,6 +20,7 @@ import {
   TimeoutError,
 } from "../errors.ts";
 import { type EnvReader, readEnv } from "../env.ts";
+import { TlsSetupError } from "../transport/tls_errors.ts";
 
 export type { CliIo } from "./registry.ts";
 
@@ -165,14 +166,13 @@ function errorText(e: unknown, client: Client | undefined, label: string): strin
   if (e instanceof ProtocolError) {
     return `Error: request( ${label} ) failed: ${oneLine(withEndpoint(e.message, client))}\n`;
   }
+  // Whole: it names what must be compared (two SHA-256 fingerprints and a file), no echo.
+  if (e instanceof TlsSetupError) return `ecflow-ts: ${oneLine(e.message)}\n`;
   if (e instanceof EcflowError) return `ecflow-ts: ${clip(oneLine(e.message))}\n`;
   return `ecflow-ts: unexpected error: ${clip(oneLine(String((e as Error)?.message ?? e)))}\n`;
 }
 
-/**
- * Our own messages echo what was given (a 10,000-character --port): keep them readable,
- * yet whole when they name what must be compared (two SHA-256 fingerprints and a path).
- */
+/** Our own messages echo what was given (a 10,000-character --port): keep them readable. */
 function clip(s: string): string {
-  return s.length > 600 ? `${s.slice(0, 597)}...` : s;
+  return s.length > 300 ? `${s.slice(0, 297)}...` : s;
 }
