@@ -34,7 +34,8 @@ import {
 
 const hex = (s: string) => Uint8Array.from(s.match(/../g) ?? [], (h) => parseInt(h, 16));
 const toHex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-const [SHA384, SHA256] = CIPHER_SUITES;
+const SHA256 = CIPHER_SUITES.find((s) => s.hash === "SHA-256")!;
+const SHA384 = CIPHER_SUITES.find((s) => s.hash === "SHA-384")!;
 
 async function certificates(kinds: CertKind[]) {
   const dir = await Deno.makeTempDir({ prefix: "ecflow-ts-x509." });

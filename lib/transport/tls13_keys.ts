@@ -31,10 +31,13 @@ export interface CipherSuite {
   keyLength: number;
 }
 
-/** The suites offered, in order of preference. */
+/**
+ * The suites offered, in order of preference: AES-128 with SHA-256 first, the
+ * cheaper of the two (OpenSSL servers, ecFlow's, follow the client's order).
+ */
 export const CIPHER_SUITES: readonly CipherSuite[] = [
-  { code: 0x1302, hash: "SHA-384", hashLength: 48, keyLength: 32 },
   { code: 0x1301, hash: "SHA-256", hashLength: 32, keyLength: 16 },
+  { code: 0x1302, hash: "SHA-384", hashLength: 48, keyLength: 32 },
 ];
 
 type Bytes = Uint8Array<ArrayBuffer>;
