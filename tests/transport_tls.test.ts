@@ -349,3 +349,36 @@ Deno.test("TLS: certificate lookup follows ecFlow (server.crt first, <host>.<por
     await Deno.remove(home, { recursive: true });
   }
 });
+
+Deno.test("TLS: a certificate file that holds no certificate is named before connecting", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "ecflow-ts-tls-badfile." });
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  let accepted = 0;
+  const accepting = (async () => {
+    for await (const c of listener) {
+      accepted++;
+      c.close();
+    }
+  })();
+  try {
+    const target = { host: "127.0.0.1", port: listener.addr.port };
+    const cases: [string, string][] = [
+      ["no PEM at all\n", "holds no certificate (no -----BEGIN CERTIFICATE----- block)"],
+      [
+        "-----BEGIN CERTIFICATE-----\nMAMCAQE=\n-----END CERTIFICATE-----\n",
+        "holds something that is not an X.509 certificate",
+      ],
+    ];
+    for (const [text, message] of cases) {
+      await Deno.writeTextFile(`${dir}/server.crt`, text);
+      const tls = new TlsTransport({}, { certDir: dir, ecfSsl: "1" });
+      const e = await assertRejects(() => tls.exchange(target, new Uint8Array(8)), ConfigError);
+      assertStringIncludes(e.message, `TLS: ${dir}/server.crt ${message}`);
+    }
+    assertEquals(accepted, 0, "nothing was sent");
+  } finally {
+    listener.close();
+    await accepting.catch(() => {});
+    await Deno.remove(dir, { recursive: true });
+  }
+});
