@@ -47,46 +47,50 @@ async function certificates(kinds: CertKind[]) {
   return { dir, read, [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }) };
 }
 
-Deno.test("x509: each recipe's version, CA flag, names and dates, as openssl made them", async () => {
+Deno.test("x509: each recipe as openssl made it, and the route its file takes", async (t) => {
   await using c = await certificates(["v1", "ca", "cn", "san", "private-ca", "expired"]);
-  const [v1] = await c.read("v1.crt");
-  assertEquals([v1.version, v1.ca, v1.selfIssued, v1.dnsNames], [1, false, true, []]);
-  assertEquals(v1.keyKind, "rsa");
-  assertEquals(v1.commonName, Deno.hostname());
-  const [ca] = await c.read("ca.crt");
-  assertEquals([ca.version, ca.ca, ca.selfIssued], [3, true, true]);
-  assertEquals(ca.dnsNames, ["localhost", Deno.hostname()]);
-  assertEquals(ca.ipAddresses, ["127.0.0.1"]);
-  const [cn] = await c.read("cn.crt");
-  assertEquals([cn.version, cn.ca, cn.dnsNames, cn.ipAddresses], [3, false, [], []]);
-  const [san] = await c.read("san.crt");
-  assertEquals([san.ca, san.ipAddresses], [false, ["127.0.0.1"]]);
-  const [leaf, root] = await c.read("private-ca.crt");
-  assertEquals([leaf.selfIssued, leaf.ca, root.selfIssued, root.ca], [false, false, true, true]);
-  assertEquals(root.commonName, "ecflow-ts test CA");
-  assertEquals(issuedByOneOf(leaf, [leaf, root]), root);
-  assertEquals(issuedByOneOf(root, [leaf, root]), undefined);
-  const [expired] = await c.read("expired.crt");
-  assertEquals(expired.notBefore.toISOString(), "2020-01-01T00:00:00.000Z");
-  assertEquals(expired.notAfter.toISOString(), "2020-02-01T00:00:00.000Z");
-  // Fingerprints as `openssl x509 -fingerprint -sha256` prints them.
-  for (const name of ["v1", "ca", "san"]) {
-    const [cert] = await c.read(`${name}.crt`);
-    assertEquals(
-      await sha256Fingerprint(cert.der),
-      await opensslFingerprint(`${c.dir}/${name}.crt`),
-    );
-  }
-});
-
-Deno.test("x509: pinned unless the file holds a CA together with a certificate it issued", async () => {
-  await using c = await certificates(["v1", "ca", "cn", "san", "private-ca"]);
-  for (const kind of ["v1", "ca", "cn", "san"]) {
-    assertEquals(trustRoute(await c.read(`${kind}.crt`)), "pin");
-  }
-  assertEquals(trustRoute(await c.read("private-ca.crt")), "verify"); // the server's chain file
-  assertEquals(trustRoute(await c.read("private-ca.ca.crt")), "pin"); // a lone CA: decided by what the server presents
-  assertEquals(trustRoute(await c.read("private-ca.leaf.crt")), "pin"); // a lone leaf: pinned
+  await t.step("version, CA flag, names, dates and fingerprints", async () => {
+    const [v1] = await c.read("v1.crt");
+    assertEquals([v1.version, v1.ca, v1.selfIssued, v1.dnsNames], [1, false, true, []]);
+    assertEquals(v1.keyKind, "rsa");
+    assertEquals(v1.commonName, Deno.hostname());
+    const [ca] = await c.read("ca.crt");
+    assertEquals([ca.version, ca.ca, ca.selfIssued], [3, true, true]);
+    assertEquals(ca.dnsNames, ["localhost", Deno.hostname()]);
+    assertEquals(ca.ipAddresses, ["127.0.0.1"]);
+    const [cn] = await c.read("cn.crt");
+    assertEquals([cn.version, cn.ca, cn.dnsNames, cn.ipAddresses], [3, false, [], []]);
+    const [san] = await c.read("san.crt");
+    assertEquals([san.ca, san.ipAddresses], [false, ["127.0.0.1"]]);
+    const [leaf, root] = await c.read("private-ca.crt");
+    assertEquals([leaf.selfIssued, leaf.ca, root.selfIssued, root.ca], [false, false, true, true]);
+    assertEquals(root.commonName, "ecflow-ts test CA");
+    assertEquals(issuedByOneOf(leaf, [leaf, root]), root);
+    assertEquals(issuedByOneOf(root, [leaf, root]), undefined);
+    const [expired] = await c.read("expired.crt");
+    assertEquals(expired.notBefore.toISOString(), "2020-01-01T00:00:00.000Z");
+    assertEquals(expired.notAfter.toISOString(), "2020-02-01T00:00:00.000Z");
+    // Fingerprints as `openssl x509 -fingerprint -sha256` prints them.
+    for (const name of ["v1", "ca", "san"]) {
+      const [cert] = await c.read(`${name}.crt`);
+      assertEquals(
+        await sha256Fingerprint(cert.der),
+        await opensslFingerprint(`${c.dir}/${name}.crt`),
+      );
+    }
+  });
+  await t.step(
+    "pinned unless the file holds a CA together with a certificate it issued",
+    async () => {
+      for (const kind of ["v1", "ca", "cn", "san"]) {
+        assertEquals(trustRoute(await c.read(`${kind}.crt`)), "pin");
+      }
+      assertEquals(trustRoute(await c.read("private-ca.crt")), "verify"); // the server's chain file
+      // A lone CA: decided by what the server presents; a lone certificate it issued: pinned.
+      assertEquals(trustRoute(await c.read("private-ca.ca.crt")), "pin");
+      assertEquals(trustRoute(await c.read("private-ca.leaf.crt")), "pin");
+    },
+  );
 });
 
 Deno.test("x509: anything that is not a certificate is a CertificateFormatError", () => {
