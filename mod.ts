@@ -65,7 +65,7 @@ export {
   TimeoutError,
 } from "./lib/errors.ts";
 export { AuthenticationSetupError, type IdentityOptions } from "./lib/auth/credentials.ts";
-export { TlsSetupError } from "./lib/transport/tls.ts";
+export { CertificateMismatchError, TlsSetupError } from "./lib/transport/tls.ts";
 export type { TransportSelection } from "./lib/transport/select.ts";
 export type {
   ExchangeOptions,

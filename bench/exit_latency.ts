@@ -21,7 +21,13 @@
 //
 // Run: ../shared/jsr-offline/run deno run -A bench/exit_latency.ts [--runs=40] [--generation=5.9|5.17]
 import { parseArgs } from "../lib/deps.ts";
-import { decodeHeader, encodeFrame, encodeRequest, HEADER_SIZE, labelCommand } from "../lib/wire/mod.ts";
+import {
+  decodeHeader,
+  encodeFrame,
+  encodeRequest,
+  HEADER_SIZE,
+  labelCommand,
+} from "../lib/wire/mod.ts";
 import {
   ecflowPrograms,
   freeServerPort,

@@ -1,6 +1,8 @@
-// TLS against the real Debian ecflow_server 5.9.2 started with
-// ECF_SSL and certificates made here with openssl; differential with
-// ecflow_client where both can talk to the server.
+// TLS against the real Debian ecflow_server 5.9.2 started with ECF_SSL and
+// certificates made here with openssl: transport selection, certificate lookup,
+// permissions, deadlines and faults, differential with ecflow_client where both
+// can talk to the server. Every certificate recipe on both server generations:
+// tls_recipes.test.ts; the pinned handshake itself: tls_pinning.test.ts.
 import {
   assert,
   assertEquals,
@@ -20,6 +22,7 @@ import {
   runSequence,
   SEQUENCE_DEFS,
   spawnServer,
+  startCountingRelay,
   testClient,
 } from "./transport_harness.ts";
 import { certificateDir, findServerCertificate, TlsTransport } from "../lib/transport/mod.ts";
@@ -32,14 +35,6 @@ async function tlsServer(kind: CertKind = "san") {
   const server = await spawnServer({
     env: () => ({ HOME: home, ECF_SSL: "1" }),
     client: (port) => testClient(port, { ssl: true, certDir: sslDir }),
-    // Deno cannot verify the other kinds: ecflow_client (OpenSSL) tells when they are up.
-    probe: kind === "san" ? undefined : async (port) => {
-      const r = await ecflowClient(
-        ["--host=127.0.0.1", `--port=${port}`, "--ssl", "--ping"],
-        { HOME: home },
-      );
-      if (r.code !== 0) throw new Error(r.stderr);
-    },
   }).catch(async (e) => {
     await Deno.remove(home, { recursive: true });
     throw e;
@@ -130,7 +125,7 @@ Deno.test("TLS: ECF_SSL=<host>.<port> uses <host>.<port>.crt only, localhost mea
     const refShared = await ecflowClient(args, shared);
     const oursShared = await ecflowTs(args, shared, perms);
     assertEquals([refShared.code, oursShared.code], [1, 1]);
-    assertStringIncludes(oursShared.stderr, "is not the one in");
+    assertStringIncludes(oursShared.stderr, `, not the one in ${sslDir}/server.crt`);
     assert(await server.alive());
   } finally {
     await Deno.remove(home, { recursive: true });
@@ -167,46 +162,31 @@ Deno.test("TLS: user and child commands give ecflow_client's results over TLS", 
   assert(await twin.alive());
 });
 
-Deno.test("TLS: certificates Deno cannot verify are refused with what to do", async () => {
-  const expected: [CertKind, RegExp][] = [
-    ["v1", /is X\.509 v1, which Deno's TLS rejects; regenerate it as an X\.509 v3 certificate/],
-    ["ca", /is marked as a CA \(openssl req -x509 does that by default\)/],
-    [
-      "cn",
-      /does not name '127\.0\.0\.1' in its subjectAltName \(Deno's TLS ignores the common name\)/,
-    ],
-  ];
-  for (const [kind, message] of expected) {
-    await using server = await tlsServer(kind);
-    const args = ["--host=127.0.0.1", `--port=${server.port}`, "--ssl", "--ping"];
-    const ref = await ecflowClient(args, { HOME: server.home });
-    assertEquals(ref.code, 0, `ecflow_client (OpenSSL) accepts the ${kind} certificate`);
-    const ours = await ecflowTs(
-      args,
-      { HOME: server.home },
-      tlsPermissions(server.port, server.sslDir),
-    );
-    assertEquals(ours.code, 1);
-    assertMatch(ours.stderr, message);
-    assertStringIncludes(ours.stderr, `${server.sslDir}/server.crt`);
-    const lib = testClient(server.port, { ssl: true, certDir: server.sslDir });
+Deno.test("TLS: a refused certificate stops user and child commands at once, without retrying", async () => {
+  await using server = await tlsServer("san");
+  // The client's file: another certificate than the server's.
+  const home = await Deno.makeTempDir({ prefix: "ecflow-ts-tls-other." });
+  try {
+    const sslDir = await makeSslDir(home, "server", "san");
+    await using relay = startCountingRelay(server.port);
+    const lib = testClient(relay.port, { ssl: true, certDir: sslDir });
     const e = await assertRejects(() => lib.ping(), TlsSetupError);
     assertEquals(e.reason, "tls");
-    if (kind === "v1") {
-      // A child command stops at once too, instead of retrying until ECF_TIMEOUT.
-      const t0 = performance.now();
-      const child = await ecflowTs(["--label=lab", "x", "--ssl"], {
-        HOME: server.home,
-        ECF_HOST: "127.0.0.1",
-        ECF_PORT: String(server.port),
-        ...CHILD_ENV,
-      }, ["--allow-net=127.0.0.1", "--allow-env", `--allow-read=${server.sslDir}`]);
-      assertEquals(child.code, 1);
-      assertMatch(child.stderr, /X\.509 v1/);
-      assert(performance.now() - t0 < 10_000, "the child command was retried");
-    }
-    assert(await server.alive());
+    // A child command retries a server it cannot reach until ECF_TIMEOUT; a
+    // certificate that is not the trusted one is not worth a second attempt.
+    const child = await ecflowTs(["--label=lab", "x", "--ssl"], {
+      HOME: home,
+      ECF_HOST: "127.0.0.1",
+      ECF_PORT: String(relay.port),
+      ...CHILD_ENV,
+    }, ["--allow-net=127.0.0.1", "--allow-env", `--allow-read=${sslDir}`]);
+    assertEquals(child.code, 1);
+    assertMatch(child.stderr, /the server presented the certificate SHA256 [0-9A-F:]{95}, not/);
+    assertEquals(relay.connections().length, 2, "one connection each: no retry");
+  } finally {
+    await Deno.remove(home, { recursive: true });
   }
+  assert(await server.alive());
 });
 
 Deno.test("TLS: mixing TLS and plain TCP fails at once with a clear message, both ways", async () => {
@@ -219,13 +199,11 @@ Deno.test("TLS: mixing TLS and plain TCP fails at once with a clear message, bot
   assertEquals([ref1.code, ours1.code], [1, 1]);
   assertMatch(ours1.stderr, /TLS handshake failed .*ECF_SSL/);
   const toTls = ["--host=127.0.0.1", `--port=${tls.port}`, "--ping"];
-  const t0 = performance.now();
   const ours2 = await ecflowTs(toTls, { HOME: tls.home }, perms(tls.port));
   const ref2 = await ecflowClient(toTls, { HOME: tls.home });
   assertEquals([ref2.code, ours2.code], [1, 1]);
   assertStringIncludes(ref2.stderr, "mixing ssl and non-ssl");
   assertStringIncludes(ours2.stderr, "--ssl");
-  assert(performance.now() - t0 < 15_000);
   assert(await tls.alive());
   assert(await plain.alive());
 });
@@ -296,11 +274,9 @@ Deno.test("TLS: a peer that accepts but never handshakes hits the connect deadli
     const pem = await Deno.readTextFile(`${dir}/any.crt`);
     const tls = new TlsTransport({ connectTimeoutMs: 300 }, { caCerts: [pem] });
     const target = { host: "127.0.0.1", port: listener.addr.port };
-    const t0 = performance.now();
     const e = await assertRejects(() => tls.exchange(target, new Uint8Array(2)), TimeoutError);
-    const ms = performance.now() - t0;
     assertEquals(e.phase, "connect");
-    assert(ms >= 290 && ms < 3000, `gave up after ${ms} ms`);
+    assertEquals(e.message, `127.0.0.1:${listener.addr.port}: no connection within 0.3 s`);
     // Through the Client: one attempt, then the timeout that names the deadline.
     const client = testClient(listener.addr.port, {
       ssl: true,
@@ -363,5 +339,38 @@ Deno.test("TLS: certificate lookup follows ecFlow (server.crt first, <host>.<por
     assertThrows(() => certificateDir({ env: envFrom({}) }), ConfigError, "--allow-env=HOME");
   } finally {
     await Deno.remove(home, { recursive: true });
+  }
+});
+
+Deno.test("TLS: a certificate file that holds no certificate is named before connecting", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "ecflow-ts-tls-badfile." });
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  let accepted = 0;
+  const accepting = (async () => {
+    for await (const c of listener) {
+      accepted++;
+      c.close();
+    }
+  })();
+  try {
+    const target = { host: "127.0.0.1", port: listener.addr.port };
+    const cases: [string, string][] = [
+      ["no PEM at all\n", "holds no certificate (no -----BEGIN CERTIFICATE----- block)"],
+      [
+        "-----BEGIN CERTIFICATE-----\nMAMCAQE=\n-----END CERTIFICATE-----\n",
+        "holds something that is not an X.509 certificate",
+      ],
+    ];
+    for (const [text, message] of cases) {
+      await Deno.writeTextFile(`${dir}/server.crt`, text);
+      const tls = new TlsTransport({}, { certDir: dir, ecfSsl: "1" });
+      const e = await assertRejects(() => tls.exchange(target, new Uint8Array(8)), ConfigError);
+      assertStringIncludes(e.message, `TLS: ${dir}/server.crt ${message}`);
+    }
+    assertEquals(accepted, 0, "nothing was sent");
+  } finally {
+    listener.close();
+    await accepting.catch(() => {});
+    await Deno.remove(dir, { recursive: true });
   }
 });

@@ -21,6 +21,7 @@ import {
   TimeoutError,
 } from "../errors.ts";
 import { type EnvReader, readEnv } from "../env.ts";
+import { TlsSetupError } from "../transport/tls_errors.ts";
 
 export type { CliIo } from "./registry.ts";
 
@@ -173,6 +174,8 @@ async function errorText(e: unknown, client: Client | undefined, label: string):
   if (e instanceof ProtocolError) {
     return `Error: request( ${label} ) failed: ${oneLine(withEndpoint(e.message, client))}\n`;
   }
+  // Whole: it names what must be compared (two SHA-256 fingerprints and a file), no echo.
+  if (e instanceof TlsSetupError) return `ecflow-ts: ${oneLine(e.message)}\n`;
   if (e instanceof EcflowError) return `ecflow-ts: ${clip(oneLine(e.message))}\n`;
   return `ecflow-ts: unexpected error: ${clip(oneLine(String((e as Error)?.message ?? e)))}\n`;
 }

@@ -18,7 +18,7 @@ import { type EnvReader, readEnv } from "../env.ts";
 import { formatHostPort } from "../endpoint.ts";
 import { authorizationFor } from "../auth/tokens.ts";
 import { requireNetPermission, stripUndefined } from "./tcp.ts";
-import { TlsSetupError } from "./tls.ts";
+import { TlsSetupError } from "./tls_errors.ts";
 import {
   DEFAULT_LIMITS,
   type ExchangeOptions,
@@ -138,20 +138,33 @@ export class HttpTransport implements Transport {
   readonly kind: "http" | "https";
   #limits: Required<TransportLimits>;
   #options: HttpOptions;
-  #client: Deno.HttpClient;
+  #client: Deno.HttpClient | undefined;
 
   /** Creates the transport for `scheme`. */
   constructor(scheme: "http" | "https", limits: TransportLimits = {}, options: HttpOptions = {}) {
     this.kind = scheme;
     this.#limits = { ...DEFAULT_LIMITS, ...stripUndefined(limits) };
     this.#options = options;
+  }
+
+  /** The HTTP client, made on first use. */
+  #httpClient(): Deno.HttpClient {
     // One request per connection, as ecFlow's own client does: a 5.17 server closes
     // each connection after its reply (while saying keep-alive), so a pooled
     // connection could be reused just as it goes away.
-    this.#client = Deno.createHttpClient({
+    this.#client ??= Deno.createHttpClient({
       poolMaxIdlePerHost: 0,
-      ...(scheme === "https" && options.caCerts?.length ? { caCerts: options.caCerts } : {}),
+      ...(this.kind === "https" && this.#options.caCerts?.length
+        ? { caCerts: this.#options.caCerts }
+        : {}),
     });
+    return this.#client;
+  }
+
+  /** Releases the HTTP client (a later exchange makes a new one). */
+  close(): void {
+    this.#client?.close();
+    this.#client = undefined;
   }
 
   /** POSTs the request document and returns the reply document's bytes. */
@@ -184,7 +197,7 @@ export class HttpTransport implements Transport {
           headers,
           body: payload as Uint8Array<ArrayBuffer>,
           signal,
-          client: this.#client,
+          client: this.#httpClient(),
         });
       } catch (e) {
         if (signal.aborted) throw e;
@@ -220,8 +233,4 @@ export class HttpTransport implements Transport {
     }
   }
 
-  /** Releases the HTTP client. */
-  close(): void {
-    this.#client.close();
-  }
 }

@@ -11,7 +11,6 @@
  *
  * @module
  */
-import { ConfigError } from "../errors.ts";
 import { type EnvReader, readEnv } from "../env.ts";
 import { HttpTransport } from "./http.ts";
 import { TcpTransport } from "./tcp.ts";
@@ -112,7 +111,5 @@ export function selectTransport(options: SelectOptions, env: EnvReader = readEnv
       return new HttpTransport(choice.kind, limits, { caCerts: options.caCerts, env });
     case "tcp":
       return new TcpTransport(limits);
-    default:
-      throw new ConfigError(`unknown transport '${choice.kind}'`);
   }
 }

@@ -235,7 +235,7 @@ export async function exchangeOnStream(
  * Connects with a deadline; maps failures to typed errors. When `signal` aborts, the
  * connection attempt stops and this rejects with the signal's reason.
  */
-export async function connectWithin<T extends ByteStream>(
+export async function connectWithin<T>(
   target: TransportTarget,
   timeoutMs: number,
   open: (signal: AbortSignal) => Promise<T>,
@@ -250,7 +250,8 @@ export async function connectWithin<T extends ByteStream>(
       throw connectionFailure(e, target);
     }).finally(unlisten);
   if (signal?.aborted) {
-    if (!result.fired) result.value.close();
+    // what opened in the meantime (a stream, or a pinned route's answer) is let go
+    if (!result.fired) (result.value as { close?: () => void } | undefined)?.close?.();
     throw signal.reason;
   }
   if (result.fired) {

@@ -1,14 +1,19 @@
 /**
  * TLS transport (`--ssl`, `ECF_SSL`, Python's `enable_ssl()`): the same
- * 8-byte framing as plain TCP inside a TLS connection from `Deno.connectTls`.
+ * 8-byte framing as plain TCP inside a TLS connection.
  *
- * The trust anchor is the server's self-signed certificate, found where
- * ecFlow looks for it: `server.crt` or `<host>.<port>.crt` in
- * `$HOME/.ecflowrc/ssl/` (`ECF_SSL_DIR` overrides the folder, as in ecFlow
- * 5.16+), `localhost` standing for this machine's host name. The server is
- * always verified. Deno's TLS (rustls) is stricter than OpenSSL: it needs an
- * X.509 v3 certificate that is not a CA and names the dialled host in its
- * subjectAltName; its errors are turned into advice (see docs/transports.md).
+ * The trusted certificates are found where ecFlow looks for them: `server.crt`
+ * or `<host>.<port>.crt` in `$HOME/.ecflowrc/ssl/` (`ECF_SSL_DIR` overrides the
+ * folder, as in ecFlow 5.16+), `localhost` standing for this machine's host name.
+ * Two routes, chosen by the file ({@linkcode TrustRoute}, docs/transports.md):
+ *
+ * - pinned (a self-signed certificate of any kind, ecFlow's documented X.509 v1
+ *   recipe included): the server must present exactly a certificate of the file,
+ *   within its validity dates, and prove it holds its key; checked by ecflow-ts's
+ *   own TLS 1.3 handshake (pinned.ts) before any request byte is written;
+ * - verified (the file holds a CA and a certificate it issued, or the server
+ *   presents a certificate issued by a CA of the file): Deno's TLS verifies the
+ *   chain and the dialled name in full.
  *
  * @module
  */
@@ -16,7 +21,17 @@ import { ConfigError, ConnectionError } from "../errors.ts";
 import { formatHostPort } from "../endpoint.ts";
 import { type EnvReader, readEnv } from "../env.ts";
 import { readOptionalTextFile } from "../auth/read.ts";
-import { connectWithin, exchangeOnStream, requireNetPermission, stripUndefined } from "./tcp.ts";
+import {
+  type ByteStream,
+  connectWithin,
+  exchangeOnStream,
+  requireNetPermission,
+  stripUndefined,
+} from "./tcp.ts";
+import { CertificateMismatchError, TlsSetupError } from "./tls_errors.ts";
+import type { Trust } from "./pinning.ts";
+export type { TrustRoute } from "./x509.ts";
+export { CertificateMismatchError, TlsSetupError };
 import {
   DEFAULT_LIMITS,
   type ExchangeOptions,
@@ -108,52 +123,39 @@ export function findServerCertificate(
 }
 
 /**
- * A TLS session could not be set up for a reason a retry will not cure: the
- * server's certificate is not the trusted one or not one Deno's TLS accepts, or
- * the peer does not speak TLS. A {@linkcode ConfigError}, so commands (child
- * commands too) stop at once; the message says what to do.
+ * Turns Deno's TLS (rustls) complaints on the verified route, where the server
+ * presents a certificate issued by a CA of the file, into what to do about them.
  *
  * @example
  * ```ts
- * import { ConfigError, TlsSetupError } from "@ecflow-ts/client";
- * const e = new TlsSetupError("no TLS here", { host: "h", port: 1 });
- * console.log(e instanceof ConfigError, e.message); // true "h:1: no TLS here"
+ * import { tlsFailure, TlsSetupError } from "@ecflow-ts/client";
+ * import { assert, assertStringIncludes } from "@std/assert";
+ * const rustls = new Error("invalid peer certificate: NotValidForName");
+ * const e = tlsFailure(rustls, { host: "h", port: 1 }, "/ssl/server.crt");
+ * assert(e instanceof TlsSetupError);
+ * assertStringIncludes(e.message, "h:1: the server's certificate, issued by a CA in /ssl/server.crt");
  * ```
  */
-export class TlsSetupError extends ConfigError {
-  /** The server. */
-  readonly target: TransportTarget;
-  /** Always `tls`, as the `reason` of a {@linkcode ConnectionError}. */
-  readonly reason: "tls" = "tls";
-  /** Creates the error; the message is prefixed with `host:port`. */
-  constructor(detail: string, target: TransportTarget, options?: ErrorOptions) {
-    super(`${formatHostPort(target.host, target.port)}: ${detail}`, options);
-    this.name = "TlsSetupError";
-    this.target = target;
-  }
-}
-
-/** Turns rustls' certificate complaints into what to do about them. */
 export function tlsFailure(
   e: unknown,
   target: TransportTarget,
   certPath: string,
 ): TlsSetupError | ConnectionError {
   const msg = (e as Error)?.message ?? String(e);
-  const remedy = "regenerate it as an X.509 v3 certificate with a subjectAltName for " +
-    `'${target.host}' and basicConstraints CA:FALSE (docs/transports.md shows the openssl command)`;
   let detail: string | undefined;
-  if (/UnsupportedCertVersion/.test(msg)) {
-    detail =
-      `the server's certificate (${certPath}) is X.509 v1, which Deno's TLS rejects; ${remedy}`;
-  } else if (/CaUsedAsEndEntity/.test(msg)) {
-    detail = `the server's certificate (${certPath}) is marked as a CA (openssl req -x509 does ` +
-      `that by default), which Deno's TLS rejects for a server; ${remedy}`;
-  } else if (/not valid for name|NotValidForName/.test(msg)) {
-    detail = `the server's certificate (${certPath}) does not name '${target.host}' in its ` +
-      `subjectAltName (Deno's TLS ignores the common name); ${remedy}, or dial a name it lists`;
+  if (/not valid for name|NotValidForName/.test(msg)) {
+    detail = `the server's certificate, issued by a CA in ${certPath}, does not name ` +
+      `'${target.host}' in its subjectAltName, and a CA-issued certificate is checked for the ` +
+      "name dialled: dial a name it lists, or reissue it with a subjectAltName for this one";
+  } else if (/Expired|NotValidYet|expired/.test(msg)) {
+    detail = `the server's certificate, issued by a CA in ${certPath}, is outside its ` +
+      "validity dates; ecflow_client refuses it too: reissue it";
+  } else if (/UnsupportedCertVersion|CaUsedAsEndEntity/.test(msg)) {
+    detail = `the server's certificate, issued by a CA in ${certPath}, is not a valid server ` +
+      `certificate (${msg.replace(/^.*invalid peer certificate: /, "")}): reissue it as X.509 ` +
+      "v3 with basicConstraints CA:FALSE";
   } else if (/UnknownIssuer|BadSignature|invalid peer certificate/.test(msg)) {
-    detail = `the server's certificate is not the one in ${certPath} (${
+    detail = `the server's certificate is not one ${certPath} vouches for (${
       msg.replace(/^.*invalid peer certificate: /, "")
     }); copy the server's current certificate there`;
   } else if (/corrupt message|InvalidContentType|handshake|tls/i.test(msg)) {
@@ -164,8 +166,8 @@ export function tlsFailure(
 }
 
 /**
- * The TLS transport: one TLS connection per request, server verified against
- * its ecFlow certificate.
+ * The TLS transport: one TLS connection per request, the server pinned to its
+ * ecFlow certificate or verified against the CA of that file.
  *
  * @example
  * ```ts ignore
@@ -179,6 +181,8 @@ export class TlsTransport implements Transport {
   readonly kind = "tls";
   #limits: Required<TransportLimits>;
   #options: TlsOptions;
+  /** Servers found to present a certificate issued by a CA of their file: verified from then on. */
+  #caIssued = new Set<string>();
 
   /** Creates the transport; certificates are looked up per server at each exchange. */
   constructor(limits: TransportLimits = {}, options: TlsOptions = {}) {
@@ -186,7 +190,11 @@ export class TlsTransport implements Transport {
     this.#options = options;
   }
 
-  /** Connects with TLS, verifies the server, sends one request and returns the reply payload. */
+  /**
+   * Connects with TLS, checks the server (pinned or verified, see the module
+   * documentation), sends one request and returns the reply payload. No byte of
+   * the request is written before the server passed the check.
+   */
   async exchange(
     target: TransportTarget,
     payload: Uint8Array,
@@ -194,12 +202,37 @@ export class TlsTransport implements Transport {
   ): Promise<Uint8Array> {
     const { signal: cancel, ...limits } = options;
     const l = { ...this.#limits, ...stripUndefined(limits) };
-    const cert: FoundCertificate = this.#options.caCerts?.length
-      ? { path: "the caCerts option", pem: "" }
+    const caCerts = this.#options.caCerts?.filter((c) => c.trim() !== "") ?? [];
+    const found: FoundCertificate = caCerts.length
+      ? { path: "the caCerts option", pem: caCerts.join("\n") }
       : findServerCertificate(target, this.#options);
-    const caCerts = this.#options.caCerts?.length ? this.#options.caCerts : [cert.pem];
     requireNetPermission(target);
-    const conn = await connectWithin(target, l.connectTimeoutMs, async (signal) => {
+    const pinning = await import("./pinning.ts");
+    const trust = pinning.trustOf(found.path, caCerts.length ? caCerts : [found.pem]);
+    const key = formatHostPort(target.host, target.port);
+    let conn: ByteStream | undefined;
+    if (trust.route === "pin" && !this.#caIssued.has(key)) {
+      const pinned = await connectWithin(
+        target,
+        l.connectTimeoutMs,
+        (s) => pinning.connectPinned(target, trust, s),
+        cancel,
+      ).catch(preciseError);
+      if (pinned === pinning.CA_ISSUED) this.#caIssued.add(key);
+      else conn = pinned;
+    }
+    conn ??= await this.#connectVerified(target, trust, l.connectTimeoutMs, cancel);
+    return await exchangeOnStream(conn, target, payload, l, cancel);
+  }
+
+  /** Deno's TLS with the file's certificates as trust anchors: chain and name verified. */
+  async #connectVerified(
+    target: TransportTarget,
+    trust: Trust,
+    connectTimeoutMs: number,
+    cancel: AbortSignal | undefined,
+  ): Promise<ByteStream> {
+    return await connectWithin(target, connectTimeoutMs, async (signal) => {
       // TCP first (it honours the deadline's signal), then the handshake, which
       // the deadline interrupts by closing the connection.
       const tcp = await Deno.connect({ hostname: target.host, port: target.port, signal });
@@ -214,22 +247,41 @@ export class TlsTransport implements Transport {
       };
       signal.addEventListener("abort", abandon, { once: true });
       try {
-        tls = await Deno.startTls(tcp, { hostname: target.host, caCerts });
+        tls = await Deno.startTls(tcp, { hostname: target.host, caCerts: trust.pems });
         await tls.handshake();
       } catch (e) {
         abandon();
         if (signal.aborted) throw e;
-        throw tlsFailure(e, target, cert.path);
+        throw await this.#verifyFailure(e, target, trust, connectTimeoutMs);
       } finally {
         signal.removeEventListener("abort", abandon);
       }
       return tls;
-    }, cancel).catch((e) => {
-      // connectWithin wraps what the handshake threw: give the caller the precise error.
-      const cause = (e as Error).cause;
-      if (cause instanceof TlsSetupError || cause instanceof ConnectionError) throw cause;
-      throw e;
-    });
-    return await exchangeOnStream(conn, target, payload, l, cancel);
+    }, cancel).catch(preciseError);
   }
+
+  /** A refusal by Deno's TLS, naming the presented certificate when it is not the file's. */
+  async #verifyFailure(
+    e: unknown,
+    target: TransportTarget,
+    trust: Trust,
+    timeoutMs: number,
+  ): Promise<Error> {
+    const failure = tlsFailure(e, target, trust.source);
+    const msg = (e as Error)?.message ?? "";
+    if (!/UnknownIssuer|BadSignature/.test(msg)) return failure;
+    const pinning = await import("./pinning.ts");
+    const presented = await pinning.presentedCertificate(target, timeoutMs);
+    return presented ? await pinning.mismatchError(target, trust, presented) : failure;
+  }
+
+  /** Nothing to release: every exchange opens and closes its own connection. */
+  close(): void {}
+}
+
+/** connectWithin wraps what the handshake threw: give the caller the precise error. */
+function preciseError(e: unknown): never {
+  const cause = (e as Error).cause;
+  if (cause instanceof TlsSetupError || cause instanceof ConnectionError) throw cause;
+  throw e;
 }

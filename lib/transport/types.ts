@@ -43,7 +43,10 @@ export interface Transport {
     payload: Uint8Array,
     options?: ExchangeOptions,
   ): Promise<Uint8Array>;
-  /** Releases what the transport holds (an HTTP client, …); optional. */
+  /**
+   * Releases what the transport holds between exchanges (an HTTP client, for
+   * instance). Exchanges may follow; they acquire what they need again.
+   */
   close?(): void;
 }
 
