@@ -39,7 +39,7 @@ function granted(desc: Deno.PermissionDescriptor): boolean {
  *
  * @example
  * ```ts
- * import { loginNameOfUid } from "@ecflow-ts/client";
+ * import { loginNameOfUid } from "@ecflow-ts/client/auth";
  * import { assertEquals } from "@std/assert";
  * const passwd = "root:x:0:0:root:/root:/bin/bash\n# note\nalice:x:1000:1000::/home/alice:/bin/sh\n";
  * assertEquals(loginNameOfUid(passwd, 1000), "alice");
@@ -65,7 +65,7 @@ export function loginNameOfUid(passwdText: string, uid: number): string | undefi
  *
  * @example
  * ```ts
- * import { systemIdentity } from "@ecflow-ts/client";
+ * import { systemIdentity } from "@ecflow-ts/client/auth";
  * import { assert } from "@std/assert";
  * const name = systemIdentity.loginName();
  * assert(name === undefined || name.length > 0);
@@ -113,7 +113,8 @@ function once<T>(f: () => T): () => T {
  *
  * @example
  * ```ts
- * import { envFrom, userName } from "@ecflow-ts/client";
+ * import { envFrom } from "@ecflow-ts/client";
+ * import { userName } from "@ecflow-ts/client/auth";
  * import { assertEquals } from "@std/assert";
  * const noSystem = { loginName: () => undefined, hostName: () => undefined };
  * assertEquals(userName(envFrom({ USER: "alice" }), noSystem), "alice");
@@ -139,7 +140,8 @@ export function userName(env: EnvReader = readEnv, system = systemIdentity): str
  *
  * @example
  * ```ts
- * import { customUserName, envFrom } from "@ecflow-ts/client";
+ * import { customUserName } from "@ecflow-ts/client/auth";
+ * import { envFrom } from "@ecflow-ts/client";
  * import { assertEquals } from "@std/assert";
  * assertEquals(customUserName(envFrom({ ECF_USER: "op" })), "op");
  * ```
@@ -154,7 +156,8 @@ export function customUserName(env: EnvReader = readEnv): string | undefined {
  *
  * @example
  * ```ts
- * import { clientHostName, envFrom } from "@ecflow-ts/client";
+ * import { clientHostName } from "@ecflow-ts/client/auth";
+ * import { envFrom } from "@ecflow-ts/client";
  * import { assertEquals } from "@std/assert";
  * const noSystem = { loginName: () => undefined, hostName: () => undefined };
  * assertEquals(clientHostName(envFrom({ HOSTNAME: "node7" }), noSystem), "node7");

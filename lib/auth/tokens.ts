@@ -111,8 +111,11 @@ export function readTokenFile(
  *
  * @example
  * ```ts
- * import { authorizationFor, envFrom } from "@ecflow-ts/client";
- * console.log(authorizationFor("http://localhost:3141", envFrom({}))); // undefined (no token file)
+ * import { authorizationFor } from "@ecflow-ts/client/auth";
+ * import { envFrom } from "@ecflow-ts/client";
+ * import { assertEquals } from "@std/assert";
+ * // no ECF_AUTHTOKENS and no HOME: no token file, so no header
+ * assertEquals(authorizationFor("http://localhost:3141", envFrom({})), undefined);
  * ```
  */
 export function authorizationFor(baseUrl: string, env: EnvReader = readEnv): string | undefined {

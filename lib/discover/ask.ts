@@ -46,7 +46,7 @@ const STATES: readonly ServerState[] = ["HALTED", "SHUTDOWN", "RUNNING"];
  * import { clientFor } from "./ask.ts";
  * import { assertEquals } from "@std/assert";
  * const c = clientFor({ host: "localhost", port: 4141, pid: 1, mine: true, protocol: "http" });
- * assertEquals([c.getHost(), c.getPort(), c.transportKind], ["localhost", "4141", "http"]);
+ * assertEquals([c.getHost(), c.getPort(), c.transportKind], ["localhost", 4141, "http"]);
  * ```
  */
 export function clientFor(

@@ -52,10 +52,12 @@ export interface TransportChoice {
  *
  * @example
  * ```ts
- * import { chooseTransport, envFrom } from "@ecflow-ts/client";
- * console.log(chooseTransport({}, envFrom({ ECF_HOST_PROTOCOL: "HTTPS" })).kind); // https
- * console.log(chooseTransport({ http: true }, envFrom({ ECF_SSL: "1" })).kind); // tls
- * console.log(chooseTransport({}, envFrom({})).kind); // tcp
+ * import { chooseTransport } from "@ecflow-ts/client/transport";
+ * import { envFrom } from "@ecflow-ts/client";
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(chooseTransport({}, envFrom({ ECF_HOST_PROTOCOL: "HTTPS" })).kind, "https");
+ * assertEquals(chooseTransport({ http: true }, envFrom({ ECF_SSL: "1" })).kind, "tls");
+ * assertEquals(chooseTransport({}, envFrom({})).kind, "tcp");
  * ```
  */
 export function chooseTransport(
@@ -86,8 +88,10 @@ export interface SelectOptions extends TransportSelection, TransportLimits {
  *
  * @example
  * ```ts
- * import { envFrom, selectTransport } from "@ecflow-ts/client";
- * console.log(selectTransport({ https: true }, envFrom({})).kind); // https
+ * import { envFrom } from "@ecflow-ts/client";
+ * import { selectTransport } from "@ecflow-ts/client/transport";
+ * import { assertEquals } from "@std/assert";
+ * assertEquals(selectTransport({ https: true }, envFrom({})).kind, "https");
  * ```
  */
 export function selectTransport(options: SelectOptions, env: EnvReader = readEnv): Transport {

@@ -128,7 +128,8 @@ export function findServerCertificate(
  *
  * @example
  * ```ts
- * import { tlsFailure, TlsSetupError } from "@ecflow-ts/client";
+ * import { tlsFailure } from "@ecflow-ts/client/transport";
+ * import { TlsSetupError } from "@ecflow-ts/client";
  * import { assert, assertStringIncludes } from "@std/assert";
  * const rustls = new Error("invalid peer certificate: NotValidForName");
  * const e = tlsFailure(rustls, { host: "h", port: 1 }, "/ssl/server.crt");
