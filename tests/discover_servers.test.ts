@@ -285,7 +285,7 @@ Deno.test("without --allow-all nothing is read or prompted: --find_servers fails
 Deno.test("find_servers: bad input is one line and no look", async () => {
   for (
     const [args, want] of [
-      [["--find_servers=", "--json"], "--find_servers=<user> needs a user name or uid"],
+      [["--find_servers=", "--json"], "should follow immediately after the equal sign"],
       [["--find_servers", "--port=4141"], "it takes no --port"],
       [["--find_servers", "--host=localhost"], "it takes no --host"],
       [["--find_servers", "--ssl"], "it takes no --ssl"],
