@@ -437,7 +437,6 @@ export class Client implements AsyncDisposable {
     return await this.#local.sync(options);
   }
 
-
   /** The client handle news and sync use (0 = all suites). */
   chHandle(): number {
     return this.#local.handle;

@@ -232,5 +232,4 @@ export class HttpTransport implements Transport {
       cancel?.removeEventListener("abort", cancelled);
     }
   }
-
 }
