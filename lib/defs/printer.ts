@@ -1,12 +1,14 @@
 /**
- * Printers for the ecFlow definition model, reproducing ecFlow 5.9.2's output byte for byte:
+ * Printers for the ecFlow definition model, reproducing ecflow_client's output byte for byte:
  * `defs` (what `ecflow_client --get` and Python's `print(ecflow.Defs(f))` show), `net`
- * (what the server sends and what a LoadDefsCmd carries), `migrate` and `state`.
+ * (what the server sends and what a LoadDefsCmd carries), `migrate` and `state`. They print
+ * as ecFlow 5.9.2 does unless given the print profile of another version (`profile.ts`).
  *
  * @module
  */
 
 import { FLAG_NAMES } from "./model.ts";
+import type { PrintProfile } from "./profile.ts";
 import type {
   AutoArchive,
   AutoTime,
@@ -51,11 +53,21 @@ export type PrintStyle = "defs" | "state" | "net" | "migrate";
 export interface PrintOptions {
   /** Output style (default `defs`). */
   style?: PrintStyle;
-  /** Version written on the first line (default: the parsed one, else `5.9.2`). */
+  /**
+   * Print as the `ecflow_client` of this profile's version prints: its version on the first
+   * line and its indentation of the style (see `printProfile`). Without one: the
+   * definition's own version line and 5.9.2's forms.
+   */
+  profile?: PrintProfile;
+  /**
+   * Version written on the first line (default: the profile's, else the parsed one, else
+   * `5.9.2`).
+   */
   version?: string;
   /**
-   * Indent nested lines by two spaces per level. Default: true except for whole-defs
-   * `net`/`migrate` text (the server's DefsCmd text is not indented).
+   * Indent nested lines by two spaces per level. Default: the profile's choice for the style;
+   * without a profile, true except for whole-defs `net`/`migrate` text (the server's DefsCmd
+   * text is not indented).
    */
   indent?: boolean;
   /**
@@ -78,7 +90,10 @@ export interface PrintOptions {
 export interface StateExtras {
   /** Generated variables (`# edit NAME 'value'` lines) of a node. */
   generatedVariables?(node: Node): Variable[];
-  /** Comment block printed after a trigger/complete, each line without indentation. */
+  /**
+   * Comment block printed after a trigger/complete: lines indented relative to the trigger
+   * line (a printer that does not indent drops the leading spaces).
+   */
   expressionTree?(node: Node, kind: "trigger" | "complete"): string[];
 }
 
@@ -215,14 +230,21 @@ function variableText(v: Variable): string {
   return "edit " + v.name + " '" + val + "'";
 }
 
-function avisoText(a: AvisoAttr): string {
-  let s = "aviso --name " + a.name + " --listener " + a.listener;
+/** `text` in single quotes unless it already is (ecFlow's `ensure_single_quotes`). */
+function singleQuoted(text: string): string {
+  return text.length >= 2 && text.startsWith("'") && text.endsWith("'") ? text : `'${text}'`;
+}
+
+function avisoText(a: AvisoAttr, quoted: boolean): string {
+  const listener = quoted ? singleQuoted(a.listener) : a.listener;
+  const reason = quoted ? singleQuoted(a.reason) : a.reason;
+  let s = "aviso --name " + a.name + " --listener " + listener;
   if (a.url !== "" && a.url !== "%ECF_AVISO_URL%") s += " --url " + a.url;
   if (a.schema !== "" && a.schema !== "%ECF_AVISO_SCHEMA%") s += " --schema " + a.schema;
   if (a.polling !== "" && a.polling !== "%ECF_AVISO_POLLING%") s += " --polling " + a.polling;
   s += " --revision " + a.revision;
   if (a.auth !== "" && a.auth !== "%ECF_AVISO_AUTH%") s += " --auth " + a.auth;
-  if (a.reason !== "") s += " --reason " + a.reason;
+  if (reason !== "") s += " --reason " + reason;
   return s;
 }
 
@@ -255,13 +277,17 @@ class Writer {
   private lines: string[] = [];
   private chars = 0;
   readonly st: boolean;
+  /** An aviso's listener and reason always in single quotes (the reason then always shown). */
+  readonly avisoQuoted: boolean;
   constructor(
     readonly style: PrintStyle,
     readonly indent: boolean,
     readonly extras: StateExtras | undefined,
     private readonly write: (chunk: string) => void,
+    profile: PrintProfile | undefined,
   ) {
     this.st = style !== "defs";
+    this.avisoQuoted = profile?.avisoQuoted ?? false;
   }
 
   line(level: number, text: string): void {
@@ -319,7 +345,7 @@ class Writer {
     if (this.style === "state") {
       if (e.free) this.line(level, "# (free)");
       const tree = this.extras?.expressionTree?.(n, kw);
-      if (tree) { for (const l of tree) this.line(level, l); }
+      if (tree) { for (const l of tree) this.line(level, this.indent ? l : l.trimStart()); }
     }
   }
 
@@ -418,7 +444,9 @@ class Writer {
         this.line(level, cronText(c) + (st ? seriesState(c.series) : ""));
       }
     }
-    if (n._avisos) { for (const a of n._avisos) this.line(level, avisoText(a)); }
+    if (n._avisos) {
+      for (const a of n._avisos) this.line(level, avisoText(a, this.avisoQuoted));
+    }
     if (n._mirrors) { for (const m of n._mirrors) this.line(level, mirrorText(m)); }
     if (n.autoCancel) this.line(level, autoText("autocancel", n.autoCancel));
     if (n.autoArchive) this.line(level, autoText("autoarchive", n.autoArchive));
@@ -548,8 +576,10 @@ export function writeDefs(
 ): void {
   const style = options.style ?? "defs";
   const persist = style === "net" || style === "migrate";
-  const w = new Writer(style, options.indent ?? !persist, options.stateExtras, write);
-  w.line(0, "#" + (options.version ?? defs.version ?? "5.9.2"));
+  const profile = options.profile;
+  const indent = options.indent ?? (profile ? profile.indent[style] : !persist);
+  const w = new Writer(style, indent, options.stateExtras, write, profile);
+  w.line(0, "#" + (options.version ?? profile?.version ?? defs.version ?? "5.9.2"));
   if (style !== "defs") {
     let s = "defs_state " + STYLE_NAME[style];
     if (defs.state !== "unknown") s += " state>:" + defs.state;
@@ -598,7 +628,9 @@ export function sortedExterns(externs: readonly string[]): string[] {
 export interface PrintNodeOptions {
   /** Output style (default `defs`). */
   style?: PrintStyle;
-  /** Indent (default true, like a 5.9.2 SNodeCmd text). */
+  /** Print as the `ecflow_client` of this profile's version prints (its indentation). */
+  profile?: PrintProfile;
+  /** Indent (default: the profile's choice for the style, else true, like 5.9.2). */
   indent?: boolean;
   /** Indentation level of the node itself (default: its depth, suite = 0). */
   level?: number;
@@ -644,7 +676,9 @@ export function writeNode(
   write: (chunk: string) => void,
   options: PrintNodeOptions = {},
 ): void {
-  const w = new Writer(options.style ?? "defs", options.indent ?? true, options.stateExtras, write);
+  const style = options.style ?? "defs";
+  const indent = options.indent ?? options.profile?.indent[style] ?? true;
+  const w = new Writer(style, indent, options.stateExtras, write, options.profile);
   w.node(node, options.level ?? node.depth);
   w.flush();
 }

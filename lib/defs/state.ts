@@ -11,6 +11,7 @@
 import type { ExprAst } from "./expr.ts";
 import type { Defs, Node } from "./model.ts";
 import type { StateExtras } from "./printer.ts";
+import type { PrintProfile } from "./profile.ts";
 import { generatedVariables } from "./generated.ts";
 import { composedExpression, displayState, DSTATE_NAMES, ExprEvaluator } from "./evaluate.ts";
 
@@ -143,7 +144,8 @@ export function expressionTree(node: Node, kind: "trigger" | "complete", defs?: 
 
 /**
  * The {@link StateExtras} that make `printDefs(defs, { style: "state" })` print like
- * ecFlow 5.9.2 (generated variables and evaluation trees).
+ * ecflow_client (generated variables and evaluation trees): as ecFlow 5.9.2, or as the
+ * version of `profile`.
  *
  * @example
  * ```ts
@@ -153,9 +155,10 @@ export function expressionTree(node: Node, kind: "trigger" | "complete", defs?: 
  * console.log(text.includes("# edit ECF_NAME '/s/t'")); // true
  * ```
  */
-export function stateExtras(defs?: Defs): StateExtras {
+export function stateExtras(defs?: Defs, profile?: PrintProfile): StateExtras {
+  const options = { paddedDateParts: profile?.paddedDateParts ?? false };
   return {
-    generatedVariables: (n) => generatedVariables(n, defs),
+    generatedVariables: (n) => generatedVariables(n, defs, options),
     expressionTree: (n, kind) => expressionTree(n, kind, defs),
   };
 }
