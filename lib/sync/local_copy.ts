@@ -235,4 +235,3 @@ function applyNumbers(defs: Defs, delta: DefsDelta): void {
   defs.stateChange = delta.stateChange;
   defs.modifyChange = delta.modifyChange;
 }
-
