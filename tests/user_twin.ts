@@ -143,16 +143,18 @@ export async function startTwin(
 /**
  * Whether ecflow-ts sends one `--server_version` for `a`: it prints a node's text (which names
  * no version) as the ecflow_client of the server's version prints it. `--get=/path`,
- * `--get_state=/path`, `--migrate=/path`, and a group (not as JSON) that shows a node it got.
+ * `--get_state=/path`, `--migrate=/path`, and a group (not as JSON) that shows a node it got
+ * and no whole definition.
  */
 export function asksServerVersion(a: string[]): boolean {
   if (a.some((x) => /^--(get|get_state|migrate)=\/./.test(x))) return true;
   const group = a.find((x) => x.startsWith("--group="));
   if (group === undefined || a.includes("--json")) return false;
   const parts = group.slice("--group=".length).split(";").map((p) => p.trim());
-  if (!parts.some((p) => /^show\b/.test(p))) return false;
-  const fetched = parts.findLast((p) => /^(get|sync|sync_full)\b/.test(p));
-  return fetched !== undefined && /^get=\/./.test(fetched);
+  // a whole definition (get, sync) is shown rather than a node
+  const wholeDefs = parts.some((p) => /^(get|sync|sync_full)(\s|$)/.test(p));
+  return parts.some((p) => /^show\b/.test(p)) && !wholeDefs &&
+    parts.some((p) => /^get=\/./.test(p));
 }
 
 /**

@@ -823,11 +823,29 @@ async function planGroup(o: GivenOption, ctx: PlanContext): Promise<Plan> {
     run: async (client, out) => {
       const replies = await client.request(request);
       // a node shown prints as its server's ecflow_client prints it: ask the version
-      const fetched = replies.findLast((r) => r.kind === "defs" || r.kind === "node");
-      const asked = !out.json && show !== undefined && fetched?.kind === "node";
+      const { defs, node } = fetchedInGroup(replies);
+      const asked = !out.json && show !== undefined && defs === undefined && node !== undefined;
       printGroup(replies, out, show, whyPath, asked ? await serverProfile(client) : undefined);
     },
   };
+}
+
+/**
+ * What a group fetched, as ecflow_client keeps it: the whole definition of the last reply that
+ * carries one (`get`, a full `sync`/`sync_full`), and the last node (`get=<path>`).
+ */
+function fetchedInGroup(replies: Reply[]): { defs?: string; node?: string } {
+  let defs: string | undefined, node: string | undefined;
+  for (const r of replies) {
+    if (r.kind === "defs") defs = r.text;
+    else if (r.kind === "node") node = r.text;
+    else if (r.kind === "sync") {
+      // a handle's suites, else the whole definition; an incremental reply has nothing to show
+      if (r.serverDefs !== "") defs = r.serverDefs;
+      else if (r.full) defs = r.text;
+    }
+  }
+  return { defs, node };
 }
 
 function printGroup(
@@ -840,27 +858,20 @@ function printGroup(
   if (out.json) {
     json(out, "group", { replies });
   } else {
-    let fetched: Reply | undefined;
     for (const r of replies) {
-      if (r.kind === "defs" || r.kind === "node") fetched = r;
-      else if (r.kind === "string") out.io.out(r.value + "\n");
+      if (r.kind === "string") out.io.out(r.value + "\n");
       else if (r.kind === "stringVec") out.io.out(r.values.map((l) => l + "\n").join(""));
       else if (r.kind === "zombies") out.io.out(formatZombies(r.zombies));
     }
-    if (show && fetched) {
-      out.io.out(
-        fetched.kind === "defs"
-          ? showDefs(fetched.text, show)
-          : fetched.kind === "node"
-          ? showGroupNode(fetched.text, show, nodeProfile!)
-          : "",
-      );
-    }
+    // the whole definition is shown when there is one, else the node
+    const { defs, node } = fetchedInGroup(replies);
+    if (show && defs !== undefined) out.io.out(showDefs(defs, show));
+    else if (show && node !== undefined) out.io.out(showGroupNode(node, show, nodeProfile!));
     // why is computed here, from the whole definition fetched in the same group
-    if (whyPath !== undefined && fetched?.kind === "defs") {
+    if (whyPath !== undefined && defs !== undefined) {
       let lines: string[];
       try {
-        lines = why(parseDefs(fetched.text), whyPath);
+        lines = why(parseDefs(defs), whyPath);
       } catch (e) {
         throw new ConfigError((e as Error).message);
       }
