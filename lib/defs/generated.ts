@@ -68,7 +68,7 @@ export function variableInt(s: string): number {
  *
  * @example
  * ```ts
- * import { parseDefs } from "@ecflow-ts/client";
+ * import { parseDefs } from "@ecflow-ts/client/defs";
  * import { lastValidValue } from "./generated.ts";
  * import { assertEquals } from "@std/assert";
  * const s = parseDefs("#5.9.2\ndefs_state NET\nsuite s\nrepeat integer I 1 3 # 5\nendsuite\n").find("/s")!;
@@ -107,7 +107,7 @@ export function lastValidValue(r: Repeat): number {
  *
  * @example
  * ```ts
- * import { parseDefs } from "@ecflow-ts/client";
+ * import { parseDefs } from "@ecflow-ts/client/defs";
  * import { repeatValue } from "./generated.ts";
  * import { assertEquals } from "@std/assert";
  * const s = parseDefs("#5.9.2\ndefs_state NET\nsuite s\nrepeat integer I 1 3 # 5\nendsuite\n").find("/s")!;
@@ -306,9 +306,11 @@ function substitute(node: Node, defs: Defs | undefined, s: string): string {
  *
  * @example
  * ```ts
- * import type { GeneratedOptions } from "./generated.ts";
+ * import { type GeneratedOptions, generatedVariables, parseDefs } from "@ecflow-ts/client/defs";
+ * import { assertEquals } from "@std/assert";
+ * const s = parseDefs("suite s\n  repeat date YMD 20240301 20240302\nendsuite\n").find("/s")!;
  * const options: GeneratedOptions = { paddedDateParts: true };
- * console.log(options);
+ * assertEquals(generatedVariables(s, undefined, options)[1], { name: "YMD_MM", value: "03" });
  * ```
  */
 export interface GeneratedOptions {
@@ -321,7 +323,7 @@ export interface GeneratedOptions {
  *
  * @example
  * ```ts
- * import { generatedVariables, parseDefs } from "@ecflow-ts/client";
+ * import { generatedVariables, parseDefs } from "@ecflow-ts/client/defs";
  * import { assertEquals } from "@std/assert";
  * const defs = parseDefs("suite s\n  edit ECF_HOME '/h'\n  task t\nendsuite\n");
  * assertEquals(generatedVariables(defs.find("/s/t")!, defs)[1], { name: "ECF_JOB", value: "/h/s/t.job0" });

@@ -33,7 +33,7 @@ import type {
  *
  * @example
  * ```ts
- * import { parseDefs, printDefs, type PrintStyle } from "@ecflow-ts/client";
+ * import { parseDefs, printDefs, type PrintStyle } from "@ecflow-ts/client/defs";
  * const defs = parseDefs("suite s\nendsuite\n");
  * for (const style of ["defs", "net", "migrate", "state"] as PrintStyle[]) console.log(printDefs(defs, { style }));
  * ```
@@ -45,9 +45,20 @@ export type PrintStyle = "defs" | "state" | "net" | "migrate";
  *
  * @example
  * ```ts
- * import { parseDefs, printDefs, type PrintOptions } from "@ecflow-ts/client";
+ * import { parseDefs, printDefs, type PrintOptions } from "@ecflow-ts/client/defs";
  * const options: PrintOptions = { style: "migrate", version: "5.9.2" };
  * console.log(printDefs(parseDefs("suite s\nendsuite\n"), options));
+ * ```
+ *
+ * @example As the ecflow_client of a 5.17 server prints it (STATE style is not indented)
+ * ```ts
+ * import { parseDefs, printDefs, printProfile } from "@ecflow-ts/client/defs";
+ * import { assertEquals } from "@std/assert";
+ * const defs = parseDefs("suite s\n  task t\nendsuite\n");
+ * const text = printDefs(defs, { style: "migrate", profile: printProfile("5.17.0") });
+ * assertEquals(text.split("\n").slice(0, 1).concat(text.split("\n").slice(-5)), [
+ *   "#5.17.0", "suite s", "task t", "endsuite", "# enddef", "",
+ * ]);
  * ```
  */
 export interface PrintOptions {
@@ -82,7 +93,7 @@ export interface PrintOptions {
  *
  * @example
  * ```ts
- * import { parseDefs, printDefs, type StateExtras } from "@ecflow-ts/client";
+ * import { parseDefs, printDefs, type StateExtras } from "@ecflow-ts/client/defs";
  * const extras: StateExtras = { generatedVariables: (n) => [{ name: "NAME", value: n.name }] };
  * console.log(printDefs(parseDefs("suite s\nendsuite\n"), { style: "state", stateExtras: extras }));
  * ```
@@ -122,7 +133,7 @@ function two(n: number): string {
  *
  * @example
  * ```ts
- * import { formatSlot } from "@ecflow-ts/client";
+ * import { formatSlot } from "@ecflow-ts/client/defs";
  * console.log(formatSlot({ hour: 9, minute: 5 })); // 09:05
  * ```
  */
@@ -537,7 +548,7 @@ class Writer {
  *
  * @example
  * ```ts
- * import { parseDefs, printDefs } from "@ecflow-ts/client";
+ * import { parseDefs, printDefs } from "@ecflow-ts/client/defs";
  * const defs = parseDefs("suite s\n task t\n  event a\nendsuite\n");
  * console.log(printDefs(defs, { style: "defs" }));
  * // #5.9.2
@@ -561,7 +572,7 @@ export function printDefs(defs: Defs, options: PrintOptions = {}): string {
  *
  * @example
  * ```ts
- * import { parseDefs, printDefs, writeDefs } from "@ecflow-ts/client";
+ * import { parseDefs, printDefs, writeDefs } from "@ecflow-ts/client/defs";
  * import { assertEquals } from "@std/assert";
  * const defs = parseDefs("suite s\n task t\nendsuite\n");
  * const pieces: string[] = [];
@@ -607,7 +618,7 @@ export function writeDefs(
  *
  * @example
  * ```ts
- * import { sortedExterns } from "@ecflow-ts/client";
+ * import { sortedExterns } from "@ecflow-ts/client/defs";
  * console.log(sortedExterns(["/b", "/a", "/b"])); // [ "/a", "/b" ]
  * ```
  */
@@ -620,7 +631,7 @@ export function sortedExterns(externs: readonly string[]): string[] {
  *
  * @example
  * ```ts
- * import { parseDefs, printNode, type PrintNodeOptions } from "@ecflow-ts/client";
+ * import { parseDefs, printNode, type PrintNodeOptions } from "@ecflow-ts/client/defs";
  * const options: PrintNodeOptions = { style: "net", indent: false };
  * console.log(printNode(parseDefs("suite s\n task t\nendsuite\n").find("/s/t")!, options)); // task t
  * ```
@@ -644,7 +655,7 @@ export interface PrintNodeOptions {
  *
  * @example
  * ```ts
- * import { parseDefs, printNode } from "@ecflow-ts/client";
+ * import { parseDefs, printNode } from "@ecflow-ts/client/defs";
  * const defs = parseDefs("suite s\n family f\n  task t\n endfamily\nendsuite\n");
  * console.log(printNode(defs.find("/s/f")!, { style: "net" }));
  * //   family f
@@ -663,7 +674,7 @@ export function printNode(node: Node, options: PrintNodeOptions = {}): string {
  *
  * @example
  * ```ts
- * import { parseDefs, printNode, writeNode } from "@ecflow-ts/client";
+ * import { parseDefs, printNode, writeNode } from "@ecflow-ts/client/defs";
  * import { assertEquals } from "@std/assert";
  * const f = parseDefs("suite s\n family f\n  task t\n endfamily\nendsuite\n").find("/s/f")!;
  * const pieces: string[] = [];
