@@ -110,4 +110,5 @@ export {
   type PrintStyle,
   type StateExtras,
 } from "./lib/defs/printer.ts";
+export { type PrintProfile, printProfile } from "./lib/defs/profile.ts";
 export * from "./lib/defs/model.ts";

@@ -4,6 +4,7 @@
 import { assert, assertEquals } from "./deps.ts";
 import { ecflowClient } from "./harness/server.ts";
 import {
+  assertLoadPrint,
   assertSameOutput,
   LAB_DEF,
   runningLab,
@@ -49,9 +50,12 @@ twinTest(
     });
     const d = defs.dir;
     await using twin = await startTwin({ halted: true, generation });
+    await steps(t, twin, [["--load=" + LAB_DEF, "check_only"]]);
+    await t.step(`--load=${LAB_DEF} print`, async () => {
+      await assertLoadPrint(twin, LAB_DEF);
+      await twin.assertSameState("--load print");
+    });
     await steps(t, twin, [
-      ["--load=" + LAB_DEF, "check_only"],
-      ["--load=" + LAB_DEF, "print"],
       ["--load=" + LAB_DEF],
       ["--load=" + LAB_DEF],
       ["--load=" + LAB_DEF, "force"],

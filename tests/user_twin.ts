@@ -17,6 +17,9 @@ import {
   startServer,
 } from "./harness/server.ts";
 import { ECFLOW_FIXTURES } from "./captures.ts";
+import { prepareDefinition } from "../lib/client/definitions.ts";
+import { formatLoadPrint } from "../lib/cli/output.ts";
+import { printProfile } from "../lib/defs/mod.ts";
 
 /**
  * Registers one test per server generation (`[5.9] name`, `[5.17] name`): the body gets the
@@ -101,6 +104,12 @@ export async function startTwin(
     async both(a) {
       const r = await ecflowClient(args(ref, a), {}, generation);
       const o = await ecflowTs(args(ours, a), { HOSTNAME }, TS_PERMISSIONS);
+      // ecflow-ts asks the server's version to print a node's text: the reference server gets
+      // the same request, so both servers keep the same state (statistics included)
+      if (o.code === 0 && asksServerVersion(a)) {
+        const v = await ecflowClient(args(ref, ["--server_version"]), {}, generation);
+        assertEquals(v.code, 0, v.stderr);
+      }
       return { ref: r, ours: o };
     },
     async setup(a) {
@@ -129,6 +138,23 @@ export async function startTwin(
   if (options.def) await twin.setup([`--load=${options.def}`]);
   if (options.begin) await twin.setup(["--begin"]);
   return twin;
+}
+
+/**
+ * Whether ecflow-ts sends one `--server_version` for `a`: it prints a node's text (which names
+ * no version) as the ecflow_client of the server's version prints it. `--get=/path`,
+ * `--get_state=/path`, `--migrate=/path`, and a group (not as JSON) that shows a node it got
+ * and no whole definition.
+ */
+export function asksServerVersion(a: string[]): boolean {
+  if (a.some((x) => /^--(get|get_state|migrate)=\/./.test(x))) return true;
+  const group = a.find((x) => x.startsWith("--group="));
+  if (group === undefined || a.includes("--json")) return false;
+  const parts = group.slice("--group=".length).split(";").map((p) => p.trim());
+  // a whole definition (get, sync) is shown rather than a node
+  const wholeDefs = parts.some((p) => /^(get|sync|sync_full)(\s|$)/.test(p));
+  return parts.some((p) => /^show\b/.test(p)) && !wholeDefs &&
+    parts.some((p) => /^get=\/./.test(p));
 }
 
 /**
@@ -168,4 +194,33 @@ export async function runningLab(generation: Generation = "5.9"): Promise<Twin> 
   await twin.setup([`--load=${LAB_DEF}`]);
   await twin.setup(["--begin=lab"]);
   return twin;
+}
+
+/**
+ * `--load=<file> print` as ecflow-ts's printer prints it with the print profile of `version`
+ * (warnings after, as the CLI prints them). `--load … print` contacts no server: the CLI prints
+ * 5.9.2's form; with `"5.17.0"` this is ecflow_client 5.17's output.
+ */
+export async function loadPrintedAs(file: string, version: string): Promise<string> {
+  const prepared = await prepareDefinition(file);
+  return formatLoadPrint(prepared.defs, HOSTNAME, printProfile(version)) +
+    prepared.warnings.join("");
+}
+
+/**
+ * The `--load=<file> print` step: on 5.9.2 the same bytes as ecflow_client; on 5.17 exactly the
+ * documented difference (ecflow_client 5.17 prints the 5.17 profile's form, ecflow-ts 5.9.2's,
+ * which is ecflow_client 5.9.2's output).
+ */
+export async function assertLoadPrint(twin: Twin, file: string): Promise<void> {
+  const a = [`--load=${file}`, "print"];
+  if (twin.generation === "5.9") {
+    await assertSameOutput(twin, a);
+    return;
+  }
+  const { ref, ours } = await twin.both(a);
+  assertEquals([ref.code, ours.code], [0, 0], `${ref.stderr} ${ours.stderr}`);
+  assertEquals(ref.stdout, await loadPrintedAs(file, "5.17.0"), "ecflow_client 5.17's form");
+  const ref59 = await ecflowClient(a, {}, "5.9");
+  assertEquals(ours.stdout, ref59.stdout, "ecflow-ts prints ecflow_client 5.9.2's form");
 }

@@ -1,19 +1,24 @@
 /**
  * How ecflow_client prints user-command results: suite columns, the zombie
  * table, the client-handle table, and definitions in DEFS/STATE/MIGRATE style.
- * Pure functions of the reply; byte-identical to ecflow_client 5.9.2 where noted.
+ * Pure functions of the reply; definitions print as the ecflow_client of the
+ * server's version prints them (a print profile, `defs/profile.ts`).
  *
  * @module
  */
 import type { Reply, Zombie, ZombieAction } from "../wire/reply.ts";
 import {
   autoExterns,
-  defaultServerVariables,
   Defs,
   type Node,
   parseDefs,
   parseNode,
+  PRINT_PROFILE_5_9,
+  printDefs,
   printNode,
+  type PrintProfile,
+  printProfile,
+  profileServerVariables,
   stateExtras,
   type Suite,
   writeDefs,
@@ -129,22 +134,33 @@ export function formatZombies(zombies: readonly Zombie[]): string {
   return [header, ...rows].map(line).join("\n") + "\n";
 }
 
-function extrasFor(style: ShowStyle, defs?: Defs) {
-  return style === "state" ? stateExtras(defs) : undefined;
+function extrasFor(style: ShowStyle, profile: PrintProfile, defs?: Defs) {
+  return style === "state" ? stateExtras(defs, profile) : undefined;
 }
 
 /** How ecflow_client prints a definition it fetched. */
 export type ShowStyle = "defs" | "state" | "migrate";
 
-/** What the printing needs to know about this machine (for STATE style's server variables). */
+/** What the printing needs to know besides the reply. */
 export interface ShowContext {
-  /** This machine's host name (ecflow_client's gethostname). */
+  /** This machine's host name (ecflow_client's gethostname), for STATE style's server variables. */
   hostName: string;
+  /**
+   * The print profile of the server's version, for a node's text (which names no version;
+   * a whole definition's text names it on its first line).
+   */
+  profile: PrintProfile;
+}
+
+/** The profile a whole definition's text names on its first line (`#5.17.0`). */
+function profileOf(defs: Defs): PrintProfile {
+  return defs.version === undefined ? PRINT_PROFILE_5_9 : printProfile(defs.version);
 }
 
 /**
- * Prints a whole definition (DefsCmd text) as ecflow_client does: DEFS style
- * with externs added for unresolved references, or STATE/MIGRATE style.
+ * Prints a whole definition (DefsCmd text) as the ecflow_client of the server's version
+ * (the text's first line) does: DEFS style with externs added for unresolved references, or
+ * STATE/MIGRATE style.
  */
 export function showDefs(text: string, style: ShowStyle): string {
   return collect((write) => writeShownDefs(text, style, write));
@@ -156,10 +172,11 @@ export function showDefs(text: string, style: ShowStyle): string {
  */
 export function writeShownDefs(text: string, style: ShowStyle, write: (s: string) => void): void {
   const defs = parseDefs(text);
+  const profile = profileOf(defs);
   if (style !== "migrate") defs.externs = autoExterns(defs);
-  // ecflow_client indents every style and never prints edit history to stdout.
+  // ecflow_client never prints edit history to stdout.
   defs.history = [];
-  writeDefs(defs, write, { style, indent: true, stateExtras: extrasFor(style, defs) });
+  writeDefs(defs, write, { style, profile, stateExtras: extrasFor(style, profile, defs) });
 }
 
 /**
@@ -179,36 +196,38 @@ export function writeShownNode(
   write: (s: string) => void,
 ): void {
   const node: Node = parseNode(text);
+  const profile = ctx.profile;
   if (node.kind === "suite") {
     if (style === "migrate") {
       write("defs_state MIGRATE\n");
-      writeNode(node, write, { style, level: 0 });
+      writeNode(node, write, { style, profile, level: 0 });
       write("\n");
       return;
     }
     const defs = new Defs();
     defs.addSuite(node as Suite);
     defs.externs = autoExterns(defs);
-    if (style === "state") {
-      defs.serverVariables = defaultServerVariables({ hostName: ctx.hostName });
-    }
-    writeDefs(defs, write, { style, stateExtras: extrasFor(style, defs) });
+    if (style === "state") defs.serverVariables = profileServerVariables(profile, ctx.hostName);
+    writeDefs(defs, write, { style, profile, stateExtras: extrasFor(style, profile, defs) });
     return;
   }
   // A detached node is printed one level in, whatever its depth in the suite.
-  writeNode(node, write, { style, level: 1, stateExtras: extrasFor(style) });
+  writeNode(node, write, { style, profile, level: 1, stateExtras: extrasFor(style, profile) });
   write("\n");
 }
 
-/** A fetched definition (`defs`) or node reply as ecflow_client prints it, in pieces. */
+/**
+ * A fetched definition (`defs`) or node reply as ecflow_client prints it, in pieces. A whole
+ * definition prints as its first line's version; a node as `ctx.profile`.
+ */
 export function writeShown(
   reply: { kind: "defs" | "node"; text: string },
   style: ShowStyle,
-  hostName: string,
+  ctx: ShowContext,
   write: (s: string) => void,
 ): void {
   if (reply.kind === "defs") writeShownDefs(reply.text, style, write);
-  else writeShownNode(reply.text, style, { hostName }, write);
+  else writeShownNode(reply.text, style, ctx, write);
 }
 
 function collect(produce: (write: (s: string) => void) => void): string {
@@ -221,13 +240,26 @@ function collect(produce: (write: (s: string) => void) => void): string {
  * Prints the node a group fetched, for `--group="get=<path>; show [style]"`:
  * ecflow_client prints it alone (a suite at level 0), followed by an empty line.
  */
-export function showGroupNode(text: string, style: ShowStyle): string {
+export function showGroupNode(text: string, style: ShowStyle, profile: PrintProfile): string {
   const node = parseNode(text);
   return printNode(node, {
     style,
+    profile,
     level: node.kind === "suite" ? 0 : 1,
-    stateExtras: extrasFor(style),
+    stateExtras: extrasFor(style, profile),
   }) + "\n";
+}
+
+/**
+ * `--load=<file> print`: the definition as it would be sent, in NET style, as the
+ * ecflow_client of `profile`'s version prints it (with that version's default server
+ * variables when the file names none). Warnings are not part of it.
+ */
+export function formatLoadPrint(defs: Defs, hostName: string, profile: PrintProfile): string {
+  if (defs.serverVariables.length === 0) {
+    defs.serverVariables = profileServerVariables(profile, hostName);
+  }
+  return printDefs(defs, { style: "net", profile });
 }
 
 const STATS_FIELDS = (

@@ -84,6 +84,7 @@ import type { ChildNotice } from "./task_loop.ts";
 export class Client implements AsyncDisposable {
   #invoker: Invoker;
   #local: LocalCopy;
+  #versions = new Map<string, Promise<string>>();
   /** The task (job) commands, sharing this client's endpoint, transport and identity. */
   readonly task: TaskClient;
 
@@ -229,6 +230,23 @@ export class Client implements AsyncDisposable {
   /** The server's version, e.g. `5.9.2`. */
   async serverVersion(options?: CallOptions): Promise<string> {
     return await this.request(serverVersionCommand(), options);
+  }
+
+  /**
+   * The server's version, asked once per endpoint (`host:port`) and remembered for this
+   * client's life: what the printers need to print a node as that server's ecflow_client
+   * does. A failed ask is not remembered.
+   */
+  knownServerVersion(options?: CallOptions): Promise<string> {
+    const { host, port } = this.#invoker.endpoint;
+    const key = `${host}:${port}`;
+    let version = this.#versions.get(key);
+    if (version === undefined) {
+      version = this.serverVersion(options);
+      this.#versions.set(key, version);
+      version.catch(() => this.#versions.delete(key));
+    }
+    return version;
   }
 
   /** The names of the server's suites. */

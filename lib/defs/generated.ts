@@ -1,14 +1,15 @@
 /**
  * The variables ecFlow generates for a node (`TASK`, `ECF_JOB`, `FAMILY`, a begun suite's
- * calendar variables, a repeat's value and date parts), computed from the definition's current
- * state as ecFlow 5.9.2 does, and the integer values ecFlow reads from texts and repeats.
+ * calendar variables, a repeat's value and date or time parts), computed from the definition's
+ * current state as ecFlow does (5.9.2's forms unless told the parts are padded, as from 5.16),
+ * and the integer values ecFlow reads from texts and repeats.
  *
  * @module
  */
 
 import { DAY_NAMES, type Defs, type Node, type Repeat, type Suite, type Task } from "./model.ts";
 import type { Variable } from "./model.ts";
-import { MONTH_ABBREVIATIONS, SUITE_CALENDAR_VARIABLES } from "./values.ts";
+import { durationSeconds, MONTH_ABBREVIATIONS, SUITE_CALENDAR_VARIABLES } from "./values.ts";
 import { dateToJulian } from "./julian.ts";
 
 const MONTHS = [
@@ -67,7 +68,7 @@ export function variableInt(s: string): number {
  *
  * @example
  * ```ts
- * import { parseDefs } from "@ecflow-ts/client";
+ * import { parseDefs } from "@ecflow-ts/client/defs";
  * import { lastValidValue } from "./generated.ts";
  * import { assertEquals } from "@std/assert";
  * const s = parseDefs("#5.9.2\ndefs_state NET\nsuite s\nrepeat integer I 1 3 # 5\nendsuite\n").find("/s")!;
@@ -106,7 +107,7 @@ export function lastValidValue(r: Repeat): number {
  *
  * @example
  * ```ts
- * import { parseDefs } from "@ecflow-ts/client";
+ * import { parseDefs } from "@ecflow-ts/client/defs";
  * import { repeatValue } from "./generated.ts";
  * import { assertEquals } from "@std/assert";
  * const s = parseDefs("#5.9.2\ndefs_state NET\nsuite s\nrepeat integer I 1 3 # 5\nendsuite\n").find("/s")!;
@@ -145,27 +146,99 @@ function repeatAsString(r: Repeat): string {
         ? ""
         : r.values[Math.min(Math.max(r.index, 0), r.values.length - 1)];
     case "datetime":
-      return r.value;
+      return lastValidInstant(r);
     default:
       return "";
   }
 }
 
-function repeatGenVariables(r: Repeat | undefined): Variable[] {
+/** A `repeat datetime` step (`HH:MM:SS`, ecFlow's Duration) in seconds. */
+function stepSeconds(step: string): number {
+  return durationSeconds(step) ?? 0;
+}
+
+/**
+ * A `repeat datetime`'s current instant kept within its range (instants as
+ * `yyyymmddTHHMMSS` order as text).
+ */
+function lastValidInstant(r: Extract<Repeat, { kind: "datetime" }>): string {
+  if (stepSeconds(r.step) > 0) {
+    return r.value < r.start ? r.start : r.value > r.end ? r.end : r.value;
+  }
+  return r.value > r.start ? r.start : r.value < r.end ? r.end : r.value;
+}
+
+/** Whether a repeat's current value is within its range (ecFlow's `RepeatBase::valid`). */
+function repeatValid(r: Repeat): boolean {
+  switch (r.kind) {
+    case "date":
+      return r.delta > 0 ? r.value <= r.end : r.value >= r.end;
+    case "datelist":
+    case "datetimelist":
+      return r.index >= 0 && r.index < r.values.length;
+    case "datetime":
+      return stepSeconds(r.step) > 0 ? r.value <= r.end : r.value >= r.end;
+    default:
+      return true;
+  }
+}
+
+const INVALID = "<invalid>";
+
+/** The parts ecFlow generates for a `repeat datetime`/`datetimelist` instant, in its order. */
+const INSTANT_PARTS = ["_DATE", "_YYYY", "_MM", "_DD", "_JULIAN", "_TIME", "_HOURS", "_MINUTES"]
+  .concat(["_SECONDS"]);
+
+function instantParts(name: string, instant: string | undefined, padded: boolean): Variable[] {
+  const m = instant === undefined
+    ? null
+    : /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})$/.exec(instant);
+  if (!m) return INSTANT_PARTS.map((p) => ({ name: name + p, value: INVALID }));
+  const [y, mo, d, h, mi, s] = m.slice(1).map(Number);
+  const digits = (n: number, width: number) => padded ? String(n).padStart(width, "0") : String(n);
+  const values = [
+    m[1] + m[2] + m[3],
+    digits(y, 4),
+    digits(mo, 2),
+    digits(d, 2),
+    String(dateToJulian(y * 10000 + mo * 100 + d)),
+    m[4] + m[5] + m[6],
+    digits(h, 2),
+    digits(mi, 2),
+    digits(s, 2),
+  ];
+  return INSTANT_PARTS.map((p, i) => ({ name: name + p, value: values[i] }));
+}
+
+function repeatGenVariables(r: Repeat | undefined, padded: boolean): Variable[] {
   if (!r) return [];
   if (r.kind === "day") return [{ name: "day", value: "" }];
   const out: Variable[] = [];
-  if (r.kind === "date" || r.kind === "datelist") {
+  const valid = repeatValid(r);
+  if ((r.kind === "date" || r.kind === "datelist") && !valid) {
+    // ecFlow leaves the parts unset, and the day of the week empty
+    out.push(
+      { name: r.name + "_YYYY", value: INVALID },
+      { name: r.name + "_MM", value: INVALID },
+      { name: r.name + "_DD", value: INVALID },
+      { name: r.name + "_DOW", value: "" },
+      { name: r.name + "_JULIAN", value: INVALID },
+    );
+  } else if (r.kind === "date" || r.kind === "datelist") {
     const v = lastValidValue(r);
     const y = Math.floor(v / 10000), m = Math.floor((v % 10000) / 100), d = v % 100;
     const dow = new Date(Date.UTC(y, m - 1, d)).getUTCDay();
+    const digits = (n: number, width: number) =>
+      padded ? String(n).padStart(width, "0") : String(n);
     out.push(
-      { name: r.name + "_YYYY", value: String(y) },
-      { name: r.name + "_MM", value: String(m) },
-      { name: r.name + "_DD", value: String(d) },
+      { name: r.name + "_YYYY", value: digits(y, 4) },
+      { name: r.name + "_MM", value: digits(m, 2) },
+      { name: r.name + "_DD", value: digits(d, 2) },
       { name: r.name + "_DOW", value: String(dow) },
       { name: r.name + "_JULIAN", value: String(dateToJulian(v)) },
     );
+  } else if (r.kind === "datetime" || r.kind === "datetimelist") {
+    out.push(...instantParts(r.name, valid ? repeatAsString(r) : undefined, padded));
   }
   out.push({ name: r.name, value: repeatAsString(r) });
   return out;
@@ -229,19 +302,39 @@ function substitute(node: Node, defs: Defs | undefined, s: string): string {
 }
 
 /**
+ * Options of {@linkcode generatedVariables}.
+ *
+ * @example
+ * ```ts
+ * import { type GeneratedOptions, generatedVariables, parseDefs } from "@ecflow-ts/client/defs";
+ * import { assertEquals } from "@std/assert";
+ * const s = parseDefs("suite s\n  repeat date YMD 20240301 20240302\nendsuite\n").find("/s")!;
+ * const options: GeneratedOptions = { paddedDateParts: true };
+ * assertEquals(generatedVariables(s, undefined, options)[1], { name: "YMD_MM", value: "03" });
+ * ```
+ */
+export interface GeneratedOptions {
+  /** A date repeat's `_YYYY`, `_MM`, `_DD` as 4, 2 and 2 digits (ecFlow 5.16 and later). */
+  paddedDateParts?: boolean;
+}
+
+/**
  * The generated variables ecFlow shows for a node in STATE style, in ecFlow's order.
  *
  * @example
  * ```ts
- * import { generatedVariables } from "@ecflow-ts/client/defs";
- * import { parseDefs } from "@ecflow-ts/client";
+ * import { generatedVariables, parseDefs } from "@ecflow-ts/client/defs";
  * import { assertEquals } from "@std/assert";
  * const defs = parseDefs("suite s\n  edit ECF_HOME '/h'\n  task t\nendsuite\n");
  * assertEquals(generatedVariables(defs.find("/s/t")!, defs)[1], { name: "ECF_JOB", value: "/h/s/t.job0" });
  * ```
  */
-export function generatedVariables(node: Node, defs?: Defs): Variable[] {
-  const repeatVars = repeatGenVariables(node.repeat);
+export function generatedVariables(
+  node: Node,
+  defs?: Defs,
+  options: GeneratedOptions = {},
+): Variable[] {
+  const repeatVars = repeatGenVariables(node.repeat, options.paddedDateParts ?? false);
   switch (node.kind) {
     case "suite":
       return [...repeatVars, ...suiteGenVariables(node as Suite)];

@@ -1,7 +1,7 @@
 /**
  * ecFlow definitions as a typed tree: parse the definition language (and the NET/STATE/
  * MIGRATE text a server sends), navigate it, check it like `ecflow_client --load … check_only`,
- * and print it back byte-identical to ecFlow 5.9.2.
+ * and print it back byte-identical to ecflow_client (5.9.2, or the version of a print profile).
  *
  * @example
  * ```ts
@@ -52,7 +52,14 @@ export {
   walkExpr,
 } from "./expr.ts";
 export { expressionTree, stateExtras } from "./state.ts";
-export { generatedVariables } from "./generated.ts";
+export {
+  PRINT_PROFILE_5_9,
+  type PrintProfile,
+  printProfile,
+  profileServerVariables,
+  versionNumbers,
+} from "./profile.ts";
+export { type GeneratedOptions, generatedVariables } from "./generated.ts";
 export { dateToJulian, julianToDate } from "./julian.ts";
 export { composedExpression, ExprEvaluator, type ExprVariable } from "./evaluate.ts";
 export { why } from "./why.ts";

@@ -1,12 +1,14 @@
 /**
- * Printers for the ecFlow definition model, reproducing ecFlow 5.9.2's output byte for byte:
+ * Printers for the ecFlow definition model, reproducing ecflow_client's output byte for byte:
  * `defs` (what `ecflow_client --get` and Python's `print(ecflow.Defs(f))` show), `net`
- * (what the server sends and what a LoadDefsCmd carries), `migrate` and `state`.
+ * (what the server sends and what a LoadDefsCmd carries), `migrate` and `state`. They print
+ * as ecFlow 5.9.2 does unless given the print profile of another version (`profile.ts`).
  *
  * @module
  */
 
 import { FLAG_NAMES } from "./model.ts";
+import type { PrintProfile } from "./profile.ts";
 import type {
   AutoArchive,
   AutoTime,
@@ -31,7 +33,7 @@ import type {
  *
  * @example
  * ```ts
- * import { parseDefs, printDefs, type PrintStyle } from "@ecflow-ts/client";
+ * import { parseDefs, printDefs, type PrintStyle } from "@ecflow-ts/client/defs";
  * const defs = parseDefs("suite s\nendsuite\n");
  * for (const style of ["defs", "net", "migrate", "state"] as PrintStyle[]) console.log(printDefs(defs, { style }));
  * ```
@@ -43,19 +45,40 @@ export type PrintStyle = "defs" | "state" | "net" | "migrate";
  *
  * @example
  * ```ts
- * import { parseDefs, printDefs, type PrintOptions } from "@ecflow-ts/client";
+ * import { parseDefs, printDefs, type PrintOptions } from "@ecflow-ts/client/defs";
  * const options: PrintOptions = { style: "migrate", version: "5.9.2" };
  * console.log(printDefs(parseDefs("suite s\nendsuite\n"), options));
+ * ```
+ *
+ * @example As the ecflow_client of a 5.17 server prints it (STATE style is not indented)
+ * ```ts
+ * import { parseDefs, printDefs, printProfile } from "@ecflow-ts/client/defs";
+ * import { assertEquals } from "@std/assert";
+ * const defs = parseDefs("suite s\n  task t\nendsuite\n");
+ * const text = printDefs(defs, { style: "migrate", profile: printProfile("5.17.0") });
+ * assertEquals(text.split("\n").slice(0, 1).concat(text.split("\n").slice(-5)), [
+ *   "#5.17.0", "suite s", "task t", "endsuite", "# enddef", "",
+ * ]);
  * ```
  */
 export interface PrintOptions {
   /** Output style (default `defs`). */
   style?: PrintStyle;
-  /** Version written on the first line (default: the parsed one, else `5.9.2`). */
+  /**
+   * Print as the `ecflow_client` of this profile's version prints: its version on the first
+   * line and its indentation of the style (see `printProfile`). Without one: the
+   * definition's own version line and 5.9.2's forms.
+   */
+  profile?: PrintProfile;
+  /**
+   * Version written on the first line (default: the profile's, else the parsed one, else
+   * `5.9.2`).
+   */
   version?: string;
   /**
-   * Indent nested lines by two spaces per level. Default: true except for whole-defs
-   * `net`/`migrate` text (the server's DefsCmd text is not indented).
+   * Indent nested lines by two spaces per level. Default: the profile's choice for the style;
+   * without a profile, true except for whole-defs `net`/`migrate` text (the server's DefsCmd
+   * text is not indented).
    */
   indent?: boolean;
   /**
@@ -70,7 +93,7 @@ export interface PrintOptions {
  *
  * @example
  * ```ts
- * import { parseDefs, printDefs, type StateExtras } from "@ecflow-ts/client";
+ * import { parseDefs, printDefs, type StateExtras } from "@ecflow-ts/client/defs";
  * const extras: StateExtras = { generatedVariables: (n) => [{ name: "NAME", value: n.name }] };
  * console.log(printDefs(parseDefs("suite s\nendsuite\n"), { style: "state", stateExtras: extras }));
  * ```
@@ -78,7 +101,10 @@ export interface PrintOptions {
 export interface StateExtras {
   /** Generated variables (`# edit NAME 'value'` lines) of a node. */
   generatedVariables?(node: Node): Variable[];
-  /** Comment block printed after a trigger/complete, each line without indentation. */
+  /**
+   * Comment block printed after a trigger/complete: lines indented relative to the trigger
+   * line (a printer that does not indent drops the leading spaces).
+   */
   expressionTree?(node: Node, kind: "trigger" | "complete"): string[];
 }
 
@@ -107,7 +133,7 @@ function two(n: number): string {
  *
  * @example
  * ```ts
- * import { formatSlot } from "@ecflow-ts/client";
+ * import { formatSlot } from "@ecflow-ts/client/defs";
  * console.log(formatSlot({ hour: 9, minute: 5 })); // 09:05
  * ```
  */
@@ -215,14 +241,21 @@ function variableText(v: Variable): string {
   return "edit " + v.name + " '" + val + "'";
 }
 
-function avisoText(a: AvisoAttr): string {
-  let s = "aviso --name " + a.name + " --listener " + a.listener;
+/** `text` in single quotes unless it already is (ecFlow's `ensure_single_quotes`). */
+function singleQuoted(text: string): string {
+  return text.length >= 2 && text.startsWith("'") && text.endsWith("'") ? text : `'${text}'`;
+}
+
+function avisoText(a: AvisoAttr, quoted: boolean): string {
+  const listener = quoted ? singleQuoted(a.listener) : a.listener;
+  const reason = quoted ? singleQuoted(a.reason) : a.reason;
+  let s = "aviso --name " + a.name + " --listener " + listener;
   if (a.url !== "" && a.url !== "%ECF_AVISO_URL%") s += " --url " + a.url;
   if (a.schema !== "" && a.schema !== "%ECF_AVISO_SCHEMA%") s += " --schema " + a.schema;
   if (a.polling !== "" && a.polling !== "%ECF_AVISO_POLLING%") s += " --polling " + a.polling;
   s += " --revision " + a.revision;
   if (a.auth !== "" && a.auth !== "%ECF_AVISO_AUTH%") s += " --auth " + a.auth;
-  if (a.reason !== "") s += " --reason " + a.reason;
+  if (reason !== "") s += " --reason " + reason;
   return s;
 }
 
@@ -255,13 +288,17 @@ class Writer {
   private lines: string[] = [];
   private chars = 0;
   readonly st: boolean;
+  /** An aviso's listener and reason always in single quotes (the reason then always shown). */
+  readonly avisoQuoted: boolean;
   constructor(
     readonly style: PrintStyle,
     readonly indent: boolean,
     readonly extras: StateExtras | undefined,
     private readonly write: (chunk: string) => void,
+    profile: PrintProfile | undefined,
   ) {
     this.st = style !== "defs";
+    this.avisoQuoted = profile?.avisoQuoted ?? false;
   }
 
   line(level: number, text: string): void {
@@ -319,7 +356,7 @@ class Writer {
     if (this.style === "state") {
       if (e.free) this.line(level, "# (free)");
       const tree = this.extras?.expressionTree?.(n, kw);
-      if (tree) { for (const l of tree) this.line(level, l); }
+      if (tree) { for (const l of tree) this.line(level, this.indent ? l : l.trimStart()); }
     }
   }
 
@@ -418,7 +455,9 @@ class Writer {
         this.line(level, cronText(c) + (st ? seriesState(c.series) : ""));
       }
     }
-    if (n._avisos) { for (const a of n._avisos) this.line(level, avisoText(a)); }
+    if (n._avisos) {
+      for (const a of n._avisos) this.line(level, avisoText(a, this.avisoQuoted));
+    }
     if (n._mirrors) { for (const m of n._mirrors) this.line(level, mirrorText(m)); }
     if (n.autoCancel) this.line(level, autoText("autocancel", n.autoCancel));
     if (n.autoArchive) this.line(level, autoText("autoarchive", n.autoArchive));
@@ -509,7 +548,7 @@ class Writer {
  *
  * @example
  * ```ts
- * import { parseDefs, printDefs } from "@ecflow-ts/client";
+ * import { parseDefs, printDefs } from "@ecflow-ts/client/defs";
  * const defs = parseDefs("suite s\n task t\n  event a\nendsuite\n");
  * console.log(printDefs(defs, { style: "defs" }));
  * // #5.9.2
@@ -533,7 +572,7 @@ export function printDefs(defs: Defs, options: PrintOptions = {}): string {
  *
  * @example
  * ```ts
- * import { parseDefs, printDefs, writeDefs } from "@ecflow-ts/client";
+ * import { parseDefs, printDefs, writeDefs } from "@ecflow-ts/client/defs";
  * import { assertEquals } from "@std/assert";
  * const defs = parseDefs("suite s\n task t\nendsuite\n");
  * const pieces: string[] = [];
@@ -548,8 +587,10 @@ export function writeDefs(
 ): void {
   const style = options.style ?? "defs";
   const persist = style === "net" || style === "migrate";
-  const w = new Writer(style, options.indent ?? !persist, options.stateExtras, write);
-  w.line(0, "#" + (options.version ?? defs.version ?? "5.9.2"));
+  const profile = options.profile;
+  const indent = options.indent ?? (profile ? profile.indent[style] : !persist);
+  const w = new Writer(style, indent, options.stateExtras, write, profile);
+  w.line(0, "#" + (options.version ?? profile?.version ?? defs.version ?? "5.9.2"));
   if (style !== "defs") {
     let s = "defs_state " + STYLE_NAME[style];
     if (defs.state !== "unknown") s += " state>:" + defs.state;
@@ -577,7 +618,7 @@ export function writeDefs(
  *
  * @example
  * ```ts
- * import { sortedExterns } from "@ecflow-ts/client";
+ * import { sortedExterns } from "@ecflow-ts/client/defs";
  * console.log(sortedExterns(["/b", "/a", "/b"])); // [ "/a", "/b" ]
  * ```
  */
@@ -590,7 +631,7 @@ export function sortedExterns(externs: readonly string[]): string[] {
  *
  * @example
  * ```ts
- * import { parseDefs, printNode, type PrintNodeOptions } from "@ecflow-ts/client";
+ * import { parseDefs, printNode, type PrintNodeOptions } from "@ecflow-ts/client/defs";
  * const options: PrintNodeOptions = { style: "net", indent: false };
  * console.log(printNode(parseDefs("suite s\n task t\nendsuite\n").find("/s/t")!, options)); // task t
  * ```
@@ -598,7 +639,9 @@ export function sortedExterns(externs: readonly string[]): string[] {
 export interface PrintNodeOptions {
   /** Output style (default `defs`). */
   style?: PrintStyle;
-  /** Indent (default true, like a 5.9.2 SNodeCmd text). */
+  /** Print as the `ecflow_client` of this profile's version prints (its indentation). */
+  profile?: PrintProfile;
+  /** Indent (default: the profile's choice for the style, else true, like 5.9.2). */
   indent?: boolean;
   /** Indentation level of the node itself (default: its depth, suite = 0). */
   level?: number;
@@ -612,7 +655,7 @@ export interface PrintNodeOptions {
  *
  * @example
  * ```ts
- * import { parseDefs, printNode } from "@ecflow-ts/client";
+ * import { parseDefs, printNode } from "@ecflow-ts/client/defs";
  * const defs = parseDefs("suite s\n family f\n  task t\n endfamily\nendsuite\n");
  * console.log(printNode(defs.find("/s/f")!, { style: "net" }));
  * //   family f
@@ -631,7 +674,7 @@ export function printNode(node: Node, options: PrintNodeOptions = {}): string {
  *
  * @example
  * ```ts
- * import { parseDefs, printNode, writeNode } from "@ecflow-ts/client";
+ * import { parseDefs, printNode, writeNode } from "@ecflow-ts/client/defs";
  * import { assertEquals } from "@std/assert";
  * const f = parseDefs("suite s\n family f\n  task t\n endfamily\nendsuite\n").find("/s/f")!;
  * const pieces: string[] = [];
@@ -644,7 +687,9 @@ export function writeNode(
   write: (chunk: string) => void,
   options: PrintNodeOptions = {},
 ): void {
-  const w = new Writer(options.style ?? "defs", options.indent ?? true, options.stateExtras, write);
+  const style = options.style ?? "defs";
+  const indent = options.indent ?? options.profile?.indent[style] ?? true;
+  const w = new Writer(style, indent, options.stateExtras, write, options.profile);
   w.node(node, options.level ?? node.depth);
   w.flush();
 }

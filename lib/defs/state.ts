@@ -11,6 +11,7 @@
 import type { ExprAst } from "./expr.ts";
 import type { Defs, Node } from "./model.ts";
 import type { StateExtras } from "./printer.ts";
+import type { PrintProfile } from "./profile.ts";
 import { generatedVariables } from "./generated.ts";
 import { composedExpression, displayState, DSTATE_NAMES, ExprEvaluator } from "./evaluate.ts";
 
@@ -119,7 +120,7 @@ function printTree(ev: ExprEvaluator, root: ExprAst, rootLevel: number, out: str
  *
  * @example
  * ```ts
- * import { expressionTree, parseDefs } from "@ecflow-ts/client";
+ * import { expressionTree, parseDefs } from "@ecflow-ts/client/defs";
  * const defs = parseDefs("suite s\n  task a\n  task b\n    trigger a == complete\nendsuite\n");
  * console.log(expressionTree(defs.find("/s/b")!, "trigger", defs).join("\n"));
  * //   # Trigger Evaluation Tree
@@ -143,19 +144,32 @@ export function expressionTree(node: Node, kind: "trigger" | "complete", defs?: 
 
 /**
  * The {@link StateExtras} that make `printDefs(defs, { style: "state" })` print like
- * ecFlow 5.9.2 (generated variables and evaluation trees).
+ * ecflow_client (generated variables and evaluation trees): as ecFlow 5.9.2, or as the
+ * version of `profile`.
  *
  * @example
  * ```ts
- * import { parseDefs, printDefs, stateExtras } from "@ecflow-ts/client";
+ * import { parseDefs, printDefs, stateExtras } from "@ecflow-ts/client/defs";
  * const defs = parseDefs("suite s\n  task t\nendsuite\n");
  * const text = printDefs(defs, { style: "state", stateExtras: stateExtras(defs) });
  * console.log(text.includes("# edit ECF_NAME '/s/t'")); // true
  * ```
+ *
+ * @example As ecflow_client 5.17 prints it
+ * ```ts
+ * import { parseDefs, printDefs, printProfile, stateExtras } from "@ecflow-ts/client/defs";
+ * import { assertEquals } from "@std/assert";
+ * const defs = parseDefs("suite s\n  repeat date YMD 20240301 20240302\n  task t\nendsuite\n");
+ * const profile = printProfile("5.17.0");
+ * const text = printDefs(defs, { style: "state", profile, stateExtras: stateExtras(defs, profile) });
+ * assertEquals(text.split("\n").slice(0, 2), ["#5.17.0", "defs_state STATE cal_count:0"]);
+ * assertEquals(text.includes("\n# edit YMD_MM '03'\n"), true);
+ * ```
  */
-export function stateExtras(defs?: Defs): StateExtras {
+export function stateExtras(defs?: Defs, profile?: PrintProfile): StateExtras {
+  const options = { paddedDateParts: profile?.paddedDateParts ?? false };
   return {
-    generatedVariables: (n) => generatedVariables(n, defs),
+    generatedVariables: (n) => generatedVariables(n, defs, options),
     expressionTree: (n, kind) => expressionTree(n, kind, defs),
   };
 }

@@ -167,12 +167,17 @@ export function durationSeconds(s: string): number | undefined {
   return hours * 3600 + sign * (parseInt(m || "0", 10) * 60 + parseInt(sec || "0", 10));
 }
 
-/** `HH:MM:SS` (hours at least two digits). */
+/**
+ * `HH:MM:SS` as ecFlow's Duration prints it: each part at least two characters, zero-filled,
+ * the sign on the first part only (-6 hours is `-6:00:00`, -30 minutes `00:-30:00`).
+ */
 export function formatDuration(total: number): string {
-  const sign = total < 0 ? "-" : "";
-  const t = Math.abs(total);
   const p2 = (n: number) => String(n).padStart(2, "0");
-  return sign + p2(Math.floor(t / 3600)) + ":" + p2(Math.floor((t % 3600) / 60)) + ":" + p2(t % 60);
+  const hours = Math.trunc(total / 3600);
+  let rest = (hours >= 0 ? 1 : -1) * (total - hours * 3600);
+  const minutes = Math.trunc(rest / 60);
+  rest = (minutes >= 0 ? 1 : -1) * (rest - minutes * 60);
+  return p2(hours) + ":" + p2(minutes) + ":" + p2(rest);
 }
 
 /** Seconds of a clock's start instant: its date at midnight (or now) plus the gain. */

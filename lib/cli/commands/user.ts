@@ -15,13 +15,15 @@ import type { CliCommand, CliIo, CommandContext } from "../registry.ts";
 import {
   formatClientHandles,
   formatDefsStats,
+  formatLoadPrint,
   formatStatsServer,
   formatSuites,
   formatZombies,
   showDefs,
   showGroupNode,
   type ShowStyle,
-  writeShown,
+  writeShownDefs,
+  writeShownNode,
 } from "../output.ts";
 import { parseAlterArgs, splitOptionsAndPaths } from "./alter.ts";
 import { ConfigError, ServerError } from "../../errors.ts";
@@ -75,12 +77,13 @@ import {
 } from "../../requests/user.ts";
 import { parseExpression } from "../../defs/expr.ts";
 import {
-  defaultServerVariables,
   defsToJson,
   nodeToJson,
   parseDefs,
   parseNode,
-  printDefs,
+  PRINT_PROFILE_5_9,
+  type PrintProfile,
+  printProfile,
 } from "../../defs/mod.ts";
 import { why } from "../../defs/why.ts";
 import type { EnvReader } from "../../env.ts";
@@ -163,25 +166,54 @@ function textLines(name: string): (value: string[], out: Output) => void {
   };
 }
 
-/** Prints a fetched definition or node in a style. */
-function definitionPrinter(
+/**
+ * The print profile of the server a node's text came from (the text names no version): its
+ * `--server_version`, asked once per client.
+ */
+async function serverProfile(client: Client): Promise<PrintProfile> {
+  return printProfile(await client.knownServerVersion());
+}
+
+/**
+ * Fetches a definition or node and prints it in a style, as the server's own ecflow_client
+ * does: a whole definition names the server's version on its first line; for a node's text
+ * the version is asked.
+ */
+function definitionPlan(name: DefinitionName, style: ShowStyle, path: string): Plan {
+  const request = ctsNodeCommand(name, path);
+  return {
+    request,
+    run: async (client, out) => {
+      const value = await client.request(request);
+      const profile = value.scope === "node" ? await serverProfile(client) : undefined;
+      printDefinition(name, style, path, value, profile, out);
+    },
+  };
+}
+
+/** Prints a fetched definition, or a node with the profile of its server. */
+function printDefinition(
   name: string,
   style: ShowStyle,
   path: string,
-): (value: DefinitionText, out: Output) => void {
-  return (value, out) => {
-    const reply = { kind: value.scope, text: value.text };
-    if (out.json) {
-      // the tree, and the definition as ecflow_client prints it in this style (which, unlike
-      // the server's text, carries no jobs passwords)
-      const text = new StreamedString((write) => writeShown(reply, style, out.hostName, write));
-      const tree = value.scope === "defs"
-        ? defsToJson(parseDefs(value.text))
-        : nodeToJson(parseNode(value.text), path.slice(0, Math.max(0, path.lastIndexOf("/"))));
-      return json(out, name, { path, style, tree, text });
-    }
-    writeShown(reply, style, out.hostName, (s) => out.io.out(s));
-  };
+  value: DefinitionText,
+  profile: PrintProfile | undefined,
+  out: Output,
+): void {
+  const show = (write: (s: string) => void) =>
+    profile === undefined
+      ? writeShownDefs(value.text, style, write)
+      : writeShownNode(value.text, style, { hostName: out.hostName, profile }, write);
+  if (out.json) {
+    // the tree, and the definition as ecflow_client prints it in this style (which, unlike
+    // the server's text, carries no jobs passwords)
+    const text = new StreamedString(show);
+    const tree = value.scope === "defs"
+      ? defsToJson(parseDefs(value.text))
+      : nodeToJson(parseNode(value.text), path.slice(0, Math.max(0, path.lastIndexOf("/"))));
+    return json(out, name, { path, style, tree, text });
+  }
+  show((s) => out.io.out(s));
 }
 
 interface Def {
@@ -270,16 +302,15 @@ function confirmed(name: "halt" | "shutdown" | "terminate", summary: string): Us
 
 // ------------------------------------------------------------ CtsNodeCmd
 
-function definitionCmd(name: "get" | "get_state" | "migrate", summary: string, style: ShowStyle) {
+type DefinitionName = "get" | "get_state" | "migrate";
+
+function definitionCmd(name: DefinitionName, summary: string, style: ShowStyle) {
   return command({
     name,
     arity: "optional",
     usage: `--${name}[=<path>]`,
     summary,
-    plan: (o) => {
-      const path = o.value ?? "";
-      return send(ctsNodeCommand(name, path), definitionPrinter(name, style, path));
-    },
+    plan: (o) => definitionPlan(name, style, o.value ?? ""),
   });
 }
 
@@ -636,13 +667,9 @@ async function planLoad(o: GivenOption, ctx: PlanContext): Promise<Plan> {
     const defs = prepared.defs;
     return {
       run: (_client, out) => {
-        if (print) {
-          // What would be sent, indented: NET style with the client's default server variables.
-          if (defs.serverVariables.length === 0) {
-            defs.serverVariables = defaultServerVariables({ hostName: out.hostName });
-          }
-          out.io.out(printDefs(defs, { style: "net", indent: true }));
-        }
+        // What would be sent, in NET style with the client's default server variables. No
+        // server is asked, so no server names the form: it is 5.9.2's (see the README).
+        if (print) out.io.out(formatLoadPrint(defs, out.hostName, PRINT_PROFILE_5_9));
         if (stats) out.io.out(formatDefsStats(defs));
         if (!out.json) out.io.out(warnings); // after print and stats, as ecflow_client
         if (out.json) {
@@ -790,7 +817,35 @@ async function planGroup(o: GivenOption, ctx: PlanContext): Promise<Plan> {
     if (!p.request) bad("group", `'${part}' does not talk to the server`);
     children.push(p.request);
   }
-  return send(groupCommand(children), (replies, out) => printGroup(replies, out, show, whyPath));
+  const request = groupCommand(children);
+  return {
+    request,
+    run: async (client, out) => {
+      const replies = await client.request(request);
+      // a node shown prints as its server's ecflow_client prints it: ask the version
+      const { defs, node } = fetchedInGroup(replies);
+      const asked = !out.json && show !== undefined && defs === undefined && node !== undefined;
+      printGroup(replies, out, show, whyPath, asked ? await serverProfile(client) : undefined);
+    },
+  };
+}
+
+/**
+ * What a group fetched, as ecflow_client keeps it: the whole definition of the last reply that
+ * carries one (`get`, a full `sync`/`sync_full`), and the last node (`get=<path>`).
+ */
+function fetchedInGroup(replies: Reply[]): { defs?: string; node?: string } {
+  let defs: string | undefined, node: string | undefined;
+  for (const r of replies) {
+    if (r.kind === "defs") defs = r.text;
+    else if (r.kind === "node") node = r.text;
+    else if (r.kind === "sync") {
+      // a handle's suites, else the whole definition; an incremental reply has nothing to show
+      if (r.serverDefs !== "") defs = r.serverDefs;
+      else if (r.full) defs = r.text;
+    }
+  }
+  return { defs, node };
 }
 
 function printGroup(
@@ -798,31 +853,25 @@ function printGroup(
   out: Output,
   show: ShowStyle | undefined,
   whyPath: string | undefined,
+  nodeProfile: PrintProfile | undefined,
 ): void {
   if (out.json) {
     json(out, "group", { replies });
   } else {
-    let fetched: Reply | undefined;
     for (const r of replies) {
-      if (r.kind === "defs" || r.kind === "node") fetched = r;
-      else if (r.kind === "string") out.io.out(r.value + "\n");
+      if (r.kind === "string") out.io.out(r.value + "\n");
       else if (r.kind === "stringVec") out.io.out(r.values.map((l) => l + "\n").join(""));
       else if (r.kind === "zombies") out.io.out(formatZombies(r.zombies));
     }
-    if (show && fetched) {
-      out.io.out(
-        fetched.kind === "defs"
-          ? showDefs(fetched.text, show)
-          : fetched.kind === "node"
-          ? showGroupNode(fetched.text, show)
-          : "",
-      );
-    }
+    // the whole definition is shown when there is one, else the node
+    const { defs, node } = fetchedInGroup(replies);
+    if (show && defs !== undefined) out.io.out(showDefs(defs, show));
+    else if (show && node !== undefined) out.io.out(showGroupNode(node, show, nodeProfile!));
     // why is computed here, from the whole definition fetched in the same group
-    if (whyPath !== undefined && fetched?.kind === "defs") {
+    if (whyPath !== undefined && defs !== undefined) {
       let lines: string[];
       try {
-        lines = why(parseDefs(fetched.text), whyPath);
+        lines = why(parseDefs(defs), whyPath);
       } catch (e) {
         throw new ConfigError((e as Error).message);
       }
