@@ -66,12 +66,19 @@ export class ArchiveWriter {
   }
 }
 
+/** A character JSON text cannot hold as it is (`"`, `\\`, a control, half a surrogate pair). */
+// deno-lint-ignore no-control-regex
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+/** A control character JSON.stringify writes as `\u00xx` (the others have short escapes). */
+// deno-lint-ignore no-control-regex
+const HEX_ESCAPED = /[\u0000-\u0007\u000b\u000e-\u001f]/;
+
 /** Escapes a string the way rapidjson does (control characters as upper-case `\u00XX`). */
 function quote(s: string): string {
-  return JSON.stringify(s).replace(
-    /\\u00([0-9a-f]{2})/g,
-    (_m, h: string) => `\\u00${h.toUpperCase()}`,
-  );
+  if (!NEEDS_ESCAPE.test(s)) return '"' + s + '"';
+  const json = JSON.stringify(s);
+  if (!HEX_ESCAPED.test(s)) return json;
+  return json.replace(/\\u00([0-9a-f]{2})/g, (_m, h: string) => `\\u00${h.toUpperCase()}`);
 }
 
 /**
@@ -86,40 +93,23 @@ function quote(s: string): string {
  * ```
  */
 export function formatCereal(value: JsonValue): string {
-  const parts: string[] = [];
-  write(value, parts);
-  return parts.join("");
+  return write(value);
 }
 
-function write(value: JsonValue, out: string[]): void {
-  if (value === null) out.push("null");
-  else if (typeof value === "string") out.push(quote(value));
-  else if (typeof value === "number" || typeof value === "boolean") out.push(String(value));
-  else if (Array.isArray(value)) {
-    if (value.length === 0) {
-      out.push("[]");
-      return;
-    }
-    out.push("[\n");
-    value.forEach((v, i) => {
-      if (i > 0) out.push(",\n");
-      write(v, out);
-    });
-    out.push("\n]");
-  } else {
-    const keys = Object.keys(value);
-    if (keys.length === 0) {
-      out.push("{}");
-      return;
-    }
-    out.push("{\n");
-    keys.forEach((k, i) => {
-      if (i > 0) out.push(",\n");
-      out.push(quote(k), ": ");
-      write(value[k], out);
-    });
-    out.push("\n}");
+function write(value: JsonValue): string {
+  if (value === null) return "null";
+  if (typeof value === "string") return quote(value);
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (Array.isArray(value)) {
+    if (value.length === 0) return "[]";
+    let out = "[\n" + write(value[0]);
+    for (let i = 1; i < value.length; i++) out += ",\n" + write(value[i]);
+    return out + "\n]";
   }
+  if (typeof value !== "object") throw new ProtocolError(`cannot encode a ${typeof value}`);
+  let out = "";
+  for (const k in value) out += (out === "" ? "{\n" : ",\n") + quote(k) + ": " + write(value[k]);
+  return out === "" ? "{}" : out + "\n}";
 }
 
 // ---------------------------------------------------------------- reading
