@@ -11,7 +11,7 @@ import { SUITE_CALENDAR_VARIABLES } from "./values.ts";
 import { parseDefs, type ParseOptions } from "./parser.ts";
 import { DefsParseError } from "./errors.ts";
 import { type ExprAst, ExprError, parseExpression, walkExpr } from "./expr.ts";
-import { type Defs, EMPTY, type Node } from "./model.ts";
+import { type Defs, EMPTY, type Expression, type Node } from "./model.ts";
 
 /**
  * One problem found by {@link checkDefs}.
@@ -279,6 +279,32 @@ function refMessage(kind: string, text: string, node: Node, path: string): strin
   return `${kind} '${text}' at ${node.kind} ${node.absPath}: unrecognised path '${path}'`;
 }
 
+/**
+ * Calls `visit` on every node of `defs`, depth first in document order, with an explicit
+ * stack: no generator per level, so a walk over a large definition costs little even before
+ * the code is optimised (a CLI run walks once).
+ *
+ * @example
+ * ```ts
+ * import { parseDefs } from "@ecflow-ts/client";
+ * import { eachNode } from "./check.ts";
+ * import { assertEquals } from "@std/assert";
+ * const paths: string[] = [];
+ * eachNode(parseDefs("suite s\n family f\n  task t\n endfamily\nendsuite\n"), (n) => paths.push(n.absPath));
+ * assertEquals(paths, ["/s", "/s/f", "/s/f/t"]);
+ * ```
+ */
+export function eachNode(defs: Defs, visit: (n: Node) => void): void {
+  const stack: Node[] = [];
+  for (let i = defs.suites.length - 1; i >= 0; i--) stack.push(defs.suites[i]);
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    visit(n);
+    const children = n.children;
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+  }
+}
+
 function findLimitUp(node: Node, name: string): boolean {
   for (let n: Node | undefined = node; n; n = n.parent) {
     if ((n._limits ?? EMPTY).some((l) => l.name === name)) return true;
@@ -325,20 +351,20 @@ export function checkDefs(defs: Defs, options: CheckOptions = {}): CheckResult {
       );
     }
   };
-  for (const n of defs.walk()) {
+  const checkParts = (n: Node, kind: "complete" | "trigger", e: Expression) => {
+    for (const p of e.parts) {
+      for (const m of checkExpression(defs, n, kind, p.text, undefined)) {
+        issue("error", n, m, p.line || nodeLine(n), p.column ?? 1);
+      }
+    }
+  };
+  eachNode(defs, (n) => {
     if (n._avisos) needs(n, "aviso", "5.13.0");
     if (n._mirrors) needs(n, "mirror", "5.13.0");
     if (n.repeat?.kind === "datetime") needs(n, "repeat datetime", "5.14.0");
     if (n.repeat?.kind === "datetimelist") needs(n, "repeat datetimelist", "5.17.0");
-    for (const kind of ["complete", "trigger"] as const) {
-      const e = n[kind];
-      if (!e) continue;
-      for (const p of e.parts) {
-        for (const m of checkExpression(defs, n, kind, p.text, undefined)) {
-          issue("error", n, m, p.line || nodeLine(n), p.column ?? 1);
-        }
-      }
-    }
+    if (n.complete) checkParts(n, "complete", n.complete);
+    if (n.trigger) checkParts(n, "trigger", n.trigger);
     if (n.autoRestore) {
       const seen = new Set<string>();
       for (const p of n.autoRestore) {
@@ -405,7 +431,7 @@ export function checkDefs(defs: Defs, options: CheckOptions = {}): CheckResult {
         }
       }
     }
-  }
+  });
   return { errors, warnings };
 }
 
@@ -463,21 +489,29 @@ export function checkDefsText(
  */
 export function autoExterns(defs: Defs): string[] {
   const out: string[] = [...defs.externs];
-  for (const n of defs.walk()) {
-    for (const l of (n._inLimits ?? EMPTY)) {
-      if (l.path === "") {
-        if (!findLimitUp(n, l.name)) out.push(l.name);
-      } else {
-        const t = resolvePath(defs, n, l.path);
-        if (!t || !t.limits.some((x) => x.name === l.name)) out.push(l.path + ":" + l.name);
+  eachNode(defs, (n) => {
+    const inLimits = n._inLimits;
+    if (inLimits !== undefined) {
+      for (const l of inLimits) {
+        if (l.path === "") {
+          if (!findLimitUp(n, l.name)) out.push(l.name);
+        } else {
+          const t = resolvePath(defs, n, l.path);
+          if (!t || !(t._limits ?? EMPTY).some((x) => x.name === l.name)) {
+            out.push(l.path + ":" + l.name);
+          }
+        }
       }
     }
-    for (const kind of ["complete", "trigger"] as const) {
-      const e = n[kind];
-      if (!e) continue;
-      for (const p of e.parts) checkExpression(defs, n, kind, p.text, out);
+    const complete = n.complete;
+    if (complete !== undefined) {
+      for (const p of complete.parts) checkExpression(defs, n, "complete", p.text, out);
     }
-  }
+    const trigger = n.trigger;
+    if (trigger !== undefined) {
+      for (const p of trigger.parts) checkExpression(defs, n, "trigger", p.text, out);
+    }
+  });
   return [...new Set(out)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
