@@ -52,7 +52,7 @@ import {
 import type { QueueAction, TaskVariable } from "../requests/task.ts";
 import { LocalCopy, type SyncOptions, type SyncResult } from "../sync/local_copy.ts";
 import { VERSION } from "../version.ts";
-import { type DefinitionSource, definitionText, prepareDefinition } from "./definitions.ts";
+import type { DefinitionSource } from "./definitions.ts";
 import { Invoker } from "./invoker.ts";
 import type { ChildContext, ChildTimings } from "./job_context.ts";
 import type { CallOptions, ClientOptions } from "./options.ts";
@@ -437,7 +437,6 @@ export class Client implements AsyncDisposable {
     return await this.#local.sync(options);
   }
 
-
   /** The client handle news and sync use (0 = all suites). */
   chHandle(): number {
     return this.#local.handle;
@@ -501,6 +500,7 @@ export class Client implements AsyncDisposable {
     source: DefinitionSource,
     options: CallOptions & { force?: boolean; checkOnly?: boolean } = {},
   ): Promise<string[]> {
+    const { definitionText, prepareDefinition } = await import("./definitions.ts");
     const prepared = await prepareDefinition(source);
     if (!options.checkOnly) {
       const text = definitionText(prepared, this.hostName);
@@ -521,6 +521,7 @@ export class Client implements AsyncDisposable {
     source: DefinitionSource,
     options: CallOptions & { parent?: boolean; force?: boolean } = {},
   ): Promise<void> {
+    const { definitionText, prepareDefinition } = await import("./definitions.ts");
     const prepared = await prepareDefinition(source);
     if (!prepared.defs.find(path)) {
       throw new ConfigError(
