@@ -246,6 +246,14 @@ function mirrorText(m: MirrorAttr): string {
 /** Characters a writer collects before it hands them on (lines are never split). */
 const CHUNK_CHARS = 1 << 20;
 
+/** Indentation strings of the usual levels, made once. */
+const INDENTS: string[] = Array.from({ length: 32 }, (_, level) => "  ".repeat(level));
+
+/** Two spaces per level. */
+function indentation(level: number): string {
+  return level < INDENTS.length ? INDENTS[level] : "  ".repeat(level);
+}
+
 /** A closing line still to print when the walk comes back up (`endsuite`, `endfamily`, …). */
 interface Closing {
   close: string;
@@ -265,7 +273,7 @@ class Writer {
   }
 
   line(level: number, text: string): void {
-    const l = this.indent && level > 0 ? " ".repeat(level * 2) + text : text;
+    const l = this.indent && level > 0 ? indentation(level) + text : text;
     this.lines.push(l);
     this.chars += l.length + 1;
     if (this.chars >= CHUNK_CHARS) this.flush();

@@ -141,21 +141,21 @@ function closeQuietly(conn: ByteStream | undefined): void {
 
 /** The reply's payload length from its header; a TLS record or anything not hex is refused. */
 function replyLength(header: Uint8Array, target: TransportTarget, maxReplyBytes: number): number {
-  const where = formatHostPort(target.host, target.port);
+  const where = () => formatHostPort(target.host, target.port);
   if (looksLikeTls(header)) {
     throw new ProtocolError(
-      `${where}: the server answered with TLS; it expects an encrypted connection (--ssl)`,
+      `${where()}: the server answered with TLS; it expects an encrypted connection (--ssl)`,
     );
   }
   let length: number;
   try {
     length = decodeHeader(header);
   } catch (e) {
-    throw new ProtocolError(`${where}: ${(e as Error).message}; not an ecFlow server?`);
+    throw new ProtocolError(`${where()}: ${(e as Error).message}; not an ecFlow server?`);
   }
   if (length > maxReplyBytes) {
     throw new ProtocolError(
-      `${where}: reply of ${length} bytes exceeds the ${maxReplyBytes}-byte limit`,
+      `${where()}: reply of ${length} bytes exceeds the ${maxReplyBytes}-byte limit`,
     );
   }
   return length;
