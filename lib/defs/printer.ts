@@ -282,7 +282,8 @@ class Writer {
   /** Hands on the lines collected so far, each followed by a newline. */
   flush(): void {
     if (this.lines.length === 0) return;
-    this.write(this.lines.join("\n") + "\n");
+    this.lines.push(""); // the last line's newline, without copying the chunk to append it
+    this.write(this.lines.join("\n"));
     this.lines = [];
     this.chars = 0;
   }

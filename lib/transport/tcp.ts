@@ -172,9 +172,15 @@ async function exchangeFrames(
   payload: Uint8Array,
   maxReplyBytes: number,
 ): Promise<Uint8Array> {
-  await writeAll(conn, encodeFrame(payload));
+  const frame = encodeFrame(payload);
+  // one write and one read are the usual case: their loops only when they are needed
+  const wrote = await conn.write(frame);
+  if (wrote < frame.length) await writeAll(conn, frame.subarray(wrote));
   const first = new Uint8Array(FIRST_READ_BYTES);
-  const got = await readAtLeast(conn, first, HEADER_SIZE, target, "before a whole reply header");
+  let got = (await conn.read(first)) ?? 0;
+  if (got < HEADER_SIZE) {
+    got = await readAtLeast(conn, first, HEADER_SIZE, target, "before a whole reply header", got);
+  }
   const length = replyLength(first.subarray(0, HEADER_SIZE), target, maxReplyBytes);
   const end = HEADER_SIZE + length;
   if (end <= first.length) {
