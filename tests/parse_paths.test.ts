@@ -5,15 +5,8 @@
 // walk every node see every node.
 import { assert, assertEquals, assertThrows } from "./deps.ts";
 import { Prng } from "./harness/prng.ts";
-import {
-  autoExterns,
-  checkDefs,
-  DefsParseError,
-  type Node,
-  parseDefs,
-  printDefs,
-} from "../lib/defs/mod.ts";
-import { eachNode } from "../lib/defs/check.ts";
+import { autoExterns, checkDefs, DefsParseError, parseDefs, printDefs } from "../lib/defs/mod.ts";
+import { allNodes } from "../lib/defs/check.ts";
 
 /** A random definition in DEFS style, every word separated by one space. */
 function randomDefinition(rnd: Prng): string {
@@ -124,8 +117,6 @@ Deno.test("checks: every node is visited once, in document order, at any depth",
   for (let i = 0; i < 2000; i++) text += "endfamily\n";
   text += " task u\n  inlimit nolimit\nendsuite\nsuite r\nendsuite\n";
   const defs = parseDefs(text);
-  const seen: Node[] = [];
-  eachNode(defs, (n) => seen.push(n));
-  assertEquals(seen, [...defs.walk()]);
+  assertEquals(allNodes(defs), [...defs.walk()]);
   assertEquals(autoExterns(defs), ["/s/missing", "nolimit"]);
 });

@@ -11,7 +11,7 @@ import { readUserFile } from "../files.ts";
 import { ConfigError } from "../errors.ts";
 import { checkDefsText, formatIssue } from "../defs/check.ts";
 import { loadDefsText } from "../defs/load.ts";
-import { eachNode, resolvePath } from "../defs/check.ts";
+import { allNodes, resolvePath } from "../defs/check.ts";
 import { type Defs, EMPTY, type InLimit, type Node } from "../defs/model.ts";
 
 /** A definition to load: a file path, or its text (with a name for messages). */
@@ -74,9 +74,11 @@ function inlimitText(l: InLimit): string {
  */
 function inlimitWarnings(defs: Defs): string[] {
   const out: string[] = [];
-  eachNode(defs, (n) => {
+  const nodes = allNodes(defs);
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i];
     const inLimits = n._inLimits;
-    if (inLimits === undefined) return;
+    if (inLimits === undefined) continue;
     const who = `${DEBUG_TYPES[n.kind]} ${n.absPath}`;
     for (const l of inLimits) {
       if (l.path === "") {
@@ -115,6 +117,6 @@ function inlimitWarnings(defs: Defs): string[] {
         );
       }
     }
-  });
+  }
   return out;
 }

@@ -280,29 +280,30 @@ function refMessage(kind: string, text: string, node: Node, path: string): strin
 }
 
 /**
- * Calls `visit` on every node of `defs`, depth first in document order, with an explicit
- * stack: no generator per level, so a walk over a large definition costs little even before
- * the code is optimised (a CLI run walks once).
+ * Every node of `defs`, depth first in document order, gathered with an explicit stack (no
+ * generator per level, any depth); callers loop over the list in place, with no call per node:
+ * a CLI run walks a large definition once, before its code is optimised.
  *
  * @example
  * ```ts
  * import { parseDefs } from "@ecflow-ts/client";
- * import { eachNode } from "./check.ts";
+ * import { allNodes } from "./check.ts";
  * import { assertEquals } from "@std/assert";
- * const paths: string[] = [];
- * eachNode(parseDefs("suite s\n family f\n  task t\n endfamily\nendsuite\n"), (n) => paths.push(n.absPath));
- * assertEquals(paths, ["/s", "/s/f", "/s/f/t"]);
+ * const defs = parseDefs("suite s\n family f\n  task t\n endfamily\nendsuite\n");
+ * assertEquals(allNodes(defs).map((n) => n.absPath), ["/s", "/s/f", "/s/f/t"]);
  * ```
  */
-export function eachNode(defs: Defs, visit: (n: Node) => void): void {
+export function allNodes(defs: Defs): Node[] {
+  const out: Node[] = [];
   const stack: Node[] = [];
   for (let i = defs.suites.length - 1; i >= 0; i--) stack.push(defs.suites[i]);
   while (stack.length > 0) {
     const n = stack.pop()!;
-    visit(n);
+    out.push(n);
     const children = n.children;
     for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
   }
+  return out;
 }
 
 function findLimitUp(node: Node, name: string): boolean {
@@ -358,7 +359,9 @@ export function checkDefs(defs: Defs, options: CheckOptions = {}): CheckResult {
       }
     }
   };
-  eachNode(defs, (n) => {
+  const nodes = allNodes(defs);
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i];
     if (n._avisos) needs(n, "aviso", "5.13.0");
     if (n._mirrors) needs(n, "mirror", "5.13.0");
     if (n.repeat?.kind === "datetime") needs(n, "repeat datetime", "5.14.0");
@@ -431,7 +434,7 @@ export function checkDefs(defs: Defs, options: CheckOptions = {}): CheckResult {
         }
       }
     }
-  });
+  }
   return { errors, warnings };
 }
 
@@ -489,7 +492,9 @@ export function checkDefsText(
  */
 export function autoExterns(defs: Defs): string[] {
   const out: string[] = [...defs.externs];
-  eachNode(defs, (n) => {
+  const nodes = allNodes(defs);
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i];
     const inLimits = n._inLimits;
     if (inLimits !== undefined) {
       for (const l of inLimits) {
@@ -511,7 +516,7 @@ export function autoExterns(defs: Defs): string[] {
     if (trigger !== undefined) {
       for (const p of trigger.parts) checkExpression(defs, n, "trigger", p.text, out);
     }
-  });
+  }
   return [...new Set(out)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
