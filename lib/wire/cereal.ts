@@ -188,8 +188,14 @@ export interface PolymorphicObject {
  * with a name, and shared objects already read (for back-references).
  */
 export class ArchiveReader {
-  #types = new Map<number, string>();
-  #objects = new Map<number, Record<string, unknown>>();
+  // Most replies hold one named pointer and no back-reference: the first type and the first
+  // object are kept in fields, maps are made only for more.
+  #firstTypeId = -1;
+  #firstType = "";
+  #types?: Map<number, string>;
+  #firstObjectId = -1;
+  #firstObject?: Record<string, unknown>;
+  #objects?: Map<number, Record<string, unknown>>;
 
   /** Reads a polymorphic `shared_ptr`; `null` for a null pointer. */
   pointer(v: unknown, what: string): PolymorphicObject | null {
@@ -199,9 +205,13 @@ export class ArchiveReader {
     let cls: string | undefined;
     if ((id & HIGH_BIT) !== 0 && id >= HIGH_BIT) {
       cls = getString(o, "polymorphic_name", what);
-      this.#types.set((id & 0x7fffffff) >>> 0, cls);
+      const typeId = (id & 0x7fffffff) >>> 0;
+      if (this.#firstTypeId < 0 || this.#firstTypeId === typeId) {
+        this.#firstTypeId = typeId;
+        this.#firstType = cls;
+      } else (this.#types ??= new Map()).set(typeId, cls);
     } else {
-      cls = this.#types.get(id);
+      cls = id === this.#firstTypeId ? this.#firstType : this.#types?.get(id);
       if (cls === undefined) throw new ProtocolError(`${what}: unknown polymorphic id ${id}`);
     }
     return { cls, data: this.shared(o.ptr_wrapper, `${what}(${cls})`) };
@@ -213,10 +223,14 @@ export class ArchiveReader {
     const pid = getInt(w, "id", `${what}.ptr_wrapper`);
     if (pid >= HIGH_BIT) {
       const data = asObject(w.data, `${what}.ptr_wrapper.data`);
-      this.#objects.set(pid - HIGH_BIT, data);
+      const objectId = pid - HIGH_BIT;
+      if (this.#firstObjectId < 0 || this.#firstObjectId === objectId) {
+        this.#firstObjectId = objectId;
+        this.#firstObject = data;
+      } else (this.#objects ??= new Map()).set(objectId, data);
       return data;
     }
-    const seen = this.#objects.get(pid);
+    const seen = pid === this.#firstObjectId ? this.#firstObject : this.#objects?.get(pid);
     if (seen === undefined) {
       throw new ProtocolError(`${what}: reference to unknown shared object ${pid}`);
     }
