@@ -1,14 +1,16 @@
-// Parse throughput of lib/defs on a 20,000-task suite, compared with ecflow 5.9.2's
+// Parse throughput of lib/defs at 2,000 / 20,000 / 200,000 tasks, compared with ecflow 5.9.2's
 // Python binding (`ecflow.Defs(path)`) measured in the same run.
 //
-//   ../shared/jsr-offline/run deno run --allow-read --allow-write --allow-run --allow-sys bench/defs_parse.ts
+//   ../shared/jsr-offline/run deno run --allow-read --allow-write --allow-run --allow-sys \
+//     bench/defs_parse.ts [--sizes=2000,20000,200000]
 //
-// The suite has the shape of tests/fixtures/ecflow/tools/gen_big_def.py (20 families ×
+// The suites have the shape of tests/fixtures/ecflow/tools/gen_big_def.py (families ×
 // 10 sub-families × 100 tasks, an event per task, a meter and a label every 10th task,
-// sub-family triggers, a limit and inlimits). It is generated here in TypeScript and, when
+// sub-family triggers, a limit and inlimits). They are generated here in TypeScript and, when
 // that script and /usr/bin/python3 exist, checked to be byte-identical to its output.
-// Two texts are timed: the .def file (indented, ~870 KB) and the NET text a server sends
-// for it (no indentation, server variables, ~605 KB).
+// Two texts are timed: the .def file (indented; ~870 KB at 20,000 tasks) and the NET text a
+// server sends for it (no indentation, server variables; ~605 KB).
+import { parseArgs } from "../lib/deps.ts";
 import { loadDefsText, parseDefs, printDefs } from "../lib/defs/mod.ts";
 import { ECFLOW_FIXTURES } from "../tests/captures.ts";
 
@@ -73,49 +75,47 @@ function timeIt(fn: () => void, runs: number, warmup = 5): { ms: number; min: nu
   return { ms: median(t), min: Math.min(...t) };
 }
 
-const defText = generate();
+const args = parseArgs(Deno.args, { string: ["sizes"] });
+const SIZES = (args.sizes ?? "2000,20000,200000").split(",").map(Number);
 const havePython = (await exists(PYTHON)) && (await exists(GEN));
-if (havePython) {
-  const out = await new Deno.Command(PYTHON, { args: [GEN], stdout: "piped" }).output();
-  const py = new TextDecoder().decode(out.stdout);
-  if (py !== defText) throw new Error("TS generator differs from gen_big_def.py");
-}
-const parsed = parseDefs(defText);
-const netText = loadDefsText(parsed, { hostName: Deno.hostname() });
-if (printDefs(parseDefs(netText), { style: "net" }) !== netText) {
-  throw new Error("NET round trip failed");
-}
-
 const dir = await Deno.makeTempDir({ prefix: "defs-bench-" });
-const defPath = `${dir}/big.def`;
-const netPath = `${dir}/big.net`;
-await Deno.writeTextFile(defPath, defText);
-await Deno.writeTextFile(netPath, netText);
 
-const RUNS = 21;
-const results: { name: string; bytes: number; ms: number; min: number }[] = [];
-results.push({
-  name: "parse .def (indented)",
-  bytes: defText.length,
-  ...timeIt(() => parseDefs(defText), RUNS),
-});
-results.push({
-  name: "parse NET text",
-  bytes: netText.length,
-  ...timeIt(() => parseDefs(netText), RUNS),
-});
-const netDefs = parseDefs(netText);
-results.push({
-  name: "print NET text",
-  bytes: netText.length,
-  ...timeIt(() => printDefs(netDefs, { style: "net" }), RUNS),
-});
+interface Result {
+  tasks: number;
+  name: string;
+  bytes: number;
+  ms: number;
+  min: number;
+  py?: number;
+}
+const results: Result[] = [];
+for (const tasks of SIZES) {
+  const families = tasks / 1000;
+  const defText = generate(families);
+  if (havePython) {
+    const out = await new Deno.Command(PYTHON, {
+      args: [GEN, `--families=${families}`],
+      stdout: "piped",
+    }).output();
+    const py = new TextDecoder().decode(out.stdout);
+    if (py !== defText) throw new Error("TS generator differs from gen_big_def.py");
+  }
+  const parsed = parseDefs(defText);
+  const netText = loadDefsText(parsed, { hostName: Deno.hostname() });
+  if (printDefs(parseDefs(netText), { style: "net" }) !== netText) {
+    throw new Error("NET round trip failed");
+  }
+  const defPath = `${dir}/big_${tasks}.def`;
+  const netPath = `${dir}/big_${tasks}.net`;
+  await Deno.writeTextFile(defPath, defText);
+  await Deno.writeTextFile(netPath, netText);
 
-let py: Record<string, number> | undefined;
-if (havePython) {
-  const script = `
+  const runs = tasks > 50_000 ? 7 : 21;
+  let py: Record<string, number> | undefined;
+  if (havePython) {
+    const script = `
 import ecflow, json, sys, time
-def med(path, n=9):
+def med(path, n=${tasks > 50_000 ? 5 : 9}):
     ecflow.Defs(path)
     t = []
     for _ in range(n):
@@ -123,37 +123,53 @@ def med(path, n=9):
     t.sort(); return t[len(t)//2]
 print(json.dumps({"def": med(sys.argv[1]), "net": med(sys.argv[2])}))
 `;
-  const out = await new Deno.Command(PYTHON, {
-    args: ["-c", script, defPath, netPath],
-    stdout: "piped",
-    stderr: "null",
-  }).output();
-  if (out.success) py = JSON.parse(new TextDecoder().decode(out.stdout));
+    const out = await new Deno.Command(PYTHON, {
+      args: ["-c", script, defPath, netPath],
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    if (out.success) py = JSON.parse(new TextDecoder().decode(out.stdout));
+  }
+  results.push({
+    tasks,
+    name: "parse .def (indented)",
+    bytes: defText.length,
+    ...timeIt(() => parseDefs(defText), runs),
+    py: py?.def,
+  });
+  results.push({
+    tasks,
+    name: "parse NET text",
+    bytes: netText.length,
+    ...timeIt(() => parseDefs(netText), runs),
+    py: py?.net,
+  });
+  const netDefs = parseDefs(netText);
+  results.push({
+    tasks,
+    name: "print NET text",
+    bytes: netText.length,
+    ...timeIt(() => printDefs(netDefs, { style: "net" }), runs),
+  });
 }
 await Deno.remove(dir, { recursive: true });
 
-const tasks = [...parsed.tasks()].length;
 console.log(
-  `defs parse benchmark: ${tasks} tasks, median of ${RUNS} runs (Deno ${Deno.version.deno})`,
+  `defs parse benchmark: median of 21 runs (7 above 50,000 tasks) (Deno ${Deno.version.deno})`,
 );
 console.log("");
 console.log(
-  "| measurement | bytes | median ms | min ms | MB/s (median) | python ecflow.Defs ms | python / ts |",
+  "| tasks | measurement | bytes | median ms | min ms | MB/s (median) | python ecflow.Defs ms | ts / python |",
 );
-console.log("|---|---:|---:|---:|---:|---:|---:|");
+console.log("|---:|---|---:|---:|---:|---:|---:|---:|");
 for (const r of results) {
   const mbs = r.bytes / 1e6 / (r.ms / 1000);
-  const pyMs = py === undefined
-    ? undefined
-    : r.name.startsWith("parse .def")
-    ? py.def
-    : r.name.startsWith("parse NET")
-    ? py.net
-    : undefined;
   console.log(
-    `| ${r.name} | ${r.bytes} | ${r.ms.toFixed(2)} | ${r.min.toFixed(2)} | ${mbs.toFixed(1)} | ${
-      pyMs?.toFixed(2) ?? "-"
-    } | ${pyMs === undefined ? "-" : (pyMs / r.ms).toFixed(2)} |`,
+    `| ${r.tasks.toLocaleString("en-US")} | ${r.name} | ${r.bytes} | ${r.ms.toFixed(2)} | ${
+      r.min.toFixed(2)
+    } | ${mbs.toFixed(1)} | ${r.py?.toFixed(2) ?? "-"} | ${
+      r.py === undefined ? "-" : (r.ms / r.py).toFixed(2)
+    } |`,
   );
 }
-if (!py) console.log("\n(python ecflow not available: no comparison)");
+if (!havePython) console.log("\n(python ecflow not available: no comparison)");

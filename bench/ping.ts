@@ -1,110 +1,133 @@
-// Ping benchmarks, ecflow-ts against the reference clients, measured in the same run on a
-// private real ecflow_server:
-//   1. in-process ping() throughput vs Python's ecflow.Client().ping() (/usr/bin/python3)
-//   2. CLI --ping whole process vs ecflow_client --ping (paired, median ratio)
-// Run: ../shared/jsr-offline/run deno run -A bench/ping.ts [--pings=2000] [--rounds=5] [--runs=20]
+// Ping benchmarks on a private real ecflow_server, everything measured in the same run, in
+// interleaved rounds (each round measures every contender once, so a machine that gets busier
+// or quieter affects them alike); the ratio is the median of the rounds' ratios and the spread
+// is their range:
+//   1. in-process ping() one at a time, beside the floor: a raw Deno.connect + write + read +
+//      close + JSON.parse loop sending the same bytes in the same process
+//   2. the same against Python's ecflow.Client().ping() (the C++ client; /usr/bin/python3)
+//   3. ping() with 8 in flight against Python's sequential rate
+//   4. CLI --ping as a whole process against ecflow_client --ping (paired runs)
+// Run: ../shared/jsr-offline/run deno run -A bench/ping.ts [--pings=2000] [--rounds=7] [--runs=20]
+//      [--generation=5.9|5.17]   (Python's ecflow is 5.9.2's; it pings a 5.17 server too)
 import { parseArgs } from "../lib/deps.ts";
 import { Client } from "../mod.ts";
-import { CLIENT_BIN, startServer } from "../tests/harness/server.ts";
+import { ctsCommand } from "../lib/requests/user.ts";
+import { encodeRequest } from "../lib/wire/request.ts";
+import { encodeFrame } from "../lib/wire/frame.ts";
+import { userName } from "../lib/identity.ts";
+import { readEnv } from "../lib/env.ts";
+import { ecflowPrograms, type Generation, startServer } from "../tests/harness/server.ts";
+import { count, median, python, rawExchange, runProcess, spread } from "./stats.ts";
 
-const args = parseArgs(Deno.args, { string: ["pings", "rounds", "runs"] });
+const args = parseArgs(Deno.args, { string: ["pings", "rounds", "runs", "generation"] });
 const PINGS = Number(args.pings ?? 2000);
-const ROUNDS = Number(args.rounds ?? 5);
+const ROUNDS = Number(args.rounds ?? 7);
 const RUNS = Number(args.runs ?? 20);
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
-await using server = await startServer();
-const port = server.port;
-
-// 1. in-process throughput
-const client = new Client("127.0.0.1", port, { retry: { attempts: 1 } });
-for (let i = 0; i < 200; i++) await client.ping(); // warm-up
-const oursRates: number[] = [];
-for (let r = 0; r < ROUNDS; r++) {
-  const t0 = performance.now();
-  for (let i = 0; i < PINGS; i++) await client.ping();
-  oursRates.push(PINGS / ((performance.now() - t0) / 1000));
-}
-const py = `
-import ecflow, time, sys
-c = ecflow.Client("127.0.0.1", ${port})
-for _ in range(200): c.ping()
-rates = []
-for _ in range(${ROUNDS}):
-    t0 = time.perf_counter()
-    for _ in range(${PINGS}): c.ping()
-    rates.append(${PINGS} / (time.perf_counter() - t0))
-print(" ".join(str(r) for r in rates))
-`;
-// the same pings with several in flight (an async client can; Python's cannot)
 const CONCURRENCY = 8;
-const concurrentRates: number[] = [];
-for (let r = 0; r < ROUNDS; r++) {
+const generation = (args.generation ?? "5.9") as Generation;
+
+await using server = await startServer({ generation });
+const port = server.port;
+const client = new Client("127.0.0.1", port, { retry: { attempts: 1 } });
+// the floor sends the bytes the client sends
+const frame = encodeFrame(encodeRequest(ctsCommand("ping"), {
+  kind: "user",
+  user: { user: userName(readEnv), clientHost: client.hostName },
+}));
+
+async function rate(n: number, inFlight: number, one: () => Promise<unknown>): Promise<number> {
   const t0 = performance.now();
   await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      for (let i = 0; i < PINGS / CONCURRENCY; i++) await client.ping();
+    Array.from({ length: inFlight }, async () => {
+      for (let i = 0; i < n / inFlight; i++) await one();
     }),
   );
-  concurrentRates.push(PINGS / ((performance.now() - t0) / 1000));
+  return n / ((performance.now() - t0) / 1000);
 }
-const pyOut = await new Deno.Command("/usr/bin/python3", { args: ["-c", py], stderr: "inherit" })
-  .output();
-if (!pyOut.success) throw new Error("python3-ecflow benchmark failed");
-const pyRates = new TextDecoder().decode(pyOut.stdout).trim().split(/\s+/).map(Number);
 
-// 2. whole process, paired
+const pyProgram = `
+import ecflow, json, sys, time
+c = ecflow.Client("127.0.0.1", int(sys.argv[1]))
+n = int(sys.argv[2])
+for _ in range(200): c.ping()
+t0 = time.perf_counter()
+for _ in range(n): c.ping()
+print(json.dumps(n / (time.perf_counter() - t0)))
+`;
+
+const ping = () => client.ping();
+const raw = () => rawExchange(port, frame);
+await rate(500, 1, raw); // warm-up
+await rate(500, 1, ping);
+const rounds: { raw: number; ours: number; inFlight: number; py: number }[] = [];
+for (let r = 0; r < ROUNDS; r++) {
+  const order = r % 2 === 0 ? ["raw", "ours"] : ["ours", "raw"];
+  const round = { raw: 0, ours: 0, inFlight: 0, py: 0 };
+  for (const which of order) {
+    if (which === "raw") round.raw = await rate(PINGS, 1, raw);
+    else round.ours = await rate(PINGS, 1, ping);
+  }
+  round.inFlight = await rate(PINGS, CONCURRENCY, ping);
+  round.py = await python<number>(pyProgram, [String(port), String(PINGS)]);
+  rounds.push(round);
+}
+
+// the CLI as a whole process, paired with ecflow_client of the server's generation
+const refBin = ecflowPrograms(generation).client;
 const cli = new URL("../cli.ts", import.meta.url).pathname;
-async function timeProcess(cmd: string, cmdArgs: string[]): Promise<number> {
-  const t0 = performance.now();
-  const out = await new Deno.Command(cmd, { args: cmdArgs, stdout: "null", stderr: "piped" })
-    .output();
-  const ms = performance.now() - t0;
-  if (!out.success) throw new Error(`${cmd} failed: ${new TextDecoder().decode(out.stderr)}`);
-  return ms;
-}
 const refArgs = ["--host=127.0.0.1", `--port=${port}`, "--ping"];
-const oursArgs = [
-  "run",
-  "--quiet",
-  "--no-lock",
-  `--allow-net=127.0.0.1:${port}`,
-  "--allow-env",
-  cli,
-  ...refArgs,
-];
-await timeProcess(CLIENT_BIN, refArgs);
-await timeProcess(Deno.execPath(), oursArgs); // warm-up (module cache)
-const refMs: number[] = [];
-const oursMs: number[] = [];
-const ratios: number[] = [];
+const denoArgs = ["run", "--quiet", "--no-lock", `--allow-net=127.0.0.1:${port}`, "--allow-env"];
+const oursArgs = [...denoArgs, cli, ...refArgs];
+const emptyScript = await Deno.makeTempFile({ suffix: ".ts" });
+await runProcess(refBin, refArgs);
+await runProcess(Deno.execPath(), oursArgs); // warm-up (module cache)
+const cliRuns: { ref: number; ours: number; empty: number }[] = [];
 for (let i = 0; i < RUNS; i++) {
-  const a = await timeProcess(CLIENT_BIN, refArgs);
-  const b = await timeProcess(Deno.execPath(), oursArgs);
-  refMs.push(a);
-  oursMs.push(b);
-  ratios.push(b / a);
+  cliRuns.push({
+    ref: (await runProcess(refBin, refArgs)).ms,
+    ours: (await runProcess(Deno.execPath(), oursArgs)).ms,
+    empty: (await runProcess(Deno.execPath(), ["run", "--quiet", emptyScript])).ms,
+  });
 }
+await Deno.remove(emptyScript);
 
-const f = (n: number, d = 1) => n.toFixed(d);
-console.log(`ecflow-ts ping benchmark (server 127.0.0.1:${port}, ecflow_server 5.9.2)`);
+const ratios = (f: (r: typeof rounds[number]) => number) => rounds.map(f);
+const row = (what: string, ours: string, ref: string, rs: number[], goal: string) =>
+  console.log(
+    `| ${what} | ${ours} | ${ref} | ${median(rs).toFixed(2)}× (${spread(rs)}) | ${goal} |`,
+  );
 console.log(
-  `in-process ping(): ecflow-ts ${f(median(oursRates), 0)}/s, python ecflow ${
-    f(median(pyRates), 0)
-  }/s  (median of ${ROUNDS} x ${PINGS})  ratio ecflow-ts/python = ${
-    f(median(oursRates) / median(pyRates), 2)
-  }x  (goal >= 1.25x)`,
+  `ping benchmark: ecflow_server ${generation} on 127.0.0.1:${port}, ${ROUNDS} interleaved ` +
+    `rounds of ${PINGS} pings; CLI ${RUNS} paired runs (Deno ${Deno.version.deno})`,
 );
-console.log(
-  `in-process ping(), ${CONCURRENCY} in flight: ecflow-ts ${
-    f(median(concurrentRates), 0)
-  }/s  ratio to sequential python = ${f(median(concurrentRates) / median(pyRates), 2)}x`,
+console.log("");
+console.log("| measure | ecflow-ts | floor / reference | ratio (spread) | goal |");
+console.log("|---|---:|---:|---:|---|");
+row(
+  "`ping()` one at a time vs the raw socket loop",
+  `${count(median(ratios((r) => r.ours)))}/s`,
+  `raw loop ${count(median(ratios((r) => r.raw)))}/s`,
+  ratios((r) => r.ours / r.raw),
+  "≥ 0.95×",
 );
-console.log(
-  `CLI --ping whole process: deno run cli.ts ${f(median(oursMs))} ms, ecflow_client ${
-    f(median(refMs))
-  } ms  (median of ${RUNS} pairs)  ratio = ${f(median(ratios), 2)}x  (goal <= 3x)`,
+row(
+  "`ping()` one at a time vs Python",
+  `${count(median(ratios((r) => r.ours)))}/s`,
+  `Python ${count(median(ratios((r) => r.py)))}/s`,
+  ratios((r) => r.ours / r.py),
+  "≥ 1.25×",
+);
+row(
+  `\`ping()\`, ${CONCURRENCY} in flight vs Python sequential`,
+  `${count(median(ratios((r) => r.inFlight)))}/s`,
+  `Python ${count(median(ratios((r) => r.py)))}/s`,
+  ratios((r) => r.inFlight / r.py),
+  "≥ 2×",
+);
+row(
+  "CLI `--ping`, whole process (time / reference time)",
+  `${median(cliRuns.map((r) => r.ours)).toFixed(1)} ms`,
+  `ecflow_client ${median(cliRuns.map((r) => r.ref)).toFixed(1)} ms`,
+  cliRuns.map((r) => r.ours / r.ref),
+  `(empty \`deno run\`: ${median(cliRuns.map((r) => r.empty)).toFixed(1)} ms)`,
 );

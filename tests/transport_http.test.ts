@@ -15,7 +15,6 @@ import {
   startForwarder,
   testClient,
 } from "./transport_harness.ts";
-import { asksServerVersion } from "./user_twin.ts";
 import { ctsCommand, decodeReply, encodeRequest } from "../lib/wire/mod.ts";
 import { envFrom, ProtocolError, TimeoutError, TlsSetupError } from "../mod.ts";
 import { HttpTransport } from "../lib/transport/mod.ts";

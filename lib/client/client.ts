@@ -52,7 +52,7 @@ import {
 import type { QueueAction, TaskVariable } from "../requests/task.ts";
 import { LocalCopy, type SyncOptions, type SyncResult } from "../sync/local_copy.ts";
 import { VERSION } from "../version.ts";
-import { type DefinitionSource, definitionText, prepareDefinition } from "./definitions.ts";
+import type { DefinitionSource } from "./definitions.ts";
 import { Invoker } from "./invoker.ts";
 import type { ChildContext, ChildTimings } from "./job_context.ts";
 import type { CallOptions, ClientOptions } from "./options.ts";
@@ -518,6 +518,7 @@ export class Client implements AsyncDisposable {
     source: DefinitionSource,
     options: CallOptions & { force?: boolean; checkOnly?: boolean } = {},
   ): Promise<string[]> {
+    const { definitionText, prepareDefinition } = await import("./definitions.ts");
     const prepared = await prepareDefinition(source);
     if (!options.checkOnly) {
       const text = definitionText(prepared, this.hostName);
@@ -538,6 +539,7 @@ export class Client implements AsyncDisposable {
     source: DefinitionSource,
     options: CallOptions & { parent?: boolean; force?: boolean } = {},
   ): Promise<void> {
+    const { definitionText, prepareDefinition } = await import("./definitions.ts");
     const prepared = await prepareDefinition(source);
     if (!prepared.defs.find(path)) {
       throw new ConfigError(

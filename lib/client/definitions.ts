@@ -11,8 +11,8 @@ import { readUserFile } from "../files.ts";
 import { ConfigError } from "../errors.ts";
 import { checkDefsText, formatIssue } from "../defs/check.ts";
 import { loadDefsText } from "../defs/load.ts";
-import { resolvePath } from "../defs/check.ts";
-import type { Defs, InLimit, Node } from "../defs/model.ts";
+import { allNodes, resolvePath } from "../defs/check.ts";
+import { type Defs, EMPTY, type InLimit, type Node } from "../defs/model.ts";
 
 /** A definition to load: a file path, or its text (with a name for messages). */
 export type DefinitionSource = string | { text: string; fileName?: string };
@@ -74,13 +74,17 @@ function inlimitText(l: InLimit): string {
  */
 function inlimitWarnings(defs: Defs): string[] {
   const out: string[] = [];
-  for (const n of defs.walk()) {
+  const nodes = allNodes(defs);
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i];
+    const inLimits = n._inLimits;
+    if (inLimits === undefined) continue;
     const who = `${DEBUG_TYPES[n.kind]} ${n.absPath}`;
-    for (const l of n.inLimits) {
+    for (const l of inLimits) {
       if (l.path === "") {
         let found = false;
         for (let p: Node | undefined = n; p && !found; p = p.parent) {
-          found = p.limits.some((x) => x.name === l.name);
+          found = (p._limits ?? EMPTY).some((x) => x.name === l.name);
         }
         if (!found && !defs.externs.includes(l.name)) {
           out.push(
@@ -97,7 +101,7 @@ function inlimitWarnings(defs: Defs): string[] {
         }
         continue;
       }
-      const limit = target.limits.find((x) => x.name === l.name);
+      const limit = (target._limits ?? EMPTY).find((x) => x.name === l.name);
       if (!limit) {
         if (!covered) {
           out.push(

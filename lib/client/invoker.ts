@@ -10,7 +10,7 @@
 import { type Endpoint, resolveEndpoint } from "../endpoint.ts";
 import { ConfigError, ServerError } from "../errors.ts";
 import { type EnvReader, readEnv } from "../env.ts";
-import { type Command, encodeRequest, type Identity } from "../wire/request.ts";
+import { type Command, encodeRequest, type Identity, type UserIdentity } from "../wire/request.ts";
 import { decodeReply, type Reply } from "../wire/reply.ts";
 import { clientHandleCommand } from "../requests/user.ts";
 import { chooseTransport, selectTransport, type TransportSelection } from "../transport/select.ts";
@@ -38,6 +38,8 @@ export class Invoker {
   #ownsTransport: boolean;
   #closer = new AbortController();
   #replyTimeoutOverride?: { seconds: number | undefined };
+  #lastTarget?: TransportTarget;
+  #lastPayload?: EncodedRequest;
   /** Who the client is. */
   readonly who: Who;
 
@@ -149,12 +151,12 @@ export class Invoker {
   async send(cmd: Command, options?: CallOptions, identity?: Identity): Promise<Sent> {
     const signal = this.signal(options);
     signal.throwIfAborted();
-    const target = { host: this.#endpoint.host, port: this.#endpoint.port };
+    const target = this.#target();
     const id = identity ?? { kind: "user" as const, user: this.who.user(target) };
-    const payload = encodeRequest(cmd, id);
-    await this.#refuseUnknownSyncHandles(cmd, id, signal);
+    const payload = this.#encode(cmd, id);
+    const handles = fullSyncHandles(cmd);
+    if (handles.length > 0) await this.#refuseUnknownSyncHandles(cmd, handles, id, signal);
     const attempts = Math.max(1, this.#options.retry?.attempts ?? 2);
-    const delayMs = this.#options.retry?.delayMs ?? (cmd.label === "--ping" ? 1000 : 10_000);
     for (let attempt = 1;; attempt++) {
       const t0 = performance.now();
       let bytes: Uint8Array;
@@ -163,6 +165,7 @@ export class Invoker {
       } catch (e) {
         if (!isRetryable(e) || signal.aborted) throw e;
         if (attempt >= attempts) throw exhausted(e, attempts);
+        const delayMs = this.#options.retry?.delayMs ?? (cmd.label === "--ping" ? 1000 : 10_000);
         await sleep(delayMs, signal);
         continue;
       }
@@ -174,17 +177,38 @@ export class Invoker {
   }
 
   /**
+   * The request bytes of `cmd` sent as `id`. A client often sends the same request again (a
+   * ping or a poll in a loop): the bytes of the last one are kept with a copy of what made
+   * them, and reused while the command's class, label and (primitive) members and the
+   * identity stay the same.
+   */
+  #encode(cmd: Command, id: Identity): Uint8Array {
+    const last = this.#lastPayload;
+    if (last !== undefined && last.matches(cmd, id)) return last.payload;
+    const payload = encodeRequest(cmd, id);
+    this.#lastPayload = EncodedRequest.of(cmd, id, payload);
+    return payload;
+  }
+
+  /** Where requests go now, as a transport target (the same object while the endpoint stays). */
+  #target(): TransportTarget {
+    const { host, port } = this.#endpoint;
+    const t = this.#lastTarget;
+    if (t !== undefined && t.host === host && t.port === port) return t;
+    return this.#lastTarget = { host, port };
+  }
+
+  /**
    * A full sync (`CSyncCmd` SYNC_FULL) naming a client handle the server does not know aborts
    * a 5.9.2 server (it dereferences the missing handle's definition). Such a request is only
    * sent after `--ch_suites` shows the handle exists.
    */
   async #refuseUnknownSyncHandles(
     cmd: Command,
+    handles: readonly number[],
     identity: Identity,
     signal: AbortSignal,
   ): Promise<void> {
-    const handles = fullSyncHandles(cmd);
-    if (handles.length === 0) return;
     const req = clientHandleCommand("ch_suites");
     const { reply } = await this.send(req, { signal }, identity);
     const known = new Set(req.decode(reply).handles.map((h) => h.handle));
@@ -215,11 +239,67 @@ export class Invoker {
   }
 }
 
+/** A request's bytes and a copy of the command and identity they were made from. */
+class EncodedRequest {
+  private constructor(
+    readonly payload: Uint8Array,
+    private readonly cls: string,
+    private readonly label: string,
+    private readonly timeoutSeconds: number | undefined,
+    private readonly keys: string[],
+    private readonly values: (string | number | boolean | null)[],
+    private readonly identity: UserIdentity | Identity,
+  ) {}
+
+  /** The record of `cmd`'s bytes, or undefined when `cmd` is not one kept (a group, a list member). */
+  static of(cmd: Command, id: Identity, payload: Uint8Array): EncodedRequest | undefined {
+    if (cmd.children !== undefined) return undefined;
+    const keys: string[] = [];
+    const values: (string | number | boolean | null)[] = [];
+    for (const k in cmd.members) {
+      const v = cmd.members[k];
+      if (v !== null && typeof v === "object") return undefined;
+      keys.push(k);
+      values.push(v);
+    }
+    const identity = id.kind === "user" ? id.user : id;
+    return new EncodedRequest(
+      payload,
+      cmd.cls,
+      cmd.label,
+      cmd.timeoutSeconds,
+      keys,
+      values,
+      identity,
+    );
+  }
+
+  /** True when `cmd` sent as `id` encodes to these bytes. */
+  matches(cmd: Command, id: Identity): boolean {
+    if (
+      cmd.cls !== this.cls || cmd.label !== this.label || cmd.children !== undefined ||
+      cmd.timeoutSeconds !== this.timeoutSeconds ||
+      (id.kind === "user" ? id.user : id) !== this.identity
+    ) return false;
+    let i = 0;
+    for (const k in cmd.members) {
+      if (i >= this.keys.length || k !== this.keys[i] || cmd.members[k] !== this.values[i]) {
+        return false;
+      }
+      i++;
+    }
+    return i === this.keys.length;
+  }
+}
+
 /** The non-zero client handles of the full syncs in `cmd` (and its group children). */
-function fullSyncHandles(cmd: Command): number[] {
+function fullSyncHandles(cmd: Command): readonly number[] {
   const own = cmd.cls === "CSyncCmd" && cmd.members.api_ === 2 &&
       typeof cmd.members.client_handle_ === "number" && cmd.members.client_handle_ !== 0
     ? [cmd.members.client_handle_]
-    : [];
-  return [...own, ...(cmd.children ?? []).flatMap(fullSyncHandles)];
+    : NO_HANDLES;
+  if (cmd.children === undefined) return own;
+  return [...own, ...cmd.children.flatMap(fullSyncHandles)];
 }
+
+const NO_HANDLES: readonly number[] = [];

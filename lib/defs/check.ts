@@ -11,16 +11,18 @@ import { SUITE_CALENDAR_VARIABLES } from "./values.ts";
 import { parseDefs, type ParseOptions } from "./parser.ts";
 import { DefsParseError } from "./errors.ts";
 import { type ExprAst, ExprError, parseExpression, walkExpr } from "./expr.ts";
-import { type Defs, EMPTY, type Node } from "./model.ts";
+import { type Defs, EMPTY, type Expression, type Node } from "./model.ts";
 
 /**
  * One problem found by {@link checkDefs}.
  *
  * @example
  * ```ts
- * import { type CheckIssue, checkDefsText } from "@ecflow-ts/client";
+ * import { type CheckIssue, checkDefsText } from "@ecflow-ts/client/defs";
+ * import { assertEquals } from "@std/assert";
  * const issues: CheckIssue[] = checkDefsText("suite s\n task t\n  trigger x == complete\nendsuite\n").errors;
- * console.log(issues[0].line, issues[0].path); // 3 /s/t
+ * assertEquals(issues[0].line, 3);
+ * assertEquals(issues[0].path, "/s/t");
  * ```
  */
 export interface CheckIssue {
@@ -43,10 +45,11 @@ export interface CheckIssue {
  *
  * @example
  * ```ts
- * import { checkDefsText } from "@ecflow-ts/client";
+ * import { checkDefsText } from "@ecflow-ts/client/defs";
+ * import { assertEquals } from "@std/assert";
  * const text = "suite s\n task t\n  repeat datetime T 20240101T000000 20240102T000000\nendsuite\n";
- * console.log(checkDefsText(text, { serverVersion: "5.9.2" }).errors.length); // 1
- * console.log(checkDefsText(text).errors.length); // 0
+ * assertEquals(checkDefsText(text, { serverVersion: "5.9.2" }).errors.length, 1);
+ * assertEquals(checkDefsText(text).errors.length, 0);
  * ```
  */
 export interface CheckOptions {
@@ -69,9 +72,11 @@ function versionNumber(v: string): number {
  *
  * @example
  * ```ts
- * import { type CheckResult, checkDefsText } from "@ecflow-ts/client";
+ * import { type CheckResult, checkDefsText } from "@ecflow-ts/client/defs";
+ * import { assertEquals } from "@std/assert";
  * const r: CheckResult = checkDefsText("suite s\nendsuite\n");
- * console.log(r.errors.length, r.warnings.length); // 0 0
+ * assertEquals(r.errors.length, 0);
+ * assertEquals(r.warnings.length, 0);
  * ```
  */
 export interface CheckResult {
@@ -100,9 +105,11 @@ const SUITE_GEN = ["SUITE", ...SUITE_CALENDAR_VARIABLES];
  *
  * @example
  * ```ts
- * import { parseDefs, resolvePath } from "@ecflow-ts/client";
+ * import { parseDefs } from "@ecflow-ts/client";
+ * import { resolvePath } from "@ecflow-ts/client/defs";
+ * import { assertEquals } from "@std/assert";
  * const defs = parseDefs("suite s\n family f\n  task a\n  task b\n endfamily\nendsuite\n");
- * console.log(resolvePath(defs, defs.find("/s/f/b")!, "a")?.absPath); // /s/f/a
+ * assertEquals(resolvePath(defs, defs.find("/s/f/b")!, "a")?.absPath, "/s/f/a");
  * ```
  */
 export function resolvePath(defs: Defs, from: Node, path: string): Node | undefined {
@@ -141,9 +148,13 @@ function descend(base: Node, segs: string[]): Node | undefined {
  *
  * @example
  * ```ts
- * import { hasExprVariable, parseDefs } from "@ecflow-ts/client";
+ * import { hasExprVariable } from "@ecflow-ts/client/defs";
+ * import { parseDefs } from "@ecflow-ts/client";
+ * import { assertEquals } from "@std/assert";
  * const t = parseDefs("suite s\n task t\n  meter m 0 9 9\nendsuite\n").find("/s/t")!;
- * console.log(hasExprVariable(t, "m"), hasExprVariable(t, "ECF_TRYNO"), hasExprVariable(t, "x")); // true true false
+ * assertEquals(hasExprVariable(t, "m"), true);
+ * assertEquals(hasExprVariable(t, "ECF_TRYNO"), true);
+ * assertEquals(hasExprVariable(t, "x"), false);
  * ```
  */
 export function hasExprVariable(node: Node, name: string): boolean {
@@ -279,6 +290,33 @@ function refMessage(kind: string, text: string, node: Node, path: string): strin
   return `${kind} '${text}' at ${node.kind} ${node.absPath}: unrecognised path '${path}'`;
 }
 
+/**
+ * Every node of `defs`, depth first in document order, gathered with an explicit stack (no
+ * generator per level, any depth); callers loop over the list in place, with no call per node:
+ * a CLI run walks a large definition once, before its code is optimised.
+ *
+ * @example
+ * ```ts
+ * import { parseDefs } from "@ecflow-ts/client";
+ * import { allNodes } from "./check.ts";
+ * import { assertEquals } from "@std/assert";
+ * const defs = parseDefs("suite s\n family f\n  task t\n endfamily\nendsuite\n");
+ * assertEquals(allNodes(defs).map((n) => n.absPath), ["/s", "/s/f", "/s/f/t"]);
+ * ```
+ */
+export function allNodes(defs: Defs): Node[] {
+  const out: Node[] = [];
+  const stack: Node[] = [];
+  for (let i = defs.suites.length - 1; i >= 0; i--) stack.push(defs.suites[i]);
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    out.push(n);
+    const children = n.children;
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+  }
+  return out;
+}
+
 function findLimitUp(node: Node, name: string): boolean {
   for (let n: Node | undefined = node; n; n = n.parent) {
     if ((n._limits ?? EMPTY).some((l) => l.name === name)) return true;
@@ -291,10 +329,13 @@ function findLimitUp(node: Node, name: string): boolean {
  *
  * @example
  * ```ts
- * import { checkDefs, parseDefs } from "@ecflow-ts/client";
+ * import { checkDefs } from "@ecflow-ts/client/defs";
+ * import { parseDefs } from "@ecflow-ts/client";
+ * import { assertEquals } from "@std/assert";
  * const defs = parseDefs("suite s\n  task a\n    trigger b == complete\nendsuite\n");
  * const r = checkDefs(defs);
- * console.log(r.errors.length, r.errors[0].message.includes("sibling")); // 1 true
+ * assertEquals(r.errors.length, 1);
+ * assertEquals(r.errors[0].message.includes("sibling"), true);
  * ```
  */
 export function checkDefs(defs: Defs, options: CheckOptions = {}): CheckResult {
@@ -325,20 +366,22 @@ export function checkDefs(defs: Defs, options: CheckOptions = {}): CheckResult {
       );
     }
   };
-  for (const n of defs.walk()) {
+  const checkParts = (n: Node, kind: "complete" | "trigger", e: Expression) => {
+    for (const p of e.parts) {
+      for (const m of checkExpression(defs, n, kind, p.text, undefined)) {
+        issue("error", n, m, p.line || nodeLine(n), p.column ?? 1);
+      }
+    }
+  };
+  const nodes = allNodes(defs);
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i];
     if (n._avisos) needs(n, "aviso", "5.13.0");
     if (n._mirrors) needs(n, "mirror", "5.13.0");
     if (n.repeat?.kind === "datetime") needs(n, "repeat datetime", "5.14.0");
     if (n.repeat?.kind === "datetimelist") needs(n, "repeat datetimelist", "5.17.0");
-    for (const kind of ["complete", "trigger"] as const) {
-      const e = n[kind];
-      if (!e) continue;
-      for (const p of e.parts) {
-        for (const m of checkExpression(defs, n, kind, p.text, undefined)) {
-          issue("error", n, m, p.line || nodeLine(n), p.column ?? 1);
-        }
-      }
-    }
+    if (n.complete) checkParts(n, "complete", n.complete);
+    if (n.trigger) checkParts(n, "trigger", n.trigger);
     if (n.autoRestore) {
       const seen = new Set<string>();
       for (const p of n.autoRestore) {
@@ -415,9 +458,10 @@ export function checkDefs(defs: Defs, options: CheckOptions = {}): CheckResult {
  *
  * @example
  * ```ts
- * import { checkDefsText } from "@ecflow-ts/client";
+ * import { checkDefsText } from "@ecflow-ts/client/defs";
+ * import { assertEquals } from "@std/assert";
  * const r = checkDefsText("suite s\n  task t\n    meter m 0 10 20\nendsuite\n", { fileName: "x.def" });
- * console.log(r.errors[0].line); // 3
+ * assertEquals(r.errors[0].line, 3);
  * ```
  */
 export function checkDefsText(
@@ -456,26 +500,38 @@ export function checkDefsText(
  *
  * @example
  * ```ts
- * import { autoExterns, parseDefs } from "@ecflow-ts/client";
+ * import { autoExterns } from "@ecflow-ts/client/defs";
+ * import { parseDefs } from "@ecflow-ts/client";
+ * import { assertEquals } from "@std/assert";
  * const defs = parseDefs("suite s\n  task t\n    trigger /x/y == complete\nendsuite\n");
- * console.log(autoExterns(defs)); // [ "/x/y" ]
+ * assertEquals(autoExterns(defs), [ "/x/y" ]);
  * ```
  */
 export function autoExterns(defs: Defs): string[] {
   const out: string[] = [...defs.externs];
-  for (const n of defs.walk()) {
-    for (const l of (n._inLimits ?? EMPTY)) {
-      if (l.path === "") {
-        if (!findLimitUp(n, l.name)) out.push(l.name);
-      } else {
-        const t = resolvePath(defs, n, l.path);
-        if (!t || !t.limits.some((x) => x.name === l.name)) out.push(l.path + ":" + l.name);
+  const nodes = allNodes(defs);
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i];
+    const inLimits = n._inLimits;
+    if (inLimits !== undefined) {
+      for (const l of inLimits) {
+        if (l.path === "") {
+          if (!findLimitUp(n, l.name)) out.push(l.name);
+        } else {
+          const t = resolvePath(defs, n, l.path);
+          if (!t || !(t._limits ?? EMPTY).some((x) => x.name === l.name)) {
+            out.push(l.path + ":" + l.name);
+          }
+        }
       }
     }
-    for (const kind of ["complete", "trigger"] as const) {
-      const e = n[kind];
-      if (!e) continue;
-      for (const p of e.parts) checkExpression(defs, n, kind, p.text, out);
+    const complete = n.complete;
+    if (complete !== undefined) {
+      for (const p of complete.parts) checkExpression(defs, n, "complete", p.text, out);
+    }
+    const trigger = n.trigger;
+    if (trigger !== undefined) {
+      for (const p of trigger.parts) checkExpression(defs, n, "trigger", p.text, out);
     }
   }
   return [...new Set(out)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -486,10 +542,10 @@ export function autoExterns(defs: Defs): string[] {
  *
  * @example
  * ```ts
- * import { checkDefsText, formatIssue } from "@ecflow-ts/client";
+ * import { checkDefsText, formatIssue } from "@ecflow-ts/client/defs";
+ * import { assertEquals } from "@std/assert";
  * const r = checkDefsText("suite s\n  task a\n    trigger b == complete\nendsuite\n", { fileName: "x.def" });
- * console.log(formatIssue(r.errors[0]));
- * // x.def:3:13: error: trigger 'b == complete' at task /s/a: could not find node 'b'; expected it to be a sibling
+ * assertEquals(formatIssue(r.errors[0]), "x.def:3:13: error: trigger 'b == complete' at task /s/a: could not find node 'b'; expected it to be a sibling");
  * ```
  */
 export function formatIssue(i: CheckIssue): string {

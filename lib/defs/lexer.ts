@@ -5,7 +5,8 @@
  * @module
  */
 
-const KEYWORDS_BY_LENGTH: string[][] = [];
+/** Keywords by length, each with its first character's code. */
+const KEYWORDS_BY_LENGTH: { code: number; word: string }[][] = [];
 for (
   const k of [
     "suite",
@@ -43,13 +44,16 @@ for (
     "autoarchive",
     "autorestore",
   ]
-) (KEYWORDS_BY_LENGTH[k.length] ??= []).push(k);
+) (KEYWORDS_BY_LENGTH[k.length] ??= []).push({ code: k.charCodeAt(0), word: k });
 
 /** The interned keyword spelled by `src[b, b+len)`, or "" when it is not one. */
 export function keyword(src: string, b: number, len: number): string {
   const cands = KEYWORDS_BY_LENGTH[len];
   if (cands !== undefined) {
-    for (let k = 0; k < cands.length; k++) if (src.startsWith(cands[k], b)) return cands[k];
+    const c = src.charCodeAt(b);
+    for (let k = 0; k < cands.length; k++) {
+      if (cands[k].code === c && src.startsWith(cands[k].word, b)) return cands[k].word;
+    }
   }
   return "";
 }
@@ -85,6 +89,26 @@ export class Line {
     return i === 0 ? this.kw : this.src.slice(this.starts[i], this.ends[i]);
   }
 
+  /** Index of the first token at or after `from` that starts with `#` (or `count`). */
+  hashIndex(from: number): number {
+    for (let i = from; i < this.count; i++) {
+      if (this.src.charCodeAt(this.starts[i]) === 35) return i;
+    }
+    return this.count;
+  }
+
+  /** Tokens `from` to `to` (exclusive) joined by single spaces, as `toks.slice(from, to).join(" ")`. */
+  joined(from: number, to: number): string {
+    if (to <= from) return "";
+    const src = this.src;
+    for (let i = from + 1; i < to; i++) {
+      if (this.starts[i] !== this.ends[i - 1] + 1 || src.charCodeAt(this.ends[i - 1]) !== 32) {
+        return this.toks.slice(from, to).join(" ");
+      }
+    }
+    return src.slice(this.starts[from], this.ends[to - 1]);
+  }
+
   /** All tokens (made on first use; reused between lines: copy what must be kept). */
   get toks(): string[] {
     if (!this.materialized) this.materialize();
@@ -108,8 +132,19 @@ export class Line {
     this.materialized = true;
   }
 
-  /** Split `src[start, end)` at blanks: token offsets only, strings on demand. */
-  fill(src: string, start: number, end: number, no: number, offset: number): this {
+  /**
+   * Split `src[start, end)` at blanks: token offsets only, strings on demand. `spacesOnly`
+   * says `src` holds no tab or carriage return: tokens are then found with `indexOf`, not a
+   * loop over every character (which costs most before the code is optimised).
+   */
+  fill(
+    src: string,
+    start: number,
+    end: number,
+    no: number,
+    offset: number,
+    spacesOnly = false,
+  ): this {
     this.src = src;
     this.start = start;
     this.end = end;
@@ -119,18 +154,33 @@ export class Line {
     const starts = this.starts, ends = this.ends;
     let n = 0;
     let i = start;
-    while (i < end) {
-      let c = src.charCodeAt(i);
-      while (c === 32 || c === 9 || c === 13) {
-        if (++i >= end) break;
-        c = src.charCodeAt(i);
+    if (spacesOnly) {
+      while (i < end) {
+        while (src.charCodeAt(i) === 32) {
+          if (++i >= end) break;
+        }
+        if (i >= end) break;
+        let e = src.indexOf(" ", i);
+        if (e < 0 || e > end) e = end;
+        starts[n] = i;
+        ends[n] = e;
+        n++;
+        i = e + 1;
       }
-      if (i >= end) break;
-      const b = i;
-      do c = src.charCodeAt(++i); while (i < end && c !== 32 && c !== 9 && c !== 13);
-      starts[n] = b;
-      ends[n] = i;
-      n++;
+    } else {
+      while (i < end) {
+        let c = src.charCodeAt(i);
+        while (c === 32 || c === 9 || c === 13) {
+          if (++i >= end) break;
+          c = src.charCodeAt(i);
+        }
+        if (i >= end) break;
+        const b = i;
+        do c = src.charCodeAt(++i); while (i < end && c !== 32 && c !== 9 && c !== 13);
+        starts[n] = b;
+        ends[n] = i;
+        n++;
+      }
     }
     this.count = n;
     this.kw = n === 0

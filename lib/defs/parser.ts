@@ -64,8 +64,9 @@ import {
  * @example
  * ```ts
  * import { type ParseOptions, parseDefs } from "@ecflow-ts/client";
+ * import { assertEquals } from "@std/assert";
  * const options: ParseOptions = { fileName: "my.def" };
- * console.log(parseDefs("suite s\nendsuite\n", options).fileName); // my.def
+ * assertEquals(parseDefs("suite s\nendsuite\n", options).fileName, "my.def");
  * ```
  */
 export interface ParseOptions {
@@ -141,6 +142,8 @@ class Parser {
   topNode: Node | undefined;
   private readonly nodeOnly: boolean;
   private readonly endsWithNewline: boolean;
+  /** The text has no tab or carriage return: tokens are separated by spaces alone. */
+  private readonly spacesOnly: boolean;
   private readonly dsSeen = new Set<Node>();
   private readonly variables = byName<Variable>();
   private readonly meters = byName<{ name: string }>();
@@ -164,6 +167,7 @@ class Parser {
     this.file = fileName;
     this.src = text;
     this.endsWithNewline = text.endsWith("\n");
+    this.spacesOnly = text.indexOf("\t") < 0 && text.indexOf("\r") < 0;
     this.defs.text = text;
     this.defs.fileName = fileName;
     this.nodeOnly = nodeOnly;
@@ -192,9 +196,11 @@ class Parser {
     if (end < 0) end = src.length;
     this.pos = end + 1;
     const no = this.lineNo++;
-    if (this.persist) return this.shared.fill(src, start, end, no, 0);
+    if (this.persist) return this.shared.fill(src, start, end, no, 0, this.spacesOnly);
     if (this.semi !== -1 && this.semi < start) this.semi = src.indexOf(";", start);
-    if (this.semi < 0 || this.semi >= end) return this.shared.fill(src, start, end, no, 0);
+    if (this.semi < 0 || this.semi >= end) {
+      return this.shared.fill(src, start, end, no, 0, this.spacesOnly);
+    }
     return this.splitStatements(src.slice(start, end), no);
   }
 
@@ -323,10 +329,10 @@ class Parser {
   // ---------------------------------------------------------------- nodes
 
   private nodeName(line: Line, kind: string): string {
-    if (line.toks.length < 2 || line.toks[1][0] === "#") {
+    if (line.count < 2 || line.src.charCodeAt(line.starts[1]) === 35) {
       this.fail(`${kind} name missing`, 0);
     }
-    const name = line.toks[1];
+    const name = line.tok(1);
     if (!this.net && !validName(name)) {
       this.fail(
         `invalid ${kind} name: valid names consist of alphanumeric characters, underscores and dots; the first character cannot be a dot`,
@@ -366,23 +372,38 @@ class Parser {
     return n as NodeContainer;
   }
 
+  /** The names of the children of containers with many, built once a container has many. */
   private readonly names = new Map<NodeContainer, Set<string>>();
+  /** The container whose names were looked at last, and their set (if it has one). */
+  private namesOf: NodeContainer | undefined;
+  private namesSet: Set<string> | undefined;
 
-  private checkUnique(c: NodeContainer, name: string, kind: string): void {
-    let set = this.names.get(c);
-    if (!set) {
-      set = new Set(c.nodes.map((x) => x.name));
+  /** Refuses a second family/task of the same name in a container. */
+  private checkUnique(c: NodeContainer, name: string): void {
+    const nodes = c.nodes;
+    let set: Set<string> | undefined;
+    if (c === this.namesOf) set = this.namesSet;
+    else {
+      set = this.names.get(c);
+      this.namesOf = c;
+      this.namesSet = set;
+    }
+    if (set === undefined) {
+      if (nodes.length < SCAN_LIMIT) {
+        for (let i = 0; i < nodes.length; i++) if (nodes[i].name === name) this.duplicate(c, name);
+        return;
+      }
+      set = new Set<string>();
+      for (let i = 0; i < nodes.length; i++) set.add(nodes[i].name);
       this.names.set(c, set);
+      this.namesSet = set;
     }
-    const dup = set.has(name);
+    if (set.has(name)) this.duplicate(c, name);
     set.add(name);
-    if (dup) {
-      this.fail(
-        `a family/task of name '${name}' already exists on ${c.kind} ${c.absPath}`,
-        1,
-      );
-    }
-    void kind;
+  }
+
+  private duplicate(c: NodeContainer, name: string): never {
+    this.fail(`a family/task of name '${name}' already exists on ${c.kind} ${c.absPath}`, 1);
   }
 
   private addFamily(line: Line): void {
@@ -391,7 +412,7 @@ class Parser {
       this.fail("unexpected 'family' in an alias", 0);
     }
     const c = this.container();
-    this.checkUnique(c, name, "family");
+    this.checkUnique(c, name);
     const f = c.add(new Family(name));
     f.line = line.no;
     if (this.stateful) this.nodeState(f, line);
@@ -404,7 +425,7 @@ class Parser {
 
   private addTaskNamed(name: string, line: Line): void {
     const c = this.container();
-    this.checkUnique(c, name, "task");
+    this.checkUnique(c, name);
     const t = c.add(new Task(name));
     t.line = line.no;
     if (this.stateful) this.nodeState(t, line);
@@ -578,6 +599,27 @@ class Parser {
     return parseInt(s, 10);
   }
 
+  /** Token `tok` of `line` as an integer, read in place ({@link int}'s rule and value). */
+  private intToken(line: Line, tok: number, what: string): number {
+    const src = line.src;
+    let i = line.starts[tok];
+    const end = line.ends[tok];
+    let sign = 1;
+    const c0 = src.charCodeAt(i);
+    if (c0 === 45 || c0 === 43) {
+      if (c0 === 45) sign = -1;
+      i++;
+    }
+    if (i === end || end - i > 15) return this.int(line.tok(tok), tok, what);
+    let v = 0;
+    for (; i < end; i++) {
+      const d = src.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) return this.int(line.tok(tok), tok, what);
+      v = v * 10 + d;
+    }
+    return sign * v;
+  }
+
   /** `HH:MM` or `+HH:MM`; returns the slot and whether it was relative. */
   private time(s: string, tok: number, check = true): [TimeSlot, boolean] {
     const colon = s.indexOf(":");
@@ -700,25 +742,24 @@ class Parser {
   }
 
   private attribute(kw: string, line: Line, n: Node): void {
-    const toks = line.toks;
-    const len = toks.length;
+    // the most common attributes first, read from the line without making every token
     switch (kw) {
       case "edit": {
+        const len = line.count;
         if (len < 3) this.fail(`edit: expected at least 3 tokens, found ${len}`, 0);
-        if (toks[2][0] === "#") this.fail("edit: expected a value but found a comment", 2);
-        const name = toks[1];
+        if (line.src.charCodeAt(line.starts[2]) === 35) {
+          this.fail("edit: expected a value but found a comment", 2);
+        }
+        const name = line.tok(1);
         if (!this.net && n.kind !== "alias" && !validName(name)) {
           this.fail(
             `invalid variable name '${name}': valid names consist of alphanumeric characters, underscores and dots; the first character cannot be a dot`,
             1,
           );
         }
-        let value: string;
-        if (len === 3) value = stripQuotes(toks[2]);
-        else {
-          const h = commentIndex(toks, 2);
-          value = stripQuotes(toks.slice(2, h).join(" "));
-        }
+        const value = len === 3
+          ? stripQuotes(line.tok(2))
+          : stripQuotes(line.joined(2, line.hashIndex(2)));
         const ex = this.variables.find(n, n._variables, name);
         if (ex) ex.value = value;
         else append(n, "_variables", { name, value });
@@ -733,6 +774,10 @@ class Parser {
         return this.meter(line, n);
       case "label":
         return this.label(line, n);
+    }
+    const toks = line.toks;
+    const len = toks.length;
+    switch (kw) {
       case "limit": {
         if (len < 3 || toks[2][0] === "#") this.fail("limit: expected a name and a maximum", 0);
         const name = toks[1];
@@ -940,16 +985,16 @@ class Parser {
   }
 
   private meter(line: Line, n: Node): void {
-    const toks = line.toks;
-    if (toks.length < 4) this.fail("meter: expected <name> <min> <max> [<colour change>]", 0);
-    const name = toks[1];
+    const len = line.count;
+    if (len < 4) this.fail("meter: expected <name> <min> <max> [<colour change>]", 0);
+    const name = line.tok(1);
     if (!this.net && !validName(name)) this.fail(`invalid meter name '${name}'`, 1);
-    const min = this.int(toks[2], 2, "meter min");
-    const max = this.int(toks[3], 3, "meter max");
+    const min = this.intToken(line, 2, "meter min");
+    const max = this.intToken(line, 3, "meter max");
     let cc = max;
     let i = 4;
-    if (toks.length > 4 && toks[4][0] !== "#") {
-      cc = this.int(toks[4], 4, "meter colour change");
+    if (len > 4 && line.src.charCodeAt(line.starts[4]) !== 35) {
+      cc = this.intToken(line, 4, "meter colour change");
       i = 5;
     }
     if (min > max) this.fail(`invalid meter: min(${min}) must be less than max(${max})`, 2);
@@ -964,23 +1009,21 @@ class Parser {
     }
     let value = min;
     if (this.stateful) {
-      const h = commentIndex(toks, i);
-      if (h + 1 < toks.length) value = this.int(toks[h + 1], h + 1, "meter value");
+      const h = line.hashIndex(i);
+      if (h + 1 < len) value = this.intToken(line, h + 1, "meter value");
     }
     append(n, "_meters", { name, min, max, colorChange: cc, value });
   }
 
   private label(line: Line, n: Node): void {
-    const toks = line.toks;
-    const len = toks.length;
+    const len = line.count;
     if (len < 3) this.fail("label: expected a name and a value", 0);
-    const name = toks[1];
+    const name = line.tok(1);
     let value: string;
     let newValue = "";
-    if (len === 3) value = stripQuotes(toks[2]);
+    if (len === 3) value = stripQuotes(line.tok(2));
     else {
-      const h = commentIndex(toks, 2);
-      value = stripQuotes(toks.slice(2, h).join(" "));
+      value = stripQuotes(line.joined(2, line.hashIndex(2)));
       if (this.stateful) {
         const t = line.text;
         let first = -1, last = -1;
@@ -999,7 +1042,7 @@ class Parser {
         if (found && first !== last) newValue = t.slice(first + 1, last).replaceAll("\\n", "\n");
       }
     }
-    value = value.replaceAll("\\n", "\n");
+    if (value.indexOf("\\n") >= 0) value = value.replaceAll("\\n", "\n");
     if (this.labels.find(n, n._labels, name)) {
       this.fail(`duplicate label '${name}' on ${n.kind} ${n.absPath}`, 1);
     }
@@ -1611,8 +1654,9 @@ function append<K extends ListKey>(n: Node, key: K, item: NonNullable<Node[K]>[n
  * @example
  * ```ts
  * import { parseDefs } from "@ecflow-ts/client";
+ * import { assertEquals } from "@std/assert";
  * const defs = parseDefs("suite s\n  family f\n    task t\n  endfamily\nendsuite\n");
- * console.log(defs.find("/s/f/t")?.absPath); // "/s/f/t"
+ * assertEquals(defs.find("/s/f/t")?.absPath, "/s/f/t");
  * ```
  */
 export function parseDefs(text: string, options: ParseOptions = {}): Defs {
@@ -1633,8 +1677,11 @@ export function parseDefs(text: string, options: ParseOptions = {}): Defs {
  * @example
  * ```ts
  * import { parseNode } from "@ecflow-ts/client";
+ * import { assertEquals } from "@std/assert";
  * const f = parseNode("  family f1 # state:queued\n    task t1\n  endfamily\n");
- * console.log(f.kind, f.state, f.children.length); // family queued 1
+ * assertEquals(f.kind, "family");
+ * assertEquals(f.state, "queued");
+ * assertEquals(f.children.length, 1);
  * ```
  */
 export function parseNode(text: string, options: ParseOptions = {}): Node {

@@ -121,12 +121,14 @@ function printTree(ev: ExprEvaluator, root: ExprAst, rootLevel: number, out: str
  * @example
  * ```ts
  * import { expressionTree, parseDefs } from "@ecflow-ts/client/defs";
+ * import { assertEquals } from "@std/assert";
  * const defs = parseDefs("suite s\n  task a\n  task b\n    trigger a == complete\nendsuite\n");
- * console.log(expressionTree(defs.find("/s/b")!, "trigger", defs).join("\n"));
- * //   # Trigger Evaluation Tree
- * //     # EQUAL (false)
- * //       # NODE a unknown(0)
- * //       # NODE_STATE complete(1)
+ * assertEquals(expressionTree(defs.find("/s/b")!, "trigger", defs), [
+ *   "  # Trigger Evaluation Tree",
+ *   "    # EQUAL (false)",
+ *   "      # NODE a unknown(0)",
+ *   "      # NODE_STATE complete(1)",
+ * ]);
  * ```
  */
 export function expressionTree(node: Node, kind: "trigger" | "complete", defs?: Defs): string[] {
@@ -150,9 +152,10 @@ export function expressionTree(node: Node, kind: "trigger" | "complete", defs?: 
  * @example
  * ```ts
  * import { parseDefs, printDefs, stateExtras } from "@ecflow-ts/client/defs";
+ * import { assertEquals } from "@std/assert";
  * const defs = parseDefs("suite s\n  task t\nendsuite\n");
  * const text = printDefs(defs, { style: "state", stateExtras: stateExtras(defs) });
- * console.log(text.includes("# edit ECF_NAME '/s/t'")); // true
+ * assertEquals(text.includes("# edit ECF_NAME '/s/t'"), true);
  * ```
  *
  * @example As ecflow_client 5.17 prints it

@@ -566,6 +566,7 @@ export function checkPtCommand(args: CheckPtArgs = {}): Request<void> {
  * ```
  */
 export function stripExterns(text: string): string {
+  if (!text.includes("extern")) return text; // the text ecflow-ts prints has none
   return text.split(/(?<=\n)/).filter((line) => !/^\s*extern(\s|$)/.test(line)).join("");
 }
 

@@ -96,23 +96,13 @@ function looksLikeTls(header: Uint8Array): boolean {
   return (header[0] === 0x15 || header[0] === 0x16) && header[1] === 0x03;
 }
 
-/** Runs `work` with a deadline; when it passes, `onTimeout` is called (it should abort the work). */
-async function withDeadline<T>(ms: number, onTimeout: () => void, work: () => Promise<T>) {
-  const deadline = startDeadline(ms, onTimeout);
-  try {
-    return { value: await work(), fired: false as const };
-  } catch (e) {
-    if (deadline.fired) return { fired: true as const, error: e };
-    throw e;
-  } finally {
-    deadline.cancel();
-  }
-}
-
-/** Bytes asked for by the first read of a reply (header plus a short body). */
+/** Bytes asked for by the first read of a reply: the header and all of a short reply. */
 const FIRST_READ_BYTES = 1024;
 
-/** Reads until at least `min` bytes are in `buf` (and at most `buf.length`); returns the count. */
+/**
+ * Reads until at least `min` bytes are in `buf` (and at most `buf.length`), `already` being
+ * there; returns the count. Messages count the bytes after `base` (the reply's body).
+ */
 async function readAtLeast(
   conn: ByteStream,
   buf: Uint8Array,
@@ -120,14 +110,15 @@ async function readAtLeast(
   target: TransportTarget,
   part: string,
   already = 0,
+  base = 0,
 ): Promise<number> {
-  let off = 0;
+  let off = already;
   while (off < min) {
     const n = await conn.read(buf.subarray(off));
     if (n === null) {
       throw new ConnectionError(
-        `server closed the connection ${part} (${already + off} of ${already + min} bytes ` +
-          "read); is it an ecFlow server, and does it expect TLS (--ssl)?",
+        `server closed the connection ${part} (${off - base} of ${min - base} bytes read); ` +
+          "is it an ecFlow server, and does it expect TLS (--ssl)?",
         target,
         "eof",
       );
@@ -137,27 +128,139 @@ async function readAtLeast(
   return off;
 }
 
-/** Fills `buf` completely. */
-async function readFull(
-  conn: ByteStream,
-  buf: Uint8Array,
-  target: TransportTarget,
-  part: string,
-  already = 0,
-): Promise<void> {
-  await readAtLeast(conn, buf, buf.length, target, part, already);
-}
-
 async function writeAll(conn: ByteStream, data: Uint8Array): Promise<void> {
   let off = 0;
   while (off < data.length) off += await conn.write(data.subarray(off));
 }
 
-/** Calls `onAbort` when `signal` aborts; returns the function that stops listening. */
-function onAbort(signal: AbortSignal | undefined, onAbort: () => void): () => void {
-  if (!signal) return () => {};
-  signal.addEventListener("abort", onAbort, { once: true });
-  return () => signal.removeEventListener("abort", onAbort);
+function closeQuietly(conn: { close?: () => void } | undefined): void {
+  try {
+    conn?.close?.();
+  } catch { /* already closed */ }
+}
+
+/** The reply's payload length from its header; a TLS record or anything not hex is refused. */
+function replyLength(header: Uint8Array, target: TransportTarget, maxReplyBytes: number): number {
+  const where = () => formatHostPort(target.host, target.port);
+  if (looksLikeTls(header)) {
+    throw new ProtocolError(
+      `${where()}: the server answered with TLS; it expects an encrypted connection (--ssl)`,
+    );
+  }
+  let length: number;
+  try {
+    length = decodeHeader(header);
+  } catch (e) {
+    throw new ProtocolError(`${where()}: ${(e as Error).message}; not an ecFlow server?`);
+  }
+  if (length > maxReplyBytes) {
+    throw new ProtocolError(
+      `${where()}: reply of ${length} bytes exceeds the ${maxReplyBytes}-byte limit`,
+    );
+  }
+  return length;
+}
+
+/**
+ * Writes one framed request and reads the framed reply. The header and a short reply come in
+ * one read into a small buffer, and the payload is returned as a view of it; a longer reply is
+ * read straight into a buffer of its size, which the caller then owns.
+ */
+async function exchangeFrames(
+  conn: ByteStream,
+  target: TransportTarget,
+  payload: Uint8Array,
+  maxReplyBytes: number,
+): Promise<Uint8Array> {
+  const frame = encodeFrame(payload);
+  // one write and one read are the usual case: their loops only when they are needed
+  const wrote = await conn.write(frame);
+  if (wrote < frame.length) await writeAll(conn, frame.subarray(wrote));
+  const first = new Uint8Array(FIRST_READ_BYTES);
+  let got = (await conn.read(first)) ?? 0;
+  if (got < HEADER_SIZE) {
+    got = await readAtLeast(conn, first, HEADER_SIZE, target, "before a whole reply header", got);
+  }
+  const length = replyLength(first.subarray(0, HEADER_SIZE), target, maxReplyBytes);
+  const end = HEADER_SIZE + length;
+  if (end <= first.length) {
+    if (got < end) {
+      await readAtLeast(conn, first, end, target, "in the middle of the reply", got, HEADER_SIZE);
+    }
+    return first.subarray(HEADER_SIZE, end);
+  }
+  const body = new Uint8Array(length);
+  body.set(first.subarray(HEADER_SIZE, got));
+  await readAtLeast(conn, body, length, target, "in the middle of the reply", got - HEADER_SIZE);
+  return body;
+}
+
+/** Limits of one exchange, from a transport's own and the call's. */
+export function exchangeLimits(
+  own: Required<TransportLimits>,
+  options: ExchangeOptions,
+): Required<TransportLimits> {
+  return {
+    connectTimeoutMs: options.connectTimeoutMs ?? own.connectTimeoutMs,
+    replyTimeoutMs: options.replyTimeoutMs ?? own.replyTimeoutMs,
+    maxReplyBytes: options.maxReplyBytes ?? own.maxReplyBytes,
+  };
+}
+
+/**
+ * One request on a new connection: `open` connects (its signal aborts the attempt), then the
+ * framed request goes out and the framed reply comes back. One deadline covers both phases:
+ * `connectTimeoutMs` to connect, then `replyTimeoutMs` from connected to the last reply byte;
+ * when it passes, or `signal` aborts, the connection attempt stops or the stream is closed.
+ * Rejects with the signal's reason, a {@linkcode TimeoutError} naming the phase, or a
+ * {@linkcode ConnectionError}/{@linkcode ProtocolError} naming `host:port`. The stream is
+ * always closed.
+ */
+export async function exchangeOver(
+  target: TransportTarget,
+  payload: Uint8Array,
+  limits: Required<TransportLimits>,
+  signal: AbortSignal | undefined,
+  open: (signal: AbortSignal) => Promise<ByteStream>,
+): Promise<Uint8Array> {
+  signal?.throwIfAborted();
+  const attempt = new AbortController();
+  let conn: ByteStream | undefined;
+  let connected = false;
+  const stop = () => {
+    attempt.abort();
+    closeQuietly(conn);
+  };
+  const deadline = startDeadline(limits.connectTimeoutMs, stop);
+  signal?.addEventListener("abort", stop);
+  try {
+    conn = await open(attempt.signal);
+    attempt.signal.throwIfAborted(); // connected just as the deadline passed or the call ended
+    connected = true;
+    deadline.restart(limits.replyTimeoutMs);
+    return await exchangeFrames(conn, target, payload, limits.maxReplyBytes);
+  } catch (e) {
+    if (signal?.aborted) throw signal.reason;
+    if (deadline.fired) {
+      throw connected
+        ? new TimeoutError(
+          `no complete reply within ${limits.replyTimeoutMs / 1000} s`,
+          target,
+          "reply",
+        )
+        : new TimeoutError(
+          `no connection within ${limits.connectTimeoutMs / 1000} s`,
+          target,
+          "connect",
+        );
+    }
+    if (e instanceof ConnectionError || e instanceof ProtocolError) throw e;
+    throw connectionFailure(e, target);
+  } finally {
+    deadline.cancel();
+    signal?.removeEventListener("abort", stop);
+    closeQuietly(conn);
+  }
 }
 
 /**
@@ -165,70 +268,15 @@ function onAbort(signal: AbortSignal | undefined, onAbort: () => void): () => vo
  * within `replyTimeoutMs` in all. Closes the stream. When `signal` aborts, the
  * stream is closed and the exchange rejects with the signal's reason.
  */
-export async function exchangeOnStream(
+export function exchangeOnStream(
   conn: ByteStream,
   target: TransportTarget,
   payload: Uint8Array,
   limits: Required<TransportLimits>,
   signal?: AbortSignal,
 ): Promise<Uint8Array> {
-  const close = () => {
-    try {
-      conn.close();
-    } catch { /* already closed */ }
-  };
-  const unlisten = onAbort(signal, close);
-  const result = await withDeadline(limits.replyTimeoutMs, close, async () => {
-    signal?.throwIfAborted();
-    await writeAll(conn, encodeFrame(payload));
-    // Read the header and as much of the body as arrives with it in one go: most replies
-    // (acks, short strings) then need a single read.
-    const first = new Uint8Array(FIRST_READ_BYTES);
-    const got = await readAtLeast(conn, first, HEADER_SIZE, target, "before a whole reply header");
-    const header = first.subarray(0, HEADER_SIZE);
-    let length: number;
-    if (looksLikeTls(header)) {
-      throw new ProtocolError(
-        `${formatHostPort(target.host, target.port)}: the server answered with TLS; ` +
-          "it expects an encrypted connection (--ssl)",
-      );
-    }
-    try {
-      length = decodeHeader(header);
-    } catch (e) {
-      throw new ProtocolError(
-        `${formatHostPort(target.host, target.port)}: ${
-          (e as Error).message
-        }; not an ecFlow server?`,
-      );
-    }
-    if (length > limits.maxReplyBytes) {
-      throw new ProtocolError(
-        `${formatHostPort(target.host, target.port)}: reply of ${length} bytes exceeds the ` +
-          `${limits.maxReplyBytes}-byte limit`,
-      );
-    }
-    const body = new Uint8Array(length);
-    const early = Math.min(got - HEADER_SIZE, length);
-    body.set(first.subarray(HEADER_SIZE, HEADER_SIZE + early));
-    await readFull(conn, body.subarray(early), target, "in the middle of the reply", early);
-    return body;
-  }).catch((e) => {
-    if (signal?.aborted) throw signal.reason;
-    if (e instanceof ConnectionError || e instanceof ProtocolError) throw e;
-    throw connectionFailure(e, target);
-  }).finally(() => {
-    unlisten();
-    close();
-  });
-  if (result.fired) {
-    throw new TimeoutError(
-      `no complete reply within ${limits.replyTimeoutMs / 1000} s`,
-      target,
-      "reply",
-    );
-  }
-  return result.value;
+  const replyOnly = { ...limits, connectTimeoutMs: limits.replyTimeoutMs };
+  return exchangeOver(target, payload, replyOnly, signal, () => Promise.resolve(conn));
 }
 
 /**
@@ -242,22 +290,27 @@ export async function connectWithin<T>(
   signal?: AbortSignal,
 ): Promise<T> {
   signal?.throwIfAborted();
-  const ac = new AbortController();
-  const unlisten = onAbort(signal, () => ac.abort());
-  const result = await withDeadline(timeoutMs, () => ac.abort(), () => open(ac.signal))
-    .catch((e) => {
-      if (signal?.aborted) throw signal.reason;
-      throw connectionFailure(e, target);
-    }).finally(unlisten);
-  if (signal?.aborted) {
+  const attempt = new AbortController();
+  const stop = () => attempt.abort();
+  const deadline = startDeadline(timeoutMs, stop);
+  signal?.addEventListener("abort", stop);
+  let conn: T | undefined;
+  try {
+    conn = await open(attempt.signal);
+    attempt.signal.throwIfAborted();
+    return conn;
+  } catch (e) {
     // what opened in the meantime (a stream, or a pinned route's answer) is let go
-    if (!result.fired) (result.value as { close?: () => void } | undefined)?.close?.();
-    throw signal.reason;
+    closeQuietly(conn as { close?: () => void } | undefined);
+    if (signal?.aborted) throw signal.reason;
+    if (deadline.fired) {
+      throw new TimeoutError(`no connection within ${timeoutMs / 1000} s`, target, "connect");
+    }
+    throw connectionFailure(e, target);
+  } finally {
+    deadline.cancel();
+    signal?.removeEventListener("abort", stop);
   }
-  if (result.fired) {
-    throw new TimeoutError(`no connection within ${timeoutMs / 1000} s`, target, "connect");
-  }
-  return result.value;
 }
 
 /**
@@ -281,21 +334,23 @@ export class TcpTransport implements Transport {
   }
 
   /** Sends one request on a new connection and returns the reply payload. */
-  async exchange(
+  exchange(
     target: TransportTarget,
     payload: Uint8Array,
     options: ExchangeOptions = {},
   ): Promise<Uint8Array> {
-    const { signal, ...limits } = options;
-    const l = { ...this.#limits, ...stripUndefined(limits) };
-    requireNetPermission(target);
-    const conn = await connectWithin(
+    try {
+      requireNetPermission(target);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return exchangeOver(
       target,
-      l.connectTimeoutMs,
-      (s) => Deno.connect({ hostname: target.host, port: target.port, signal: s }),
-      signal,
+      payload,
+      exchangeLimits(this.#limits, options),
+      options.signal,
+      (signal) => Deno.connect({ hostname: target.host, port: target.port, signal }),
     );
-    return await exchangeOnStream(conn, target, payload, l, signal);
   }
 }
 

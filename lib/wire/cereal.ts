@@ -66,12 +66,19 @@ export class ArchiveWriter {
   }
 }
 
+/** A character JSON text cannot hold as it is (`"`, `\\`, a control, half a surrogate pair). */
+// deno-lint-ignore no-control-regex
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+/** A control character JSON.stringify writes as `\u00xx` (the others have short escapes). */
+// deno-lint-ignore no-control-regex
+const HEX_ESCAPED = /[\u0000-\u0007\u000b\u000e-\u001f]/;
+
 /** Escapes a string the way rapidjson does (control characters as upper-case `\u00XX`). */
 function quote(s: string): string {
-  return JSON.stringify(s).replace(
-    /\\u00([0-9a-f]{2})/g,
-    (_m, h: string) => `\\u00${h.toUpperCase()}`,
-  );
+  if (!NEEDS_ESCAPE.test(s)) return '"' + s + '"';
+  const json = JSON.stringify(s);
+  if (!HEX_ESCAPED.test(s)) return json;
+  return json.replace(/\\u00([0-9a-f]{2})/g, (_m, h: string) => `\\u00${h.toUpperCase()}`);
 }
 
 /**
@@ -86,40 +93,23 @@ function quote(s: string): string {
  * ```
  */
 export function formatCereal(value: JsonValue): string {
-  const parts: string[] = [];
-  write(value, parts);
-  return parts.join("");
+  return write(value);
 }
 
-function write(value: JsonValue, out: string[]): void {
-  if (value === null) out.push("null");
-  else if (typeof value === "string") out.push(quote(value));
-  else if (typeof value === "number" || typeof value === "boolean") out.push(String(value));
-  else if (Array.isArray(value)) {
-    if (value.length === 0) {
-      out.push("[]");
-      return;
-    }
-    out.push("[\n");
-    value.forEach((v, i) => {
-      if (i > 0) out.push(",\n");
-      write(v, out);
-    });
-    out.push("\n]");
-  } else {
-    const keys = Object.keys(value);
-    if (keys.length === 0) {
-      out.push("{}");
-      return;
-    }
-    out.push("{\n");
-    keys.forEach((k, i) => {
-      if (i > 0) out.push(",\n");
-      out.push(quote(k), ": ");
-      write(value[k], out);
-    });
-    out.push("\n}");
+function write(value: JsonValue): string {
+  if (value === null) return "null";
+  if (typeof value === "string") return quote(value);
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (Array.isArray(value)) {
+    if (value.length === 0) return "[]";
+    let out = "[\n" + write(value[0]);
+    for (let i = 1; i < value.length; i++) out += ",\n" + write(value[i]);
+    return out + "\n]";
   }
+  if (typeof value !== "object") throw new ProtocolError(`cannot encode a ${typeof value}`);
+  let out = "";
+  for (const k in value) out += (out === "" ? "{\n" : ",\n") + quote(k) + ": " + write(value[k]);
+  return out === "" ? "{}" : out + "\n}";
 }
 
 // ---------------------------------------------------------------- reading
@@ -198,8 +188,14 @@ export interface PolymorphicObject {
  * with a name, and shared objects already read (for back-references).
  */
 export class ArchiveReader {
-  #types = new Map<number, string>();
-  #objects = new Map<number, Record<string, unknown>>();
+  // Most replies hold one named pointer and no back-reference: the first type and the first
+  // object are kept in fields, maps are made only for more.
+  #firstTypeId = -1;
+  #firstType = "";
+  #types?: Map<number, string>;
+  #firstObjectId = -1;
+  #firstObject?: Record<string, unknown>;
+  #objects?: Map<number, Record<string, unknown>>;
 
   /** Reads a polymorphic `shared_ptr`; `null` for a null pointer. */
   pointer(v: unknown, what: string): PolymorphicObject | null {
@@ -209,9 +205,13 @@ export class ArchiveReader {
     let cls: string | undefined;
     if ((id & HIGH_BIT) !== 0 && id >= HIGH_BIT) {
       cls = getString(o, "polymorphic_name", what);
-      this.#types.set((id & 0x7fffffff) >>> 0, cls);
+      const typeId = (id & 0x7fffffff) >>> 0;
+      if (this.#firstTypeId < 0 || this.#firstTypeId === typeId) {
+        this.#firstTypeId = typeId;
+        this.#firstType = cls;
+      } else (this.#types ??= new Map()).set(typeId, cls);
     } else {
-      cls = this.#types.get(id);
+      cls = id === this.#firstTypeId ? this.#firstType : this.#types?.get(id);
       if (cls === undefined) throw new ProtocolError(`${what}: unknown polymorphic id ${id}`);
     }
     return { cls, data: this.shared(o.ptr_wrapper, `${what}(${cls})`) };
@@ -223,10 +223,14 @@ export class ArchiveReader {
     const pid = getInt(w, "id", `${what}.ptr_wrapper`);
     if (pid >= HIGH_BIT) {
       const data = asObject(w.data, `${what}.ptr_wrapper.data`);
-      this.#objects.set(pid - HIGH_BIT, data);
+      const objectId = pid - HIGH_BIT;
+      if (this.#firstObjectId < 0 || this.#firstObjectId === objectId) {
+        this.#firstObjectId = objectId;
+        this.#firstObject = data;
+      } else (this.#objects ??= new Map()).set(objectId, data);
       return data;
     }
-    const seen = this.#objects.get(pid);
+    const seen = pid === this.#firstObjectId ? this.#firstObject : this.#objects?.get(pid);
     if (seen === undefined) {
       throw new ProtocolError(`${what}: reference to unknown shared object ${pid}`);
     }

@@ -43,8 +43,18 @@ export function encodeHeader(length: number): Uint8Array {
  * ```
  */
 export function encodeFrame(payload: Uint8Array): Uint8Array {
-  const frame = new Uint8Array(HEADER_SIZE + payload.length);
-  frame.set(encodeHeader(payload.length), 0);
+  const length = payload.length;
+  if (length > MAX_FRAME_LENGTH) encodeHeader(length); // throws
+  const frame = new Uint8Array(HEADER_SIZE + length);
+  // the header: lower-case hex digits right-aligned, spaces before them
+  let n = length;
+  let i = HEADER_SIZE;
+  do {
+    const d = n % 16;
+    frame[--i] = d < 10 ? 0x30 + d : 0x57 + d;
+    n = Math.floor(n / 16);
+  } while (n > 0);
+  while (i > 0) frame[--i] = 0x20;
   frame.set(payload, HEADER_SIZE);
   return frame;
 }
