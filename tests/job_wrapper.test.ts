@@ -30,7 +30,8 @@ function jobEnv(port: number, tmp: string): Record<string, string> {
   };
   // Deno's own settings, and how this machine reaches the npm registry (the bundle's esbuild)
   const passed = ["DENO_DIR", "JSR_URL", "HOME", "DENO_NO_UPDATE_CHECK", "DENO_CERT"];
-  passed.push("DENO_TLS_CA_STORE", "SSL_CERT_FILE", "SSL_CERT_DIR", "HTTPS_PROXY", "NO_PROXY");
+  passed.push("DENO_TLS_CA_STORE", "SSL_CERT_FILE", "SSL_CERT_DIR", "NODE_EXTRA_CA_CERTS");
+  passed.push("HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY");
   for (const k of passed) {
     const v = Deno.env.get(k);
     if (v !== undefined) env[k] = v;
