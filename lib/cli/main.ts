@@ -22,21 +22,9 @@ import {
 } from "../errors.ts";
 import { type EnvReader, readEnv } from "../env.ts";
 import { TlsSetupError } from "../transport/tls_errors.ts";
+import { processIo } from "./process_io.ts";
 
 export type { CliIo } from "./registry.ts";
-
-const encoder = new TextEncoder();
-
-/** Standard output and error of this process. */
-export const processIo: CliIo = {
-  out: (t) => writeAllSync(Deno.stdout, encoder.encode(t)),
-  err: (t) => writeAllSync(Deno.stderr, encoder.encode(t)),
-};
-
-function writeAllSync(w: { writeSync(p: Uint8Array): number }, data: Uint8Array): void {
-  let off = 0;
-  while (off < data.length) off += w.writeSync(data.subarray(off));
-}
 
 const SPECS: OptionSpec[] = [...COMMANDS, ...MODIFIERS];
 

@@ -7,7 +7,7 @@
  * @module
  */
 import type { GivenOption, OptionSpec } from "../args.ts";
-import { processIo } from "../main.ts";
+import { processIo } from "../process_io.ts";
 import type { CliCommand, CommandContext } from "../registry.ts";
 import { transportClientOptions } from "./transport.ts";
 import type { ClientOptions } from "../../client/options.ts";
