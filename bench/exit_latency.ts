@@ -28,12 +28,8 @@ import {
   HEADER_SIZE,
   labelCommand,
 } from "../lib/wire/mod.ts";
-import {
-  ecflowPrograms,
-  freeServerPort,
-  type Generation,
-  startServer,
-} from "../tests/harness/server.ts";
+import { ecflowPrograms, freeServerPort, type Generation } from "../tests/harness/server.ts";
+import { median, startJobServer } from "./stats.ts";
 import {
   WRAPPER_PERMISSIONS,
   WRAPPER_RUN_FLAGS as WRAPPER,
@@ -52,29 +48,10 @@ const RUNS = Number(args.runs ?? 40);
 const GENERATION = (args.generation ?? "5.9") as Generation;
 const programs = ecflowPrograms(GENERATION);
 const dec = new TextDecoder();
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
-await using server = await startServer({ generation: GENERATION });
-
-// A task whose jobs password is FREE: child commands are accepted from any process.
-const home = server.home;
-await Deno.writeTextFile(
-  `${home}/x.def`,
-  "suite x\n  edit ECF_JOB_CMD 'true'\n  task t\n    edit ECF_PASS FREE\n    label l \"\"\nendsuite\n",
-);
-await Deno.mkdir(`${home}/x`);
-await Deno.writeTextFile(`${home}/x/t.ecf`, "true\n");
-const ref = async (...a: string[]) => {
-  const out = await new Deno.Command(programs.client, {
-    args: ["--host=127.0.0.1", `--port=${server.port}`, ...a],
-  }).output();
-  if (!out.success) throw new Error(`ecflow_client ${a.join(" ")}: ${dec.decode(out.stderr)}`);
-};
-await ref(`--load=${home}/x.def`);
-await ref("--begin=x");
+const jobServer = await startJobServer(GENERATION);
+await using server = jobServer.server;
+const { ref } = jobServer;
 
 // ---- the relay: forwards both ways, timestamps the last byte of each framed reply it writes
 let lastReplyByteAt = 0;

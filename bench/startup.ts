@@ -12,7 +12,8 @@
 // Run: ../shared/jsr-offline/run deno run -A bench/startup.ts [--rounds=40] [--generation=5.9|5.17]
 //      [--flags="..."]  (other deno run flags in place of the wrapper's, to compare)
 import { parseArgs } from "../lib/deps.ts";
-import { ecflowPrograms, type Generation, startServer } from "../tests/harness/server.ts";
+import { ecflowPrograms, type Generation } from "../tests/harness/server.ts";
+import { median, startJobServer } from "./stats.ts";
 import {
   bundleArgs,
   WRAPPER_PERMISSIONS,
@@ -28,29 +29,12 @@ const FLAGS = args.flags === undefined
   : args.flags.split(/\s+/).filter(Boolean);
 const programs = ecflowPrograms(GENERATION);
 const dec = new TextDecoder();
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
-await using server = await startServer({ generation: GENERATION });
+const jobServer = await startJobServer(GENERATION);
+await using server = jobServer.server;
+const { ref } = jobServer;
 const home = server.home;
 const port = server.port;
-// A task whose jobs password is FREE: child commands are accepted from any process.
-await Deno.writeTextFile(
-  `${home}/x.def`,
-  "suite x\n  edit ECF_JOB_CMD 'true'\n  task t\n    edit ECF_PASS FREE\n    label l \"\"\nendsuite\n",
-);
-await Deno.mkdir(`${home}/x`);
-await Deno.writeTextFile(`${home}/x/t.ecf`, "true\n");
-const ref = async (...a: string[]) => {
-  const out = await new Deno.Command(programs.client, {
-    args: ["--host=127.0.0.1", `--port=${port}`, ...a],
-  }).output();
-  if (!out.success) throw new Error(`ecflow_client ${a.join(" ")}: ${dec.decode(out.stderr)}`);
-};
-await ref(`--load=${home}/x.def`);
-await ref("--begin=x");
 
 const emptyScript = `${home}/empty.ts`;
 await Deno.writeTextFile(emptyScript, "");

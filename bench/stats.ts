@@ -1,6 +1,12 @@
 // Small helpers the benches share: medians, spreads, a raw socket exchange (the floor), the
 // suite generator, and whole-process timing with peak memory. No thresholds anywhere.
 import { ECFLOW_FIXTURES } from "../tests/captures.ts";
+import {
+  ecflowPrograms,
+  type EcflowServer,
+  type Generation,
+  startServer,
+} from "../tests/harness/server.ts";
 
 /** The median of `xs`. */
 export function median(xs: readonly number[]): number {
@@ -121,4 +127,44 @@ export async function python<T>(program: string, args: string[] = []): Promise<T
   }).output();
   if (!out.success) throw new Error(`python3 failed: ${decoder.decode(out.stderr)}`);
   return JSON.parse(decoder.decode(out.stdout));
+}
+
+/** A private real server for job-script benches, and the reference client to drive it. */
+export interface JobServer {
+  /** The server (stop it with `await using`). */
+  server: EcflowServer;
+  /** Runs the server generation's `ecflow_client` against it; throws when that fails. */
+  ref(...args: string[]): Promise<void>;
+}
+
+/**
+ * Starts a server holding suite `x`, begun, with task `/x/t` whose jobs password is FREE:
+ * child commands are accepted from any process (`ECF_NAME=/x/t ECF_PASS=FREE`).
+ */
+export async function startJobServer(generation: Generation): Promise<JobServer> {
+  const server = await startServer({ generation });
+  const client = ecflowPrograms(generation).client;
+  const ref = async (...args: string[]) => {
+    const out = await new Deno.Command(client, {
+      args: ["--host=127.0.0.1", `--port=${server.port}`, ...args],
+    }).output();
+    if (!out.success) {
+      throw new Error(`ecflow_client ${args.join(" ")}: ${decoder.decode(out.stderr)}`);
+    }
+  };
+  try {
+    const home = server.home;
+    await Deno.writeTextFile(
+      `${home}/x.def`,
+      "suite x\n  edit ECF_JOB_CMD 'true'\n  task t\n    edit ECF_PASS FREE\n    label l \"\"\nendsuite\n",
+    );
+    await Deno.mkdir(`${home}/x`);
+    await Deno.writeTextFile(`${home}/x/t.ecf`, "true\n");
+    await ref(`--load=${home}/x.def`);
+    await ref("--begin=x");
+  } catch (e) {
+    await server.stop();
+    throw e;
+  }
+  return { server, ref };
 }
