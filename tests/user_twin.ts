@@ -4,7 +4,8 @@
  * against the other, so both servers see the same request sequence and stay
  * comparable. Output and server state are compared after normalising only
  * what truly varies between two servers: ports, ECF_HOME, PIDs, job
- * passwords, times, dates and calendar update counts.
+ * passwords, times, dates, and what each server computes at its own calendar
+ * updates (their count, state durations).
  */
 import { assert, assertEquals } from "./deps.ts";
 import {
@@ -91,9 +92,12 @@ export async function startTwin(
       .replace(/ECF_TIME '\d{2}:\d{2}'/g, "ECF_TIME '<HM>'")
       .replace(/TIME '\d{4}'/g, "TIME '<HM>'")
       .replace(/current suite time is (\+?)\d{2}:\d{2}/g, "current suite time is $1<HM>")
+      .replace(/current time \d{2}:\d{2}/g, "current time <HM>")
       // each server updates its calendars on its own clock, so a run near a minute's turn can
-      // find one server a calendar update ahead of the other
+      // find one server a calendar update ahead of the other: its count, and the state
+      // durations it computes at that update (printed once they are not zero)
       .replace(/ cal_count:\d+/g, " cal_count:<N>")
+      .replace(/ (dur|rt):<TIME>/g, "")
       // 5.16+ statistics show each server process's resources
       .replace(
         /^( {2}(?:pid|maximum_memory_available|virtual_memory_used|resident_memory_used|arena_memory|tracked_memory|freed_memory|n_threads) +)\S.*$/gm,
