@@ -29,7 +29,7 @@ import {
   labelCommand,
 } from "../lib/wire/mod.ts";
 import { ecflowPrograms, freeServerPort, type Generation } from "../tests/harness/server.ts";
-import { median, startJobServer } from "./stats.ts";
+import { jobEnv, median, startJobServer } from "./stats.ts";
 import {
   WRAPPER_PERMISSIONS,
   WRAPPER_RUN_FLAGS as WRAPPER,
@@ -166,22 +166,7 @@ const floor: Client = {
   ],
 };
 
-const jobEnv = {
-  PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-  HOME: Deno.env.get("HOME") ?? "/tmp",
-  ...Object.fromEntries(
-    ["DENO_DIR", "JSR_URL", "DENO_NO_UPDATE_CHECK"].flatMap((k) => {
-      const v = Deno.env.get(k);
-      return v === undefined ? [] : [[k, v]];
-    }),
-  ),
-  ECF_HOST: "127.0.0.1",
-  ECF_PORT: String(relayPort),
-  ECF_NAME: "/x/t",
-  ECF_PASS: "FREE",
-  ECF_RID: "4242",
-  ECF_TRYNO: "1",
-};
+const childEnv = jobEnv(relayPort);
 
 const COMMANDS: Record<string, { args: string[]; before?: () => Promise<void> }> = {
   "--ping": { args: ["--ping"] },
@@ -195,7 +180,7 @@ async function once(cmd: string[]): Promise<[number, number]> {
   const t0 = performance.now();
   // stdout and stderr to /dev/null, as a job's go to its output file: a pipe would make the
   // wait include whoever else holds it
-  const options = { args: cmd.slice(1), env: jobEnv, clearEnv: true, stdin: "null" } as const;
+  const options = { args: cmd.slice(1), env: childEnv, clearEnv: true, stdin: "null" } as const;
   const status = await new Deno.Command(cmd[0], { ...options, stdout: "null", stderr: "null" })
     .spawn().status;
   const end = performance.now();

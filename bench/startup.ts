@@ -13,7 +13,7 @@
 //      [--flags="..."]  (other deno run flags in place of the wrapper's, to compare)
 import { parseArgs } from "../lib/deps.ts";
 import { ecflowPrograms, type Generation } from "../tests/harness/server.ts";
-import { median, startJobServer } from "./stats.ts";
+import { jobEnv, median, startJobServer } from "./stats.ts";
 import {
   bundleArgs,
   WRAPPER_PERMISSIONS,
@@ -55,22 +55,7 @@ const noIdentity = perms.filter((p) =>
   !p.startsWith("--allow-sys") && !p.startsWith("--allow-read")
 );
 
-const env = {
-  PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-  HOME: Deno.env.get("HOME") ?? "/tmp",
-  ...Object.fromEntries(
-    ["DENO_DIR", "JSR_URL", "DENO_NO_UPDATE_CHECK"].flatMap((k) => {
-      const v = Deno.env.get(k);
-      return v === undefined ? [] : [[k, v]];
-    }),
-  ),
-  ECF_HOST: "127.0.0.1",
-  ECF_PORT: String(port),
-  ECF_NAME: "/x/t",
-  ECF_PASS: "FREE",
-  ECF_RID: "4242",
-  ECF_TRYNO: "1",
-};
+const env = jobEnv(port);
 
 interface Variant {
   name: string;

@@ -138,6 +138,30 @@ export interface JobServer {
 }
 
 /**
+ * The environment of a job of `/x/t` (see {@linkcode startJobServer}) whose requests go to
+ * `port`: Deno's own settings passed on, nothing else of this process's environment.
+ */
+export function jobEnv(port: number): Record<string, string> {
+  const env: Record<string, string> = {
+    PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+    HOME: Deno.env.get("HOME") ?? "/tmp",
+  };
+  for (const k of ["DENO_DIR", "JSR_URL", "DENO_NO_UPDATE_CHECK"]) {
+    const v = Deno.env.get(k);
+    if (v !== undefined) env[k] = v;
+  }
+  return {
+    ...env,
+    ECF_HOST: "127.0.0.1",
+    ECF_PORT: String(port),
+    ECF_NAME: "/x/t",
+    ECF_PASS: "FREE",
+    ECF_RID: "4242",
+    ECF_TRYNO: "1",
+  };
+}
+
+/**
  * Starts a server holding suite `x`, begun, with task `/x/t` whose jobs password is FREE:
  * child commands are accepted from any process (`ECF_NAME=/x/t ECF_PASS=FREE`).
  */
